@@ -20,21 +20,18 @@ from qa.citations import Citation, cite
 from qa.embedding import Embedder
 from qa.index import OpenIndex
 from qa.lexical import ParsedQuery, content_terms, parse_query
-from qa.retrieval import Candidate, gather_candidates
+from qa.retrieval import RRF_K, Candidate, gather_candidates
+from qa.scoring import (
+    SENTENCE_FEATURES,
+    Weights,
+    coverage,
+    default_weights,
+    idf,
+)
+from qa.vectors import vectors_for
 
 NOT_FOUND = "Not found in these documents"
 RERANK_DEPTH = 30
-
-# Weights of the passage and sentence scores (see scripts/fit_weights.py and the README's
-# quality table for how they were chosen on the development sets).
-W_PASSAGE_COS = 4.0
-W_SENTENCE = 5.0
-W_COVERAGE = 2.0
-W_FUSED = 120.0
-BIAS = -6.0
-SENT_COS = 0.6
-SENT_COVERAGE = 0.4
-FOUND_THRESHOLD = 0.5
 
 
 @dataclass(frozen=True)
@@ -78,62 +75,73 @@ class Answer:
         answer = None
         if self.answer is not None:
             a = self.answer
-            answer = {"text": a.text, "source": a.source, "start": a.start, "end": a.end,
-                      "score": round(a.score, 4), "citation": str(a.citation)}
+            answer = {
+                "text": a.text,
+                "source": a.source,
+                "start": a.start,
+                "end": a.end,
+                "score": round(a.score, 4),
+                "citation": str(a.citation),
+            }
         return {
             "question": self.question,
             "answer": answer,
             "passages": [
-                {"rank": p.rank, "source": p.source, "start": p.start, "end": p.end,
-                 "text": p.text, "score": round(p.score, 4),
-                 "highlight": {"start": p.highlight.start, "end": p.highlight.end},
-                 "citation": str(p.citation), "match": p.match}
+                {
+                    "rank": p.rank,
+                    "source": p.source,
+                    "start": p.start,
+                    "end": p.end,
+                    "text": p.text,
+                    "score": round(p.score, 4),
+                    "highlight": {"start": p.highlight.start, "end": p.highlight.end},
+                    "citation": str(p.citation),
+                    "match": p.match,
+                }
                 for p in self.passages
             ],
         }
 
 
-def _idf(df: int, total: int) -> float:
-    return math.log(1 + (total - df + 0.5) / (df + 0.5))
-
-
-def _coverage(terms: set[str], weights: dict[str, float], total_weight: float) -> float:
-    if total_weight <= 0:
-        return 0.0
-    return sum(weights[t] for t in terms if t in weights) / total_weight
-
-
 @dataclass
-class _Scored:
+class ScoredPassage:
+    """A candidate with its features and scores (kept for fitting and explaining)."""
+
     candidate: Candidate
-    chunk_start: int
-    chunk_end: int
     doc_id: int
-    sentence: tuple[int, int]
-    sentence_score: float
-    score: float
+    start: int
+    end: int
+    sentences: tuple[tuple[int, int], ...]
+    sentence_features: np.ndarray  # one row per sentence, SENTENCE_FEATURES
+    sentence_scores: np.ndarray
+    features: np.ndarray  # PASSAGE_FEATURES
+    score: float = 0.0
 
-
-def _sigmoid(x: float) -> float:
-    return 1 / (1 + math.exp(-x))
+    @property
+    def best_sentence(self) -> tuple[int, int]:
+        return self.sentences[int(np.argmax(self.sentence_scores))]
 
 
 def answer_question(
-    index: OpenIndex, embedder: Embedder, question: str, k: int = 5
+    index: OpenIndex,
+    embedder: Embedder,
+    question: str,
+    k: int = 5,
+    weights: Weights | None = None,
 ) -> Answer:
     """Answer one question from the index: top ``k`` passages and the best span."""
+    weights = weights or default_weights()
     question = question.strip()
     query = parse_query(question)
-    if not question or not query.terms and not query.phrases:
+    if not question or (not query.terms and not query.phrases):
         return Answer(question, None, [])
     qvec = embedder.encode([question])[0]
     candidates = gather_candidates(index, query, qvec, max(RERANK_DEPTH, k))
-    scored = _rerank(index, query, qvec, candidates)
-    scored.sort(key=lambda s: (not s.candidate.exact, -s.score))
+    scored = score_candidates(index, query, qvec, candidates, weights)
     top = scored[:k]
     if not top:
         return Answer(question, None, [])
-    found = top[0].score >= FOUND_THRESHOLD or top[0].candidate.exact
+    found = top[0].score >= weights.found_threshold or top[0].candidate.exact
     passages = []
     for rank, s in enumerate(top, 1):
         doc = index.store.document_text(s.doc_id)
@@ -141,12 +149,12 @@ def answer_question(
             Passage(
                 rank=rank,
                 source=doc.source,
-                start=s.chunk_start,
-                end=s.chunk_end,
-                text=doc.text[s.chunk_start : s.chunk_end],
+                start=s.start,
+                end=s.end,
+                text=doc.text[s.start : s.end],
                 score=s.score,
-                highlight=Span(*s.sentence),
-                citation=cite(doc, s.chunk_start, s.chunk_end),
+                highlight=Span(*s.best_sentence),
+                citation=cite(doc, s.start, s.end),
                 match=s.candidate.match,
                 weak=not found,
             )
@@ -155,26 +163,34 @@ def answer_question(
     if found:
         best = top[0]
         doc = index.store.document_text(best.doc_id)
-        start, end = best.sentence
-        answer = AnswerSpan(doc.text[start:end], doc.source, start, end, best.score,
-                            cite(doc, start, end))
+        start, end = best.best_sentence
+        answer = AnswerSpan(
+            doc.text[start:end], doc.source, start, end, best.score, cite(doc, start, end)
+        )
     return Answer(question, answer, passages)
 
 
-def _rerank(
-    index: OpenIndex, query: ParsedQuery, qvec: np.ndarray, candidates: list[Candidate]
-) -> list[_Scored]:
+def score_candidates(
+    index: OpenIndex,
+    query: ParsedQuery,
+    qvec: np.ndarray,
+    candidates: list[Candidate],
+    weights: Weights,
+) -> list[ScoredPassage]:
+    """Features and scores of every candidate, best first (exact-phrase hits on top)."""
     store = index.store
     ids = [c.chunk_id for c in candidates]
     chunks = store.chunks(ids)
     sentence_vectors = store.sentence_vectors(ids, index.manifest.dimensions)
-    missing = [c.chunk_id for c in candidates if c.dense_score is None]
+    missing = [c for c in candidates if c.dense_score is None]
     if missing:
-        for cid, vec in zip(missing, vectors_of(index, missing), strict=True):
-            next(c for c in candidates if c.chunk_id == cid).dense_score = float(vec @ qvec)
+        vecs = vectors_for(index.vectors, [c.chunk_id for c in missing])
+        for cand, vec in zip(missing, vecs, strict=True):
+            cand.dense_score = float(vec @ qvec)
     df, total = store.document_frequencies(query.terms)
-    weights = {t: _idf(df.get(t, 0), max(total, 1)) for t in query.terms}
-    total_weight = sum(weights.values())
+    term_weights = {t: idf(df.get(t, 0), max(total, 1)) for t in query.terms}
+    total_weight = sum(term_weights.values())
+    best_bm25 = max((c.lexical_score or 0.0 for c in candidates), default=0.0) or 1.0
 
     out = []
     for cand in candidates:
@@ -183,34 +199,53 @@ def _rerank(
             continue
         doc = store.document_text(chunk.doc_id)
         text = doc.text
-        context = ""
+        heading = ""
         if chunk.heading_index is not None:
             h = doc.paragraphs[chunk.heading_index]
-            context = text[h.start : h.end]
-        passage_terms = set(content_terms(f"{doc.title or ''} {context} {text[chunk.start:chunk.end]}"))
-        coverage = _coverage(passage_terms, weights, total_weight)
+            heading = text[h.start : h.end]
+        passage_terms = set(
+            content_terms(f"{doc.title or ''} {heading} {text[chunk.start : chunk.end]}")
+        )
         sents = chunk.sentences
         svecs = sentence_vectors.get(cand.chunk_id)
-        if svecs is not None and len(svecs) == len(sents):
-            cosines = svecs @ qvec
-        else:
-            cosines = np.zeros(len(sents))
-        best_i, best_score = 0, -1.0
+        cosines = (
+            svecs @ qvec if svecs is not None and len(svecs) == len(sents) else np.zeros(len(sents))
+        )
+        sent_terms = [set(content_terms(text[s:e])) for s, e in sents]
+        sf = np.zeros((len(sents), len(SENTENCE_FEATURES)), dtype=np.float32)
         for i, (s, e) in enumerate(sents):
-            sent_cov = _coverage(set(content_terms(text[s:e])), weights, total_weight)
-            score = SENT_COS * float(cosines[i]) + SENT_COVERAGE * sent_cov
+            around = sent_terms[i].union(*sent_terms[max(0, i - 1) : i + 2])
+            sf[i] = (
+                float(cosines[i]),
+                coverage(sent_terms[i], term_weights, total_weight),
+                coverage(around, term_weights, total_weight),
+                math.log(max(e - s, 1)) / 5,
+            )
+        sscores = weights.sentence_score(sf)
+        for i, (s, e) in enumerate(sents):
             if cand.phrase_spans and any(s <= ps < e for ps, _ in cand.phrase_spans):
-                score += 1.0
-            if score > best_score:
-                best_i, best_score = i, score
-        logit = (W_PASSAGE_COS * (cand.dense_score or 0.0) + W_SENTENCE * min(best_score, 1.0)
-                 + W_COVERAGE * coverage + W_FUSED * cand.fused + BIAS)
-        out.append(_Scored(cand, chunk.start, chunk.end, chunk.doc_id, sents[best_i],
-                           best_score, _sigmoid(logit)))
+                sscores[i] += 1.0
+        best = int(np.argmax(sscores))
+        features = np.array(
+            [
+                cand.dense_score or 0.0,
+                float(cosines.max()) if len(cosines) else 0.0,
+                coverage(passage_terms, term_weights, total_weight),
+                float(sf[:, 1].max()),
+                float(min(sscores[best], 1.0)),
+                cand.fused * RRF_K,
+                (cand.lexical_score or 0.0) / best_bm25,
+                1 / cand.dense_rank if cand.dense_rank else 0.0,
+                1 / cand.lexical_rank if cand.lexical_rank else 0.0,
+            ],
+            dtype=np.float32,
+        )
+        out.append(
+            ScoredPassage(cand, chunk.doc_id, chunk.start, chunk.end, sents, sf, sscores, features)
+        )
+    if out:
+        scores = weights.passage_score(np.vstack([p.features for p in out]))
+        for p, sc in zip(out, scores, strict=True):
+            p.score = float(sc)
+    out.sort(key=lambda p: (not p.candidate.exact, -p.score))
     return out
-
-
-def vectors_of(index: OpenIndex, ids: list[int]) -> np.ndarray:
-    from qa.vectors import vectors_for
-
-    return vectors_for(index.vectors, ids)

@@ -42,9 +42,7 @@ class Layout:
     chunks: list[Chunk]
 
 
-def _pack(
-    units: list[list[tuple[int, int]]], target: int
-) -> list[list[tuple[int, int]]]:
+def _pack(units: list[list[tuple[int, int]]], target: int) -> list[list[tuple[int, int]]]:
     """Group consecutive sentence lists (paragraphs) into chunks of about ``target`` chars.
 
     A paragraph that fits joins the current chunk if the chunk stays under the

@@ -13,8 +13,8 @@ class Citation:
     source: str
     title: str | None
     section: str | None
-    paragraph: int | None   # 1-based body paragraph number (¶)
-    page: int | None        # PDF page (1-based) of the span's start
+    paragraph: int | None  # 1-based body paragraph number (¶)
+    page: int | None  # PDF page (1-based) of the span's start
     line_start: int | None  # 1-based lines, for text formats
     line_end: int | None
     start: int
@@ -29,8 +29,11 @@ class Citation:
         if self.page:
             parts.append(f"p. {self.page}")
         if self.line_start:
-            lines = (f"line {self.line_start}" if self.line_end == self.line_start
-                     else f"lines {self.line_start}–{self.line_end}")
+            lines = (
+                f"line {self.line_start}"
+                if self.line_end == self.line_start
+                else f"lines {self.line_start}–{self.line_end}"
+            )
             parts.append(lines)
         parts.append(f"chars {self.start}–{self.end}")
         return ", ".join(parts)
@@ -69,5 +72,4 @@ def cite(doc: DocumentText, start: int, end: int) -> Citation:
     if doc.format in _LINE_FORMATS:
         line_start = doc.text.count("\n", 0, start) + 1
         line_end = line_start + doc.text.count("\n", start, max(start, end - 1))
-    return Citation(doc.source, doc.title, section, number, page, line_start, line_end,
-                    start, end)
+    return Citation(doc.source, doc.title, section, number, page, line_start, line_end, start, end)

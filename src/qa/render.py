@@ -22,8 +22,12 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2
 
 def printable(text: str) -> str:
     """Control, escape and bidi-override characters shown as visible escapes."""
-    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100
-                        else f"\\u{ord(m.group()):04x}", text)
+    return _CONTROL.sub(
+        lambda m: (
+            f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100 else f"\\u{ord(m.group()):04x}"
+        ),
+        text,
+    )
 
 
 def _passage_text(p: Passage) -> Text:
@@ -45,8 +49,10 @@ def render_answer(console: Console, answer: Answer) -> None:
         a = answer.answer
         console.print(
             Panel(
-                Group(Text("“" + printable(a.text) + "”", style="bold"),
-                      Text("— " + printable(str(a.citation)), style="cyan")),
+                Group(
+                    Text("“" + printable(a.text) + "”", style="bold"),
+                    Text("— " + printable(str(a.citation)), style="cyan"),
+                ),
                 title=f"Answer  (score {a.score:.2f})",
                 title_align="left",
                 border_style="green",
@@ -55,8 +61,9 @@ def render_answer(console: Console, answer: Answer) -> None:
     for p in answer.passages:
         header = Text(f"[{p.rank}] ", style="bold")
         header.append(printable(str(p.citation)), style="cyan")
-        header.append(f"  score {p.score:.2f}  {p.match}" + ("  weak" if p.weak else ""),
-                      style="dim")
+        header.append(
+            f"  score {p.score:.2f}  {p.match}" + ("  weak" if p.weak else ""), style="dim"
+        )
         console.print(header)
         console.print(_passage_text(p), style="dim" if p.weak else None)
         console.print()
@@ -73,11 +80,11 @@ def render_report(console: Console, report: IndexReport, index_dir: str) -> None
     for reason, sources in sorted(by_reason.items(), key=lambda kv: -len(kv[1])):
         shown = sources[:20]
         for source in shown:
-            console.print(Text(f"skipped {printable(source)}: {printable(reason)}",
-                               style="yellow"))
+            console.print(Text(f"skipped {printable(source)}: {printable(reason)}", style="yellow"))
         if len(sources) > len(shown):
-            console.print(Text(f"skipped {len(sources) - len(shown)} more: {reason}",
-                               style="yellow"))
+            console.print(
+                Text(f"skipped {len(sources) - len(shown)} more: {reason}", style="yellow")
+            )
     for source in report.removed[:20]:
         console.print(f"removed {printable(source)}")
     console.print(

@@ -27,10 +27,10 @@ PHRASE_DEPTH = 200
 class Candidate:
     chunk_id: int
     dense_rank: int | None = None
-    dense_score: float | None = None    # cosine similarity to the question
+    dense_score: float | None = None  # cosine similarity to the question
     lexical_rank: int | None = None
     lexical_score: float | None = None  # BM25 (higher is better)
-    exact: bool = False                 # holds every quoted phrase word for word
+    exact: bool = False  # holds every quoted phrase word for word
     phrase_spans: list[tuple[int, int]] = field(default_factory=list)
     fused: float = 0.0
 

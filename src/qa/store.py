@@ -89,8 +89,9 @@ class StoredChunk:
 def connect(path: Path, readonly: bool = False) -> sqlite3.Connection:
     """Open a store; read-only connections cannot change an index someone else uses."""
     if readonly:
-        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True,
-                               check_same_thread=False)
+        conn = sqlite3.connect(
+            f"{path.resolve().as_uri()}?mode=ro", uri=True, check_same_thread=False
+        )
     else:
         conn = sqlite3.connect(path, check_same_thread=False)
         conn.executescript(SCHEMA)
@@ -128,11 +129,10 @@ class Store:
         ).fetchone()
         if row is None:
             raise KeyError(doc_id)
-        paragraphs = tuple(
-            Paragraph(s, e, bool(h), n, hi) for s, e, h, n, hi in json.loads(row[6])
+        paragraphs = tuple(Paragraph(s, e, bool(h), n, hi) for s, e, h, n, hi in json.loads(row[6]))
+        doc = DocumentText(
+            row[0], row[1], row[2], row[3], row[4], tuple(json.loads(row[5])), paragraphs
         )
-        doc = DocumentText(row[0], row[1], row[2], row[3], row[4],
-                           tuple(json.loads(row[5])), paragraphs)
         if len(self._text_cache) > 256:
             self._text_cache.clear()
         self._text_cache[doc_id] = doc
@@ -165,8 +165,18 @@ class Store:
         cur = self.conn.execute(
             "INSERT INTO documents (source, format, title, content_hash, size, mtime_ns, text, "
             "page_starts, paragraphs, warnings) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (source, format, title, content_hash, size, mtime_ns, text,
-             json.dumps(list(page_starts)), json.dumps(paragraphs), json.dumps(list(warnings))),
+            (
+                source,
+                format,
+                title,
+                content_hash,
+                size,
+                mtime_ns,
+                text,
+                json.dumps(list(page_starts)),
+                json.dumps(paragraphs),
+                json.dumps(list(warnings)),
+            ),
         )
         doc_id = int(cur.lastrowid or 0)
         ids = []
@@ -174,20 +184,30 @@ class Store:
             cur = self.conn.execute(
                 "INSERT INTO chunks (doc_id, ordinal, start, end, heading_index, sentences, "
                 "sentence_vectors) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (doc_id, chunk.ordinal, chunk.start, chunk.end, chunk.heading_index,
-                 json.dumps([list(s) for s in chunk.sentences]),
-                 sentence_vectors[n] if sentence_vectors else None),
+                (
+                    doc_id,
+                    chunk.ordinal,
+                    chunk.start,
+                    chunk.end,
+                    chunk.heading_index,
+                    json.dumps([list(s) for s in chunk.sentences]),
+                    sentence_vectors[n] if sentence_vectors else None,
+                ),
             )
             chunk_id = int(cur.lastrowid or 0)
             ids.append(chunk_id)
             heading = (
-                None if chunk.heading_index is None
-                else text[layout.paragraphs[chunk.heading_index].start:
-                          layout.paragraphs[chunk.heading_index].end]
+                None
+                if chunk.heading_index is None
+                else text[
+                    layout.paragraphs[chunk.heading_index].start : layout.paragraphs[
+                        chunk.heading_index
+                    ].end
+                ]
             )
             self.conn.execute(
                 "INSERT INTO chunks_fts (rowid, body) VALUES (?, ?)",
-                (chunk_id, lexical_body(heading, title, text[chunk.start:chunk.end])),
+                (chunk_id, lexical_body(heading, title, text[chunk.start : chunk.end])),
             )
         return ids
 
@@ -215,8 +235,9 @@ class Store:
             ids,
         )
         return {
-            r[0]: StoredChunk(r[0], r[1], r[2], r[3], r[4], r[5],
-                              tuple(tuple(s) for s in json.loads(r[6])))
+            r[0]: StoredChunk(
+                r[0], r[1], r[2], r[3], r[4], r[5], tuple(tuple(s) for s in json.loads(r[6]))
+            )
             for r in rows
         }
 

@@ -81,7 +81,7 @@ def _split_wrapped_block(text: str, lines: list[tuple[int, int]]) -> list[tuple[
     para_start = lines[0][0]
     for i, (s, e) in enumerate(lines):
         last = i == len(lines) - 1
-        ends_sentence = text[e - 1] in ".!?:…\"”’"
+        ends_sentence = text[e - 1] in '.!?:…"”’'
         short = (e - s) < 0.75 * width
         if last or (ends_sentence and short):
             paragraphs.append((para_start, e))
@@ -124,9 +124,7 @@ def _prose_paragraphs(text: str, lines: list[tuple[int, int]]) -> list[tuple[int
     return head + _split_wrapped_block(text, lines)
 
 
-def find_paragraphs(
-    text: str, known_headings: tuple[tuple[int, int], ...] = ()
-) -> list[Paragraph]:
+def find_paragraphs(text: str, known_headings: tuple[tuple[int, int], ...] = ()) -> list[Paragraph]:
     """Split ``text`` into paragraphs and headings, in order, covering all its words.
 
     With ``known_headings`` (from the format) only those are headings; without, a
