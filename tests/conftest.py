@@ -1,0 +1,154 @@
+"""Shared, session-scoped indexes built once with the real MiniLM model.
+
+Building an index costs a model load and real embeddings, so every index a test only
+reads is built here once per session; tests that change an index build their own small
+one in ``tmp_path`` with the shared ``embedder``.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import NamedTuple
+
+import pytest
+
+from qa.embedding import Embedder
+from qa.index import OpenIndex
+from qa.index import open_index as qa_open_index
+from qa.indexer import IndexReport, build_index
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE_ARTICLE = ROOT / "docs" / "north-korean-troops-in-russia.txt"
+FIXTURE_DOCS = Path(__file__).resolve().parent / "fixtures" / "docs"
+
+GOOD_FIXTURES = (
+    "utf8.txt",
+    "latin1.txt",
+    "utf16_bom.txt",
+    "guide.md",
+    "article.html",
+    "three_pages.pdf",
+    "partly_scanned.pdf",
+    "report.docx",
+)
+BROKEN_FIXTURES = (
+    "binary.txt",
+    "empty.txt",
+    "corrupt.pdf",
+    "encrypted.pdf",
+    "scanned.pdf",
+    "junk.docx",
+)
+
+# The sample article's section headings, in order (short lines without a final stop).
+SAMPLE_HEADINGS = (
+    "Unlikely Allies: North Korea Joins Russia’s War Effort",
+    "The State of Kim Jong-un’s “Strongest Army”",
+    "Weapons Supplied but with Limited Training",
+    "A Risky Gamble for Kim Jong-un’s Regime",
+    "Soldiers or Sacrificial Pawns?",
+)
+
+
+class SampleIndex(NamedTuple):
+    """The sample article's index folder and the indexed copy of the article."""
+
+    index_dir: Path
+    source: Path
+
+
+class FormatsIndex(NamedTuple):
+    """The index of every fixture file: the build report, the index and the folder."""
+
+    report: IndexReport
+    index_dir: Path
+    folder: Path
+
+
+def line_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of every line of ``text``, without its line break."""
+    spans = []
+    pos = 0
+    for line in text.split("\n"):
+        spans.append((pos, pos + len(line)))
+        pos += len(line) + 1
+    return spans
+
+
+@pytest.fixture(scope="session")
+def embedder() -> Embedder:
+    """The one real embedding model of the session, loaded once."""
+    model = Embedder()
+    model.load()
+    return model
+
+
+@pytest.fixture(scope="session")
+def sample_text() -> str:
+    """The bundled sample article, decoded exactly."""
+    return SAMPLE_ARTICLE.read_bytes().decode("utf-8")
+
+
+@pytest.fixture(scope="session")
+def sample_headings() -> tuple[str, ...]:
+    """The article's five section headings."""
+    return SAMPLE_HEADINGS
+
+
+@pytest.fixture(scope="session")
+def sample_paragraphs(sample_text: str) -> list[tuple[int, int]]:
+    """Body paragraphs of the article (every line that is not a heading), as offsets.
+
+    Worked out from the file alone, so tests do not check the chunker against itself.
+    """
+    spans = [
+        (s, e) for s, e in line_spans(sample_text)
+        if e > s and sample_text[s:e] not in SAMPLE_HEADINGS
+    ]
+    assert len(spans) == 14
+    return spans
+
+
+@pytest.fixture(scope="session")
+def sample_index(tmp_path_factory: pytest.TempPathFactory, embedder: Embedder) -> SampleIndex:
+    """The sample article copied into a tmp folder and indexed."""
+    root = tmp_path_factory.mktemp("sample")
+    folder = root / "docs"
+    folder.mkdir()
+    source = folder / SAMPLE_ARTICLE.name
+    shutil.copyfile(SAMPLE_ARTICLE, source)
+    index_dir = root / "index"
+    report = build_index([folder], index_dir, embedder=embedder)
+    assert report.indexed == [str(source)]
+    return SampleIndex(index_dir, source)
+
+
+@pytest.fixture(scope="session")
+def formats_index(tmp_path_factory: pytest.TempPathFactory, embedder: Embedder) -> FormatsIndex:
+    """Every fixture document, good and broken, copied into one folder and indexed once."""
+    root = tmp_path_factory.mktemp("formats")
+    folder = root / "docs"
+    folder.mkdir()
+    for name in GOOD_FIXTURES + BROKEN_FIXTURES:
+        shutil.copyfile(FIXTURE_DOCS / name, folder / name)
+    index_dir = root / "index"
+    report = build_index([folder], index_dir, embedder=embedder)
+    return FormatsIndex(report, index_dir, folder)
+
+
+@pytest.fixture(scope="session")
+def open_index() -> Iterator[Callable[[Path], OpenIndex]]:
+    """Open an index folder (which must hold an index); closed at the end of the session."""
+    opened: list[OpenIndex] = []
+
+    def opener(index_dir: Path) -> OpenIndex:
+        index = qa_open_index(index_dir)
+        assert index is not None, f"no index at {index_dir}"
+        opened.append(index)
+        return index
+
+    yield opener
+    for index in opened:
+        index.close()

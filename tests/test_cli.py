@@ -1,0 +1,192 @@
+"""The `qa` command line: what a user sees, exit statuses, and one-line errors."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from qa.cli import main
+from qa.indexer import IndexReport
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "docs"
+QA = str(Path(sys.executable).parent / "qa")
+GOOD = ("utf8.txt", "guide.md")
+BAD = ("binary.txt", "empty.txt", "corrupt.pdf", "junk.docx")
+ANSWER_KEYS = {"text", "source", "start", "end", "score", "citation"}
+PASSAGE_KEYS = {"rank", "source", "start", "end", "text", "score", "highlight", "citation",
+                "match"}
+
+
+def qa(*args: str, input: str | None = None) -> Result:
+    """Run `qa ARGS...` in-process, as a user would from a shell."""
+    return CliRunner().invoke(main, list(args), input=input)
+
+
+def assert_one_line_error(result: Result, *needles: str) -> None:
+    """A non-zero exit with a single `qa: error:` line naming ``needles``, no traceback."""
+    assert result.exit_code != 0, result.output
+    assert isinstance(result.exception, SystemExit), result.exception
+    assert "Traceback" not in result.output
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("qa: error: ")
+    for needle in needles:
+        assert needle in lines[0], (needle, lines[0])
+
+
+def assert_contract(data: dict, question: str) -> None:
+    """One `qa ask --json` object has the documented keys and shapes."""
+    assert set(data) == {"question", "answer", "passages"}
+    assert data["question"] == question
+    if data["answer"] is not None:
+        assert set(data["answer"]) == ANSWER_KEYS
+    assert data["passages"]
+    for rank, p in enumerate(data["passages"], 1):
+        assert set(p) == PASSAGE_KEYS and p["rank"] == rank
+        assert set(p["highlight"]) == {"start", "end"}
+        assert p["match"] in {"exact", "keyword", "meaning"}
+
+
+def mixed_folder(root: Path, names: tuple[str, ...]) -> Path:
+    """A folder holding copies of the named fixture files."""
+    folder = root / "mixed"
+    folder.mkdir()
+    for name in names:
+        shutil.copyfile(FIXTURES / name, folder / name)
+    return folder
+
+
+# --- qa index ---------------------------------------------------------------------------
+
+
+def test_index_prints_a_line_per_skipped_file_and_a_summary(tmp_path: Path) -> None:
+    folder = mixed_folder(tmp_path, GOOD + BAD)
+    index_dir = tmp_path / "index"
+    result = qa("index", str(folder), "--index", str(index_dir))
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    for name in BAD:
+        prefix = f"skipped {folder / name}: "
+        skipped = [line for line in lines if line.startswith(prefix)]
+        assert len(skipped) == 1, (name, result.output)
+        assert skipped[0][len(prefix) :].strip(), skipped
+    summary = re.compile(
+        r"2 indexed, 0 unchanged, 0 removed, 4 skipped; \d+ new chunks, "
+        rf"2 documents and \d+ chunks in {re.escape(str(index_dir))}; [\d.]+ s"
+    )
+    assert any(summary.fullmatch(line) for line in lines), result.output
+
+
+def test_index_of_only_bad_files_fails(tmp_path: Path) -> None:
+    folder = mixed_folder(tmp_path, BAD)
+    result = qa("index", str(folder), "--index", str(tmp_path / "index"))
+    assert result.exit_code != 0
+    assert isinstance(result.exception, SystemExit)
+    assert "Traceback" not in result.output
+    assert sum(line.startswith("skipped ") for line in result.output.splitlines()) == len(BAD)
+
+
+def test_index_of_a_missing_path_says_so(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = qa("index", "missing/path", "--index", "idx")
+    assert result.exit_code != 0
+    assert isinstance(result.exception, SystemExit)
+    assert "Traceback" not in result.output
+    assert "skipped missing/path: no such file or folder" in result.output.splitlines()
+
+
+# --- qa ask -----------------------------------------------------------------------------
+
+
+def test_ask_json_prints_one_json_line(sample_index: tuple[Path, Path]) -> None:
+    question = "How many North Korean troops arrived in Russia?"
+    result = qa("ask", "--json", question, "--index", str(sample_index.index_dir))
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert len(lines) == 1
+    data = json.loads(lines[0])
+    assert_contract(data, question)
+    assert data["answer"] is not None and "10,000" in data["answer"]["text"]
+    assert data["answer"]["source"] == str(sample_index.source)
+
+
+def test_ask_reads_questions_from_stdin(sample_index: tuple[Path, Path]) -> None:
+    questions = [
+        "Who is Lee Woong-gil?",
+        "What weapons has Russia given the North Korean soldiers?",
+        "Where will the soldiers' wages go?",
+    ]
+    stdin = "\n".join([questions[0], "", *questions[1:]]) + "\n"
+    result = qa("ask", "--json", "-", "--index", str(sample_index.index_dir), input=stdin)
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert len(lines) == 3
+    for question, line in zip(questions, lines, strict=True):
+        assert_contract(json.loads(line), question)
+
+
+def test_ask_without_an_index_hints_at_qa_index(tmp_path: Path) -> None:
+    index_dir = tmp_path / "no-index-here"
+    index_dir.mkdir()
+    result = qa("ask", "Who is Lee Woong-gil?", "--index", str(index_dir))
+    assert_one_line_error(result, "qa index", str(index_dir))
+
+
+@pytest.mark.parametrize("command", [["ask", "Who is Lee Woong-gil?"], ["text", "notes.txt"]])
+def test_damaged_manifest_asks_for_a_rebuild(command: list[str], tmp_path: Path) -> None:
+    index_dir = tmp_path / "index"
+    index_dir.mkdir()
+    (index_dir / "manifest.json").write_text("{not json at all", encoding="utf-8")
+    result = qa(*command, "--index", str(index_dir))
+    assert_one_line_error(result, "qa index --rebuild")
+
+
+# --- qa text ----------------------------------------------------------------------------
+
+
+def test_text_prints_the_utf8_file_byte_for_byte(
+    formats_index: tuple[IndexReport, Path, Path],
+) -> None:
+    _, index_dir, folder = formats_index
+    source = folder / "utf8.txt"
+    result = qa("text", str(source), "--index", str(index_dir))
+    assert result.exit_code == 0, result.output
+    assert result.stdout_bytes == source.read_bytes()
+
+
+def test_text_of_the_sample_article_is_the_file(sample_index: tuple[Path, Path]) -> None:
+    index_dir, source = sample_index
+    result = qa("text", str(source), "--index", str(index_dir))
+    assert result.exit_code == 0, result.output
+    assert result.stdout_bytes == source.read_bytes()
+
+
+def test_text_of_an_unknown_source_is_a_one_line_error(sample_index: tuple[Path, Path]) -> None:
+    result = qa("text", "nowhere/unknown.txt", "--index", str(sample_index.index_dir))
+    assert_one_line_error(result, "nowhere/unknown.txt", "not in the index")
+
+
+# --- the installed command ----------------------------------------------------------------
+
+
+def test_installed_qa_help_works_and_import_is_cheap() -> None:
+    result = subprocess.run([QA, "--help"], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    for command in ("index", "ask", "text"):
+        assert re.search(rf"^\s+{command}\b", result.stdout, re.MULTILINE), result.stdout
+    check = (
+        "import qa.cli, sys; "
+        "assert 'torch' not in sys.modules and 'faiss' not in sys.modules "
+        "and 'numpy' not in sys.modules"
+    )
+    imported = subprocess.run(
+        [sys.executable, "-c", check], capture_output=True, text=True, timeout=120
+    )
+    assert imported.returncode == 0, imported.stderr

@@ -1,0 +1,417 @@
+"""The index: what it records, exact offsets, incremental updates, and surviving interruption."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import faiss
+import numpy as np
+import pytest
+from click.testing import CliRunner
+
+from qa.answers import answer_question
+from qa.chunking import CHUNKER_VERSION
+from qa.cli import main
+from qa.embedding import Embedder
+from qa.index import OpenIndex
+from qa.indexer import IndexBusy, IndexReport, build_index, index_lock
+from qa.manifest import IndexError_, read_manifest
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = ROOT / "docs" / "north-korean-troops-in-russia.txt"
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "docs"
+QA = str(Path(sys.executable).parent / "qa")
+
+MODEL_NAME = "sentence-transformers/all-MiniLM-L6-v2"
+MODEL_SHA256 = "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db"
+GOOD = ("utf8.txt", "latin1.txt", "utf16_bom.txt", "guide.md", "article.html",
+        "three_pages.pdf", "partly_scanned.pdf", "report.docx")
+BROKEN = ("binary.txt", "empty.txt", "corrupt.pdf", "encrypted.pdf", "scanned.pdf", "junk.docx")
+# How the .txt/.md fixtures are encoded, to decode them independently of qa.
+TEXT_ENCODINGS = {"utf8.txt": "utf-8", "latin1.txt": "latin-1", "utf16_bom.txt": "utf-16",
+                  "guide.md": "utf-8"}
+ARTICLE_QUESTION = "What weapons has Russia given the North Korean soldiers?"
+CORPUS_QUESTION = "How many hours of sun do tomatoes need?"
+
+Opener = Callable[[Path], OpenIndex]
+
+
+def sha256(path: Path) -> str:
+    """The sha256 of a file's bytes."""
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def generations(index_dir: Path) -> set[str]:
+    """Names of the generation folders in an index folder."""
+    return {p.name for p in index_dir.glob("gen-*") if p.is_dir()}
+
+
+def make_corpus(folder: Path) -> Path:
+    """A small, quick to embed folder: two plain text notes and a Markdown guide."""
+    folder.mkdir(parents=True)
+    for name in ("utf8.txt", "latin1.txt", "guide.md"):
+        shutil.copyfile(FIXTURES / name, folder / name)
+    return folder
+
+
+def chunk_ids(index: OpenIndex, source: str) -> list[int]:
+    """Store ids of the chunks of one document."""
+    rows = index.store.conn.execute(
+        "SELECT chunks.id FROM chunks JOIN documents ON documents.id = chunks.doc_id "
+        "WHERE documents.source = ?",
+        (source,),
+    )
+    return [r[0] for r in rows]
+
+
+def vector_ids(index: OpenIndex) -> set[int]:
+    """The chunk ids the FAISS index holds vectors for."""
+    return set(faiss.vector_to_array(index.vectors.id_map).tolist())
+
+
+def answers(index: OpenIndex, embedder: Embedder, question: str = CORPUS_QUESTION) -> dict:
+    """What `qa ask --json` would print for ``question``."""
+    return answer_question(index, embedder, question).to_json()
+
+
+class InterruptingEmbedder(Embedder):
+    """The real model, but Ctrl-C arrives during its ``interrupt_on``-th encode call."""
+
+    def __init__(self, inner: Embedder, interrupt_on: int = 2) -> None:
+        super().__init__()
+        self.inner = inner
+        self.interrupt_on = interrupt_on
+        self.calls = 0
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        """Encode with the shared model, or raise KeyboardInterrupt on the chosen call."""
+        self.calls += 1
+        if self.calls == self.interrupt_on:
+            raise KeyboardInterrupt
+        return self.inner.encode(texts)
+
+
+@pytest.fixture
+def corpus_index(tmp_path: Path, embedder: Embedder) -> tuple[Path, Path, IndexReport]:
+    """A fresh index of the small corpus: (folder, index dir, first report)."""
+    folder = make_corpus(tmp_path / "docs")
+    index_dir = tmp_path / "index"
+    report = build_index([folder], index_dir, embedder=embedder)
+    assert len(report.indexed) == 3
+    return folder, index_dir, report
+
+
+# --- round trip -----------------------------------------------------------------------
+
+
+def test_manifest_records_model_chunker_and_document_hashes(
+    sample_index: tuple[Path, Path], open_index: Opener
+) -> None:
+    index_dir, source = sample_index
+    index = open_index(index_dir)
+    m = index.manifest
+    assert m.model_name == MODEL_NAME
+    assert m.model_sha256 == MODEL_SHA256
+    assert m.dimensions == 384
+    assert m.chunker_version == CHUNKER_VERSION
+    assert m.documents == {str(source): sha256(source)}
+    on_disk = json.loads((index_dir / "manifest.json").read_text(encoding="utf-8"))
+    assert on_disk["model_sha256"] == MODEL_SHA256 and on_disk["generation"] == m.generation
+
+
+def test_every_chunk_has_one_vector(sample_index: tuple[Path, Path], open_index: Opener) -> None:
+    index = open_index(sample_index.index_dir)
+    documents, chunks = index.store.counts()
+    assert documents == 1 and chunks > 1
+    assert index.vectors.ntotal == chunks == index.manifest.chunks
+    assert index.vectors.d == 384
+    assert vector_ids(index) == set(index.store.iter_chunk_ids())
+
+
+def test_formats_manifest_hashes_every_indexed_file(
+    formats_index: tuple[IndexReport, Path, Path], open_index: Opener
+) -> None:
+    _, index_dir, folder = formats_index
+    index = open_index(index_dir)
+    assert index.manifest.documents == {str(folder / n): sha256(folder / n) for n in GOOD}
+    assert index.vectors.ntotal == index.store.counts()[1] == index.manifest.chunks
+
+
+@pytest.mark.parametrize("which", ["sample", "formats"])
+def test_index_folder_holds_no_pickles(
+    which: str, sample_index: tuple[Path, Path], formats_index: tuple[IndexReport, Path, Path]
+) -> None:
+    index_dir = sample_index.index_dir if which == "sample" else formats_index.index_dir
+    files = [p for p in index_dir.rglob("*") if p.is_file()]
+    assert any(p.name == "vectors.faiss" for p in files)
+    for path in files:
+        with open(path, "rb") as f:
+            assert f.read(1) != b"\x80", f"{path} looks like a pickle"
+
+
+# --- offsets for every format -----------------------------------------------------------
+
+
+def qa_text(index_dir: Path, source: str) -> str:
+    """What `qa text SOURCE` prints, decoded without newline translation."""
+    result = CliRunner().invoke(main, ["text", source, "--index", str(index_dir)])
+    assert result.exit_code == 0, result.output
+    return result.stdout_bytes.decode("utf-8")
+
+
+@pytest.mark.parametrize("name", GOOD)
+def test_chunk_offsets_point_into_what_qa_text_prints(
+    name: str, formats_index: tuple[IndexReport, Path, Path], open_index: Opener
+) -> None:
+    _, index_dir, folder = formats_index
+    index = open_index(index_dir)
+    source = str(folder / name)
+    doc = index.store.document_by_source(source)
+    assert doc is not None
+    printed = qa_text(index_dir, source)
+    assert printed == doc.text
+    chunks = index.store.chunks(chunk_ids(index, source)).values()
+    assert chunks
+    for chunk in chunks:
+        passage = doc.text[chunk.start : chunk.end]
+        assert passage.strip() and passage == passage.strip()
+        assert printed[chunk.start : chunk.end] == passage
+        for s, e in chunk.sentences:
+            assert chunk.start <= s < e <= chunk.end
+            assert printed[s:e] in passage
+
+
+@pytest.mark.parametrize("name", sorted(TEXT_ENCODINGS))
+def test_text_formats_store_the_decoded_file(
+    name: str, formats_index: tuple[IndexReport, Path, Path], open_index: Opener
+) -> None:
+    _, index_dir, folder = formats_index
+    doc = open_index(index_dir).store.document_by_source(str(folder / name))
+    assert doc is not None
+    assert doc.text == (folder / name).read_bytes().decode(TEXT_ENCODINGS[name])
+
+
+def test_broken_files_are_skipped_with_a_reason_and_good_ones_indexed(
+    formats_index: tuple[IndexReport, Path, Path],
+) -> None:
+    report, _, folder = formats_index
+    assert sorted(report.indexed) == sorted(str(folder / n) for n in GOOD)
+    reasons = dict(report.skipped)
+    assert sorted(reasons) == sorted(str(folder / n) for n in BROKEN)
+    for source, reason in reasons.items():
+        assert reason.strip() and "\n" not in reason and len(reason) < 100, (source, reason)
+        assert "Traceback" not in reason
+    assert reasons[str(folder / "encrypted.pdf")] == "encrypted PDF (password required)"
+    assert dict(report.warnings)[str(folder / "partly_scanned.pdf")] == "page 2 has no text layer"
+
+
+# --- incremental updates ----------------------------------------------------------------
+
+
+def test_unchanged_folder_is_not_reindexed(
+    corpus_index: tuple[Path, Path, IndexReport], embedder: Embedder
+) -> None:
+    folder, index_dir, _ = corpus_index
+    before = read_manifest(index_dir)
+    assert before is not None
+    report = build_index([folder], index_dir, embedder=embedder)
+    assert report.unchanged == 3
+    assert report.indexed == [] and report.removed == [] and report.new_chunks == 0
+    after = read_manifest(index_dir)
+    assert after == before
+    assert generations(index_dir) == {before.generation}
+
+
+def test_editing_one_file_reembeds_only_that_file(
+    corpus_index: tuple[Path, Path, IndexReport], embedder: Embedder, open_index: Opener
+) -> None:
+    folder, index_dir, _ = corpus_index
+    edited = folder / "utf8.txt"
+    with open(edited, "ab") as f:
+        f.write(b"\n\nThe lighthouse keeper feeds seventeen grey cats every morning.\n")
+    report = build_index([folder], index_dir, embedder=embedder)
+    assert report.indexed == [str(edited)]
+    assert report.unchanged == 2
+    index = open_index(index_dir)
+    assert report.new_chunks == len(chunk_ids(index, str(edited))) > 0
+    assert index.manifest.documents[str(edited)] == sha256(edited)
+    result = answer_question(index, embedder, "Who feeds the seventeen grey cats?")
+    assert result.passages[0].source == str(edited)
+    assert "seventeen grey cats" in result.passages[0].text
+
+
+def test_deleted_file_is_removed_with_its_vectors(
+    corpus_index: tuple[Path, Path, IndexReport], embedder: Embedder, open_index: Opener
+) -> None:
+    folder, index_dir, _ = corpus_index
+    gone = str(folder / "guide.md")
+    old_ids = set(chunk_ids(open_index(index_dir), gone))
+    assert old_ids
+    (folder / "guide.md").unlink()
+    report = build_index([folder], index_dir, embedder=embedder)
+    assert report.removed == [gone]
+    assert report.indexed == [] and report.unchanged == 2
+    index = open_index(index_dir)
+    assert gone not in index.manifest.documents
+    assert index.store.document_by_source(gone) is None
+    assert not old_ids & vector_ids(index)
+    assert index.vectors.ntotal == index.store.counts()[1]
+    result = answer_question(index, embedder, "How many hours of sun do tomatoes need?")
+    assert all(p.source != gone for p in result.passages)
+
+
+def test_index_from_another_model_is_refused_then_rebuilt(
+    corpus_index: tuple[Path, Path, IndexReport], embedder: Embedder, open_index: Opener
+) -> None:
+    folder, index_dir, _ = corpus_index
+    path = index_dir / "manifest.json"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["model_sha256"] = "0" * 64
+    path.write_text(json.dumps(data), encoding="utf-8")
+
+    with pytest.raises(IndexError_, match=r"qa index --rebuild"):
+        open_index(index_dir)
+
+    report = build_index([folder], index_dir, embedder=embedder)
+    assert report.rebuilt is not None and "model" in report.rebuilt
+    assert len(report.indexed) == 3
+    assert open_index(index_dir).manifest.model_sha256 == MODEL_SHA256
+
+
+# --- interruption and locking -----------------------------------------------------------
+
+
+def test_interrupted_update_leaves_the_previous_index_whole(
+    corpus_index: tuple[Path, Path, IndexReport], embedder: Embedder, open_index: Opener
+) -> None:
+    folder, index_dir, _ = corpus_index
+    before = read_manifest(index_dir)
+    expected = answers(open_index(index_dir), embedder)
+    gens = generations(index_dir)
+    with open(folder / "utf8.txt", "ab") as f:
+        f.write(b"\nA new closing line.\n")
+    shutil.copyfile(FIXTURES / "article.html", folder / "article.html")
+
+    interrupting = InterruptingEmbedder(embedder)
+    with pytest.raises(KeyboardInterrupt):
+        build_index([folder], index_dir, embedder=interrupting)
+    assert interrupting.calls == 2
+
+    assert read_manifest(index_dir) == before
+    assert generations(index_dir) == gens
+    assert answers(open_index(index_dir), embedder) == expected
+
+    report = build_index([folder], index_dir, embedder=embedder)
+    assert sorted(report.indexed) == [str(folder / "article.html"), str(folder / "utf8.txt")]
+    assert len(open_index(index_dir).manifest.documents) == 4
+
+
+def test_interrupted_rebuild_leaves_the_previous_index_whole(
+    corpus_index: tuple[Path, Path, IndexReport], embedder: Embedder, open_index: Opener
+) -> None:
+    """Ctrl-C during `qa index --rebuild` must not cost the user the index they had."""
+    folder, index_dir, _ = corpus_index
+    before = read_manifest(index_dir)
+    expected = answers(open_index(index_dir), embedder)
+    gens = generations(index_dir)
+
+    with pytest.raises(KeyboardInterrupt):
+        build_index([folder], index_dir, rebuild=True, embedder=InterruptingEmbedder(embedder))
+
+    assert read_manifest(index_dir) == before
+    assert answers(open_index(index_dir), embedder) == expected
+    assert generations(index_dir) == gens
+
+
+def interrupt_qa_index(folder: Path, index_dir: Path, sig: int, log: Path) -> int:
+    """Run `qa index` in a real process and send it ``sig`` once it has begun a new
+    generation folder; returns its exit status."""
+    before = generations(index_dir)
+    with open(log, "wb") as out:
+        proc = subprocess.Popen(
+            [QA, "index", str(folder), "--index", str(index_dir)],
+            stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT,
+        )
+        try:
+            deadline = time.monotonic() + 120
+            while not generations(index_dir) - before:
+                assert proc.poll() is None, "qa index ended before it could be interrupted"
+                assert time.monotonic() < deadline, "qa index never started a generation"
+                time.sleep(0.02)
+            time.sleep(0.3)
+            proc.send_signal(sig)
+            return proc.wait(timeout=60)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
+
+
+def test_killed_or_interrupted_qa_index_leaves_the_previous_index_whole(
+    tmp_path: Path, embedder: Embedder, open_index: Opener
+) -> None:
+    """A real `qa index` over 30 articles, killed (SIGKILL), then interrupted (SIGINT)."""
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    text = SAMPLE.read_text(encoding="utf-8")
+    (folder / "copy-00.txt").write_text(text, encoding="utf-8")
+    index_dir = tmp_path / "index"
+    build_index([folder], index_dir, embedder=embedder)
+    before = read_manifest(index_dir)
+    assert before is not None
+    expected = answers(open_index(index_dir), embedder, ARTICLE_QUESTION)
+    assert expected["answer"] is not None
+    for i in range(1, 30):
+        (folder / f"copy-{i:02}.txt").write_text(
+            f"{text}\nThis is edition {i} of the article.\n", encoding="utf-8"
+        )
+
+    status = interrupt_qa_index(folder, index_dir, signal.SIGKILL, tmp_path / "kill.log")
+    assert status == -signal.SIGKILL
+    assert read_manifest(index_dir) == before
+    assert answers(open_index(index_dir), embedder, ARTICLE_QUESTION) == expected
+
+    status = interrupt_qa_index(folder, index_dir, signal.SIGINT, tmp_path / "int.log")
+    output = (tmp_path / "int.log").read_text(encoding="utf-8", errors="replace")
+    assert status == 130, output
+    assert "interrupted" in output and "Traceback" not in output
+    assert read_manifest(index_dir) == before
+    assert answers(open_index(index_dir), embedder, ARTICLE_QUESTION) == expected
+    # The interrupted run cleaned up after itself, and after the killed run too.
+    assert generations(index_dir) == {before.generation}
+
+    report = build_index([folder], index_dir, embedder=embedder)
+    assert len(report.indexed) == 29 and report.unchanged == 1 and not report.skipped
+    after = read_manifest(index_dir)
+    assert after is not None and len(after.documents) == 30
+    assert after.chunks == open_index(index_dir).vectors.ntotal
+    assert generations(index_dir) == {after.generation, before.generation}
+    assert answers(open_index(index_dir), embedder, ARTICLE_QUESTION)["answer"] is not None
+
+
+def test_index_is_busy_while_another_indexer_holds_the_lock(
+    tmp_path: Path, embedder: Embedder
+) -> None:
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    shutil.copyfile(FIXTURES / "utf8.txt", folder / "utf8.txt")
+    index_dir = tmp_path / "index"
+    with index_lock(index_dir), pytest.raises(IndexBusy) as busy:
+        build_index([folder], index_dir, embedder=embedder)
+    message = str(busy.value)
+    assert "another qa is updating the index" in message and str(index_dir) in message
+    assert "\n" not in message
+    assert read_manifest(index_dir) is None and not generations(index_dir)
+    # Once the other indexer is done, indexing works.
+    assert build_index([folder], index_dir, embedder=embedder).indexed == [
+        os.path.join(str(folder), "utf8.txt")
+    ]
