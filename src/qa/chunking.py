@@ -17,7 +17,7 @@ from qa.documents.types import ExtractedText
 from qa.sentences import split_sentences
 from qa.structure import Paragraph, find_paragraphs
 
-CHUNKER_VERSION = "1"
+CHUNKER_VERSION = "2"
 MAX_CHUNK_CHARS = 1500
 DEFAULT_TARGET_CHARS = 1000
 

@@ -64,7 +64,9 @@ def _friendly(func: Callable[..., Any]) -> Callable[..., Any]:
 def _console(err: bool = False) -> Any:
     from rich.console import Console
 
-    return Console(stderr=err, highlight=False, soft_wrap=False)
+    stream = sys.stderr if err else sys.stdout
+    # Wrap for a person at a terminal; never break lines that a pipe or file receives.
+    return Console(stderr=err, highlight=False, soft_wrap=not stream.isatty())
 
 
 def _progress_bar(enabled: bool) -> Any:

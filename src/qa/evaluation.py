@@ -70,7 +70,9 @@ class EvalResult:
         out["ms_p95"] = round(lat[min(len(lat) - 1, int(0.95 * len(lat)))], 1)
         out["index_seconds"] = round(self.index_seconds, 1)
         out["chunks"] = self.chunks
-        out["chunks_per_s"] = round(self.chunks / self.index_seconds, 1) if self.index_seconds else 0
+        out["chunks_per_s"] = (
+            round(self.chunks / self.index_seconds, 1) if self.index_seconds else 0
+        )
         out["index_mb"] = round(self.index_bytes / 1e6, 2)
         return out
 

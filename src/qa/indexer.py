@@ -149,6 +149,15 @@ def _new_generation_name() -> str:
     return f"gen-{time.time_ns():x}-{os.getpid()}"
 
 
+def _live_generation(index_dir: Path) -> str | None:
+    """The generation the manifest names, even if the index is otherwise unusable."""
+    try:
+        manifest = read_manifest(index_dir)
+    except IndexError_:
+        return None
+    return manifest.generation if manifest else None
+
+
 def _sweep_generations(index_dir: Path, keep: set[str]) -> None:
     """Remove generation folders no manifest points at (left by killed runs, or old)."""
     for entry in index_dir.glob("gen-*"):
@@ -190,7 +199,9 @@ class _Build:
     def run(self, paths: list[Path], rebuild: bool) -> IndexReport:
         started = time.perf_counter()
         base = self.base_manifest(rebuild)
-        keep = {base.generation} if base else set()
+        # Whatever the manifest points at stays until a new manifest replaces it, even
+        # on a rebuild: readers may be using it, and this run may be interrupted.
+        keep = {live} if (live := _live_generation(self.index_dir)) else set()
         _sweep_generations(self.index_dir, keep)
 
         files, skipped = discover(paths)

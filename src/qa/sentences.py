@@ -30,20 +30,51 @@ def _pipeline() -> Any:
 
 
 def _hard_split(text: str, start: int, end: int, limit: int) -> list[tuple[int, int]]:
-    """Cut an over-long span at the last whitespace before ``limit`` characters."""
+    """Cut an over-long span at the last whitespace before ``limit`` characters.
+
+    Pieces are trimmed; a run with no whitespace at all is cut at the limit.
+    """
     pieces = []
     while end - start > limit:
-        cut = text.rfind(" ", start + 1, start + limit)
-        if cut == -1:
-            ws = _SPACE_RUN.search(text, start + 1, start + limit)
-            cut = ws.start() if ws else start + limit
-        pieces.append((start, cut))
+        window = text[start + 1 : start + limit + 1]
+        last_space = max((m.start() for m in _SPACE_RUN.finditer(window)), default=-1)
+        cut = start + 1 + last_space if last_space >= 0 else start + limit
+        piece_end = cut
+        while piece_end > start and text[piece_end - 1].isspace():
+            piece_end -= 1
+        pieces.append((start, piece_end))
         start = cut
         while start < end and text[start].isspace():
             start += 1
     if end > start:
         pieces.append((start, end))
     return pieces
+
+
+_OPENERS = "“‘«([{\"'"
+
+
+def _move_openers(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Give an opening quote or bracket left at a sentence's end to the next sentence.
+
+    spaCy keeps every punctuation token after a stop with the sentence it ends, so
+    ‘…a think tank. “They have…’ would end the first sentence with ‘“’.
+    """
+    out = list(spans)
+    for i in range(len(out) - 1):
+        s, e = out[i]
+        cut = e
+        while cut > s + 1 and text[cut - 1] in _OPENERS and text[cut - 2].isspace():
+            cut -= 1
+            while cut > s + 1 and text[cut - 1].isspace():
+                cut -= 1
+        if cut < e:
+            opener = cut
+            while text[opener].isspace():
+                opener += 1
+            out[i] = (s, cut)
+            out[i + 1] = (opener, out[i + 1][1])
+    return out
 
 
 def split_sentences(
@@ -70,4 +101,4 @@ def split_sentences(
                 e -= 1
             if e > s:
                 result[i].extend(_hard_split(text, s, e, max_chars))
-    return result
+    return [_move_openers(text, spans) for spans in result]
