@@ -101,7 +101,8 @@ def fit_logistic(x: np.ndarray, y: np.ndarray, sample_weight: np.ndarray,
     for _ in range(iterations):
         p = 1 / (1 + np.exp(-(xb @ w)))
         grad = xb.T @ (sw * (p - y)) / len(y) + l2 * np.r_[w[:-1], 0]
-        hess = (xb * (sw * p * (1 - p))[:, None]).T @ xb / len(y) + l2 * np.diag(np.r_[np.ones(len(w) - 1), 0])
+        ridge = l2 * np.diag(np.r_[np.ones(len(w) - 1), 0])
+        hess = (xb * (sw * p * (1 - p))[:, None]).T @ xb / len(y) + ridge
         step = np.linalg.solve(hess, grad)
         w -= step
         if np.abs(step).max() < 1e-7:
@@ -188,16 +189,14 @@ def main() -> None:
 
     report = {}
     for split in (True, None):
-        x, y, w, sx, sy, swt = stack(split)
+        _, y, w, sx, sy, swt = stack(split)
         sw, sb = fit_logistic(sx, sy.astype(float), swt)
         feats = [with_best_sentence(c, sw, sb) for c in answerable]
-        offset = 0
         x2 = []
         for c, f in zip(answerable, feats, strict=True):
             qmask = train_masks[id(c)]
             take = np.ones_like(qmask) if split is None else qmask
             x2.append(f[take[c.question]])
-            offset += 1
         pw, pb = fit_logistic(np.vstack(x2), y.astype(float), w)
         if split:
             for name, c in sets.items():
