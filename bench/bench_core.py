@@ -27,21 +27,30 @@ DEFAULT_SETS = sorted((HERE.parent.parent / "shared" / "eval").glob("*/questions
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("datasets", nargs="*", type=Path,
-                        default=[p.parent for p in DEFAULT_SETS])
+    parser.add_argument("datasets", nargs="*", type=Path, default=[p.parent for p in DEFAULT_SETS])
     parser.add_argument("--limit", type=int, default=None, help="questions per set")
     args = parser.parse_args()
     rows = []
     for dataset in args.datasets:
         started = time.perf_counter()
         summary = evaluate(dataset, limit=args.limit).summary()
-        summary["peak_rss_mb"] = round(
-            resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+        summary["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
         summary["wall_seconds"] = round(time.perf_counter() - started, 1)
         rows.append(summary)
         print(json.dumps(summary), file=sys.stderr)
-    cols = ["dataset", "chunks", "index_seconds", "chunks_per_s", "ms_p50", "ms_p95",
-            "index_mb", "peak_rss_mb", "hit@1", "hit@5", "answer_span_hit@1"]
+    cols = [
+        "dataset",
+        "chunks",
+        "index_seconds",
+        "chunks_per_s",
+        "ms_p50",
+        "ms_p95",
+        "index_mb",
+        "peak_rss_mb",
+        "hit@1",
+        "hit@5",
+        "answer_span_hit@1",
+    ]
     print("| " + " | ".join(cols) + " |")
     print("|" + "---|" * len(cols))
     for row in rows:
@@ -49,9 +58,12 @@ def main() -> None:
     out = HERE / "results"
     out.mkdir(exist_ok=True)
     stamp = time.strftime("%Y%m%d-%H%M%S")
-    (out / f"core-{stamp}.json").write_text(json.dumps(
-        {"machine": platform.platform(), "python": platform.python_version(), "rows": rows},
-        indent=1))
+    (out / f"core-{stamp}.json").write_text(
+        json.dumps(
+            {"machine": platform.platform(), "python": platform.python_version(), "rows": rows},
+            indent=1,
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -26,6 +26,7 @@ from pathlib import Path
 import numpy as np
 
 from qa.answers import RERANK_DEPTH, score_candidates
+from qa.chunking import DEFAULT_TARGET_CHARS
 from qa.embedding import Embedder
 from qa.evaluation import MAX_PASSAGE, MAX_SPAN, holds_gold, load_questions, write_corpus
 from qa.index import OpenIndex, open_index
@@ -43,30 +44,37 @@ BEST_SENTENCE = PASSAGE_FEATURES.index("best_sentence_score")
 class Collected:
     """Features of every candidate of every question of one (questions, index) pair."""
 
-    question: np.ndarray        # candidate -> question number
-    passage: np.ndarray         # candidate -> PASSAGE_FEATURES
-    passage_label: np.ndarray   # candidate holds a gold answer
+    question: np.ndarray  # candidate -> question number
+    passage: np.ndarray  # candidate -> PASSAGE_FEATURES
+    passage_label: np.ndarray  # candidate holds a gold answer
     sentence_owner: np.ndarray  # sentence -> candidate number
-    sentence: np.ndarray        # sentence -> SENTENCE_FEATURES
+    sentence: np.ndarray  # sentence -> SENTENCE_FEATURES
     sentence_label: np.ndarray
     answerable: bool
 
 
-def build(dataset: Path, embedder: Embedder) -> tuple[OpenIndex, dict[str, str], Path]:
+def build(dataset: Path, embedder: Embedder, target: int) -> tuple[OpenIndex, dict[str, str], Path]:
     corpus = WORK / dataset.name / "corpus"
     corpus.mkdir(parents=True, exist_ok=True)
     names = write_corpus(dataset, corpus)
-    index_dir = WORK / dataset.name / "index"
-    report = build_index([corpus], index_dir, embedder=embedder)
-    print(f"{dataset.name}: {report.chunks} chunks, indexed in {report.seconds:.0f} s",
-          file=sys.stderr)
+    index_dir = WORK / dataset.name / f"index-{target}"
+    report = build_index([corpus], index_dir, embedder=embedder, target_chars=target)
+    print(
+        f"{dataset.name}: {report.chunks} chunks, indexed in {report.seconds:.0f} s",
+        file=sys.stderr,
+    )
     index = open_index(index_dir)
     assert index is not None
     return index, names, corpus
 
 
-def collect(index: OpenIndex, questions: list, vectors: np.ndarray, expected: list[str | None],
-            limit_sentences: bool = True) -> Collected:
+def collect(
+    index: OpenIndex,
+    questions: list,
+    vectors: np.ndarray,
+    expected: list[str | None],
+    limit_sentences: bool = True,
+) -> Collected:
     weights = default_weights()
     q_of, feats, labels, owner, sfeats, slabels = [], [], [], [], [], []
     for n, (q, qvec) in enumerate(zip(questions, vectors, strict=True)):
@@ -86,14 +94,40 @@ def collect(index: OpenIndex, questions: list, vectors: np.ndarray, expected: li
                     sfeats.append(sf)
                     slabels.append(hit and holds_gold(s, e, q.answers, MAX_SPAN))
     return Collected(
-        np.array(q_of), np.vstack(feats), np.array(labels, dtype=bool), np.array(owner),
+        np.array(q_of),
+        np.vstack(feats),
+        np.array(labels, dtype=bool),
+        np.array(owner),
         np.vstack(sfeats) if sfeats else np.zeros((0, len(SENTENCE_FEATURES))),
-        np.array(slabels, dtype=bool), expected[0] is not None,
+        np.array(slabels, dtype=bool),
+        expected[0] is not None,
     )
 
 
-def fit_logistic(x: np.ndarray, y: np.ndarray, sample_weight: np.ndarray,
-                 l2: float = 1e-3, iterations: int = 50) -> tuple[np.ndarray, float]:
+def save_sets(path: Path, sets: dict[str, Collected]) -> None:
+    """Keep collected features as plain arrays (npz, no pickle) for refitting."""
+    arrays = {}
+    for name, c in sets.items():
+        for key, value in vars(c).items():
+            arrays[f"{name}|{key}"] = np.asarray(value)
+    np.savez_compressed(path, **arrays)
+
+
+def load_sets(path: Path) -> dict[str, Collected]:
+    data = np.load(path, allow_pickle=False)
+    fields: dict[str, dict] = {}
+    for key in data.files:
+        name, attr = key.split("|")
+        fields.setdefault(name, {})[attr] = data[key]
+    return {
+        name: Collected(**{k: (bool(v) if k == "answerable" else v) for k, v in f.items()})
+        for name, f in fields.items()
+    }
+
+
+def fit_logistic(
+    x: np.ndarray, y: np.ndarray, sample_weight: np.ndarray, l2: float = 1e-3, iterations: int = 50
+) -> tuple[np.ndarray, float]:
     """Weighted L2-regularised logistic regression by Newton's method."""
     xb = np.hstack([x, np.ones((len(x), 1))]).astype(np.float64)
     w = np.zeros(xb.shape[1])
@@ -145,11 +179,18 @@ def main() -> None:
     parser.add_argument("datasets", nargs="+", type=Path)
     parser.add_argument("--limit", type=int, default=None, help="questions per set")
     parser.add_argument("--write", action="store_true", help="write src/qa/weights.json")
+    parser.add_argument(
+        "--target-chars", type=int, default=DEFAULT_TARGET_CHARS, help="chunk size to index with"
+    )
     args = parser.parse_args()
 
     embedder = Embedder()
-    built = {d.name: (d, *build(d, embedder)) for d in args.datasets}
+    built = {d.name: (d, *build(d, embedder, args.target_chars)) for d in args.datasets}
     sets: dict[str, Collected] = {}
+    cache = WORK / f"features-{args.target_chars}-{args.limit}.npz"
+    if cache.exists():
+        sets = load_sets(cache)
+        built = {}
     for name, (dataset, index, names, corpus) in built.items():
         questions = load_questions(dataset)[: args.limit]
         t0 = time.perf_counter()
@@ -159,11 +200,16 @@ def main() -> None:
         # The same questions against every other set's index have no answer there.
         for other, (_, oindex, _, _) in built.items():
             if other != name:
-                sets[f"{name}->{other}"] = collect(oindex, questions, qvecs,
-                                                   [None] * len(questions))
-        print(f"{name}: {len(questions)} questions collected in "
-              f"{time.perf_counter() - t0:.0f} s", file=sys.stderr)
+                sets[f"{name}->{other}"] = collect(
+                    oindex, questions, qvecs, [None] * len(questions)
+                )
+        print(
+            f"{name}: {len(questions)} questions collected in {time.perf_counter() - t0:.0f} s",
+            file=sys.stderr,
+        )
 
+    if built:
+        save_sets(cache, sets)
     answerable = [c for c in sets.values() if c.answerable]
     rng = np.random.default_rng(7)
     train_masks = {id(c): rng.random(c.question.max() + 1) < 0.5 for c in answerable}
@@ -182,10 +228,17 @@ def main() -> None:
             srows = rows[c.sentence_owner]
             sx.append(c.sentence[srows])
             sy.append(c.sentence_label[srows])
-            swt.append(per_question_weight(c.question[c.sentence_owner])[srows]
-                       / (c.question.max() + 1))
-        return (np.vstack(xs), np.concatenate(ys), np.concatenate(ws),
-                np.vstack(sx), np.concatenate(sy), np.concatenate(swt))
+            swt.append(
+                per_question_weight(c.question[c.sentence_owner])[srows] / (c.question.max() + 1)
+            )
+        return (
+            np.vstack(xs),
+            np.concatenate(ys),
+            np.concatenate(ws),
+            np.vstack(sx),
+            np.concatenate(sy),
+            np.concatenate(swt),
+        )
 
     report = {}
     for split in (True, None):
@@ -225,15 +278,18 @@ def main() -> None:
     right = np.concatenate([top_scores(c)[0][top_scores(c)[1]] for c in answerable])
     wrong = np.concatenate([top_scores(c)[0] for c in sets.values() if not c.answerable])
     for t in (0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5):
-        print(f"{t:9.2f}  {np.mean(right < t):31.3f}  {np.mean(wrong >= t):19.3f}",
-              file=sys.stderr)
+        print(f"{t:9.2f}  {np.mean(right < t):31.3f}  {np.mean(wrong >= t):19.3f}", file=sys.stderr)
 
     if args.write:
         data = json.loads(WEIGHTS.read_text())
-        data["sentence"] = {"bias": round(sb, 4), "weights": {
-            f: round(float(v), 4) for f, v in zip(SENTENCE_FEATURES, sw, strict=True)}}
-        data["passage"] = {"bias": round(pb, 4), "weights": {
-            f: round(float(v), 4) for f, v in zip(PASSAGE_FEATURES, pw, strict=True)}}
+        data["sentence"] = {
+            "bias": round(sb, 4),
+            "weights": {f: round(float(v), 4) for f, v in zip(SENTENCE_FEATURES, sw, strict=True)},
+        }
+        data["passage"] = {
+            "bias": round(pb, 4),
+            "weights": {f: round(float(v), 4) for f, v in zip(PASSAGE_FEATURES, pw, strict=True)},
+        }
         WEIGHTS.write_text(json.dumps(data, indent=1) + "\n")
         print(f"wrote {WEIGHTS}", file=sys.stderr)
 

@@ -23,7 +23,7 @@ class Citation:
     def __str__(self) -> str:
         parts = [self.source]
         if self.section:
-            parts.append(f"“{self.section}”")
+            parts.append(f"§ {self.section}")
         if self.paragraph:
             parts.append(f"¶{self.paragraph}")
         if self.page:

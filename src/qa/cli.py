@@ -116,18 +116,30 @@ def run_index(
 
 
 def _open_or_build(index_dir: Path) -> Any:
-    """The index to answer from; the default one is built on first use."""
+    """The index to answer from. The default index of docs/ is built on first use, and
+    rebuilt when it was made by another model or chunker; other indexes are the user's
+    to rebuild, so those get a message saying how."""
     from qa.index import open_index
+    from qa.manifest import IndexError_
 
-    opened = open_index(index_dir)
+    is_default = index_dir == DEFAULT_INDEX and DEFAULT_DOCS.is_dir()
+    rebuild = False
+    try:
+        opened = open_index(index_dir)
+    except IndexError_ as exc:
+        if not is_default:
+            raise
+        click.echo(f"qa: {exc}; rebuilding it now", err=True)
+        opened, rebuild = None, True
     if opened is not None:
         return opened
-    if index_dir != DEFAULT_INDEX or not DEFAULT_DOCS.is_dir():
+    if not is_default:
         raise UserError(
             f"no index at {index_dir}; build one with `qa index PATH --index {index_dir}`"
         )
-    click.echo(f"qa: no index yet; indexing {DEFAULT_DOCS}/ into {index_dir}/ first", err=True)
-    report = run_index([DEFAULT_DOCS], index_dir, quiet=True)
+    if not rebuild:
+        click.echo(f"qa: no index yet; indexing {DEFAULT_DOCS}/ into {index_dir}/ first", err=True)
+    report = run_index([DEFAULT_DOCS], index_dir, rebuild=rebuild, quiet=True)
     if not (report.indexed or report.unchanged):
         raise UserError(f"nothing in {DEFAULT_DOCS}/ could be indexed")
     opened = open_index(index_dir)

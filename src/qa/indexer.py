@@ -22,7 +22,7 @@ from pathlib import Path
 import numpy as np
 
 from qa import vectors
-from qa.chunking import CHUNKER_VERSION, Layout, chunk_text
+from qa.chunking import CHUNKER_VERSION, DEFAULT_TARGET_CHARS, Layout, chunk_text
 from qa.documents import SUPPORTED_SUFFIXES, ExtractedText, ExtractionError, extract
 from qa.embedding import Embedder
 from qa.index import STORE_NAME, VECTORS_NAME, compatibility_problem
@@ -168,8 +168,11 @@ def _sweep_generations(index_dir: Path, keep: set[str]) -> None:
 class _Build:
     """One run of the indexer against one index folder (the lock is held)."""
 
-    def __init__(self, index_dir: Path, embedder: Embedder, progress: ProgressCallback) -> None:
+    def __init__(
+        self, index_dir: Path, embedder: Embedder, progress: ProgressCallback, target_chars: int
+    ) -> None:
         self.index_dir = index_dir
+        self.target_chars = target_chars
         self.embedder = embedder
         self.progress = progress
         self.report = IndexReport()
@@ -189,6 +192,12 @@ class _Build:
         problem = compatibility_problem(manifest)
         if problem:
             self.report.rebuilt = problem
+            return None
+        if manifest.chunk_target_chars != self.target_chars:
+            self.report.rebuilt = (
+                f"chunks of about {self.target_chars} characters were asked for, "
+                f"the index has {manifest.chunk_target_chars}"
+            )
             return None
         gen = self.index_dir / manifest.generation
         if not (gen / STORE_NAME).is_file() or not (gen / VECTORS_NAME).is_file():
@@ -240,6 +249,7 @@ class _Build:
                     model_sha256=self.embedder.sha256,
                     dimensions=self.embedder.dimensions,
                     chunker_version=CHUNKER_VERSION,
+                    chunk_target_chars=self.target_chars,
                     documents=dict(sorted(hashes.items())),
                     chunks=self.report.chunks,
                     created=base.created if base else now,
@@ -289,7 +299,7 @@ class _Build:
                     sf.source, f"cannot read file: {exc.strerror or exc}", kept=old is not None
                 )
                 continue
-            layout = chunk_text(extracted)
+            layout = chunk_text(extracted, self.target_chars)
             if not layout.chunks:
                 self._skip(sf.source, "no text to index", kept=old is not None)
                 continue
@@ -376,10 +386,13 @@ def build_index(
     *,
     rebuild: bool = False,
     embedder: Embedder | None = None,
+    target_chars: int = DEFAULT_TARGET_CHARS,
     progress: ProgressCallback | None = None,
 ) -> IndexReport:
     """Index ``paths`` into ``index_dir``, incrementally; see the module docstring."""
     index_dir.mkdir(parents=True, exist_ok=True)
     with index_lock(index_dir):
-        build = _Build(index_dir, embedder or Embedder(), progress or (lambda *_: None))
+        build = _Build(
+            index_dir, embedder or Embedder(), progress or (lambda *_: None), target_chars
+        )
         return build.run(paths, rebuild)

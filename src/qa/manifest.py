@@ -29,6 +29,7 @@ class Manifest:
     model_sha256: str
     dimensions: int
     chunker_version: str
+    chunk_target_chars: int = 0
     documents: dict[str, str] = field(default_factory=dict)  # source -> content sha256
     chunks: int = 0
     created: float = 0.0

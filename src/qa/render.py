@@ -10,8 +10,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 
-from rich.console import Console, Group
-from rich.panel import Panel
+from rich.console import Console
 from rich.text import Text
 
 from qa.answers import NOT_FOUND, Answer, Passage
@@ -47,17 +46,10 @@ def render_answer(console: Console, answer: Answer) -> None:
             console.print(Text("Nearest passages (weak matches):", style="dim"))
     else:
         a = answer.answer
-        console.print(
-            Panel(
-                Group(
-                    Text("“" + printable(a.text) + "”", style="bold"),
-                    Text("— " + printable(str(a.citation)), style="cyan"),
-                ),
-                title=f"Answer  (score {a.score:.2f})",
-                title_align="left",
-                border_style="green",
-            )
-        )
+        console.print(Text(f"Answer (score {a.score:.2f}):", style="bold green"))
+        console.print(Text("  " + printable(a.text), style="bold"))
+        console.print(Text("  — " + printable(str(a.citation)), style="cyan"))
+        console.print()
     for p in answer.passages:
         header = Text(f"[{p.rank}] ", style="bold")
         header.append(printable(str(p.citation)), style="cyan")
