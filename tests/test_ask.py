@@ -116,6 +116,24 @@ def test_quoted_phrase_puts_an_exact_match_first(ask: Callable[[str], Answer]) -
     assert result.answer is not None
 
 
+def test_curly_quoted_phrase_is_exact_too(ask: Callable[[str], Answer]) -> None:
+    result = ask("Who warned against “watching passively”?")
+    assert result.passages[0].match == "exact"
+    assert result.answer is not None
+    assert "watching passively" in result.answer.text
+
+
+def test_quoted_phrase_absent_from_the_documents_is_not_answered(
+    ask: Callable[[str], Answer],
+) -> None:
+    """Asked for words the article never uses, qa says so instead of offering a
+    passage that merely means something close."""
+    result = ask('Who said "banana republic"?')
+    assert result.answer is None
+    assert result.missing_phrases == ("banana republic",)
+    assert all(p.weak and p.match != "exact" for p in result.passages)
+
+
 @pytest.mark.parametrize("question", UNRELATED_QUESTIONS)
 def test_unrelated_question_is_not_found_but_lists_passages(
     question: str, ask: Callable[[str], Answer]

@@ -84,6 +84,22 @@ def test_index_prints_a_line_per_skipped_file_and_a_summary(tmp_path: Path) -> N
     assert any(summary.fullmatch(line) for line in lines), result.output
 
 
+def test_index_of_a_folder_of_thousands_of_files_reports_them_briefly(tmp_path: Path) -> None:
+    """Thousands of unreadable or unsupported files: the one good document is indexed,
+    the summary counts every skip, and the screen is not flooded with lines."""
+    folder = mixed_folder(tmp_path, GOOD[:1])
+    for n in range(1500):
+        (folder / f"note-{n:04}.xyz").write_text("not a document")
+    for n in range(500):
+        (folder / f"blank-{n:04}.txt").write_text("  \n")
+    result = qa("index", str(folder), "--index", str(tmp_path / "index"))
+    assert result.exit_code == 0, result.output
+    assert "1 indexed, 0 unchanged, 0 removed, 2000 skipped;" in result.output
+    assert len(result.output.splitlines()) < 60
+    assert "skipped 1480 more: unsupported file type .xyz" in result.output
+    assert "skipped 480 more: empty document" in result.output
+
+
 def test_index_of_only_bad_files_fails(tmp_path: Path) -> None:
     folder = mixed_folder(tmp_path, BAD)
     result = qa("index", str(folder), "--index", str(tmp_path / "index"))

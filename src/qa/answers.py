@@ -69,6 +69,8 @@ class Answer:
     question: str
     answer: AnswerSpan | None
     passages: list[Passage]
+    # Quoted phrases of the question that no passage holds word for word.
+    missing_phrases: tuple[str, ...] = ()
 
     def to_json(self) -> dict:
         """The `qa ask --json` contract, field for field."""
@@ -141,7 +143,10 @@ def answer_question(
     top = scored[:k]
     if not top:
         return Answer(question, None, [])
-    found = top[0].score >= weights.found_threshold or top[0].candidate.exact
+    missing = () if any(c.exact for c in candidates) else query.phrases
+    # A phrase asked for word for word that the documents do not hold means the
+    # question is not answered here, however close the meaning of a passage.
+    found = top[0].candidate.exact or (not missing and top[0].score >= weights.found_threshold)
     passages = []
     for rank, s in enumerate(top, 1):
         doc = index.store.document_text(s.doc_id)
@@ -167,7 +172,7 @@ def answer_question(
         answer = AnswerSpan(
             doc.text[start:end], doc.source, start, end, best.score, cite(doc, start, end)
         )
-    return Answer(question, answer, passages)
+    return Answer(question, answer, passages, missing)
 
 
 def score_candidates(

@@ -40,6 +40,10 @@ def _passage_text(p: Passage) -> Text:
 
 def render_answer(console: Console, answer: Answer) -> None:
     console.print(Text("Q: ", style="bold") + Text(printable(answer.question)))
+    for phrase in answer.missing_phrases:
+        console.print(
+            Text(f"No passage holds “{printable(phrase)}” word for word.", style="yellow")
+        )
     if answer.answer is None:
         console.print(Text(NOT_FOUND + ".", style="bold red"))
         if answer.passages:
