@@ -269,6 +269,25 @@ def test_deleted_file_is_removed_with_its_vectors(
     assert all(p.source != gone for p in result.passages)
 
 
+def test_adding_a_file_from_another_folder_keeps_what_was_indexed(
+    tmp_path: Path, embedder: Embedder, open_index: Opener, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Sources are stored as the user named them (relative here); indexing one more file
+    from elsewhere must not take relative sources for deleted files."""
+    project = tmp_path / "project"
+    make_corpus(project / "notes")
+    monkeypatch.chdir(project)
+    first = build_index([Path("notes")], tmp_path / "index", embedder=embedder)
+    assert len(first.indexed) == 3
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "extra.txt").write_text("The harbour opens at dawn every day.\n")
+    monkeypatch.chdir(elsewhere)
+    second = build_index([Path("extra.txt")], tmp_path / "index", embedder=embedder)
+    assert second.indexed == ["extra.txt"] and second.removed == []
+    assert len(open_index(tmp_path / "index").manifest.documents) == 4
+
+
 def test_index_from_another_model_is_refused_then_rebuilt(
     corpus_index: tuple[Path, Path, IndexReport], embedder: Embedder, open_index: Opener
 ) -> None:

@@ -316,9 +316,10 @@ class _Build:
                 pending, pending_chunks = [], 0
         self._flush(store, index, pending)
 
+        # Only what lies under the paths of this run can have been removed: a source
+        # outside them may just be relative to another working folder.
         for source, doc in stored.items():
-            gone = not os.path.exists(source)
-            if source not in seen and (gone or _under(source, roots)):
+            if source not in seen and _under(source, roots):
                 vectors.remove(index, store.remove_document(doc.id))
                 self.report.removed.append(source)
 
