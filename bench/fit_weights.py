@@ -88,11 +88,13 @@ def collect(
             q_of.append(n)
             feats.append(p.features)
             labels.append(hit)
-            if hit or not limit_sentences:
-                for (s, e), sf in zip(p.sentences, p.sentence_features, strict=True):
-                    owner.append(row)
-                    sfeats.append(sf)
-                    slabels.append(hit and holds_gold(s, e, q.answers, MAX_SPAN))
+            # Every candidate's sentences are kept: the passage model sees the best
+            # sentence score of hits and misses alike (keeping only hits' sentences
+            # would leak the label into that feature).
+            for (s, e), sf in zip(p.sentences, p.sentence_features, strict=True):
+                owner.append(row)
+                sfeats.append(sf)
+                slabels.append(hit and holds_gold(s, e, q.answers, MAX_SPAN))
     return Collected(
         np.array(q_of),
         np.vstack(feats),
@@ -160,18 +162,26 @@ def with_best_sentence(c: Collected, sw: np.ndarray, sb: float) -> np.ndarray:
     return feats
 
 
-def ranking_figures(c: Collected, scores: np.ndarray, mask: np.ndarray) -> dict[str, float]:
+def ranking_figures(
+    c: Collected, scores: np.ndarray, sentence_scores: np.ndarray, mask: np.ndarray
+) -> dict[str, float]:
+    """hit@1, hit@5 and answer-span hit@1 of the questions in ``mask``."""
     hits = {1: 0, 5: 0}
-    top_scores = []
+    span_hits = 0
     questions = np.unique(c.question[mask])
+    starts = np.searchsorted(c.sentence_owner, np.arange(len(c.passage)))
+    ends = np.searchsorted(c.sentence_owner, np.arange(len(c.passage)), side="right")
     for q in questions:
         rows = np.where((c.question == q) & mask)[0]
         order = rows[np.argsort(-scores[rows], kind="stable")]
         for k in hits:
             hits[k] += bool(c.passage_label[order[:k]].any())
-        top_scores.append((scores[order[0]], bool(c.passage_label[order[0]])))
+        top = order[0]
+        if ends[top] > starts[top]:
+            best = starts[top] + int(np.argmax(sentence_scores[starts[top] : ends[top]]))
+            span_hits += bool(c.sentence_label[best])
     n = max(len(questions), 1)
-    return {"hit@1": hits[1] / n, "hit@5": hits[5] / n, "n": n}
+    return {"hit@1": hits[1] / n, "hit@5": hits[5] / n, "span_hit@1": span_hits / n, "n": n}
 
 
 def main() -> None:
@@ -187,7 +197,7 @@ def main() -> None:
     embedder = Embedder()
     built = {d.name: (d, *build(d, embedder, args.target_chars)) for d in args.datasets}
     sets: dict[str, Collected] = {}
-    cache = WORK / f"features-{args.target_chars}-{args.limit}.npz"
+    cache = WORK / f"features-v2-{args.target_chars}-{args.limit}.npz"
     if cache.exists():
         sets = load_sets(cache)
         built = {}
@@ -225,7 +235,8 @@ def main() -> None:
             xs.append(c.passage[rows])
             ys.append(c.passage_label[rows])
             ws.append(base[rows])
-            srows = rows[c.sentence_owner]
+            # The sentence model learns which sentence of an answering passage answers.
+            srows = rows[c.sentence_owner] & c.passage_label[c.sentence_owner]
             sx.append(c.sentence[srows])
             sy.append(c.sentence_label[srows])
             swt.append(
@@ -256,8 +267,9 @@ def main() -> None:
                 if not c.answerable:
                     continue
                 scores = 1 / (1 + np.exp(-(with_best_sentence(c, sw, sb) @ pw + pb)))
+                sscores = c.sentence @ sw + sb
                 held = ~train_masks[id(c)][c.question]
-                report[name] = {"held-out half": ranking_figures(c, scores, held)}
+                report[name] = {"held-out half": ranking_figures(c, scores, sscores, held)}
         else:
             final = (sw, sb, pw, pb)
     sw, sb, pw, pb = final

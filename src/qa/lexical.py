@@ -18,6 +18,10 @@ _WORD = re.compile(r"\w+", re.UNICODE)
 # Straight or curly double quotes around a phrase (at least one word character).
 _PHRASE = re.compile(r"[\"“”„«»]([^\"“”„«»]*\w[^\"“”„«»]*)[\"“”„«»]")
 
+# A question is a sentence or two; a pasted page is cut to its first words, so the
+# lexical query stays fast.
+MAX_QUERY_TERMS = 64
+
 STOPWORDS = frozenset(
     """
     a about above after again against all am an and any are aren as at be because been
@@ -66,9 +70,9 @@ class ParsedQuery:
 
 def parse_query(question: str) -> ParsedQuery:
     phrases = tuple(p.strip() for p in _PHRASE.findall(question) if p.strip())
-    terms = tuple(dict.fromkeys(content_terms(question)))
+    terms = tuple(dict.fromkeys(content_terms(question)))[:MAX_QUERY_TERMS]
     if not terms:  # a question of stopwords only ("who is it?") still searches
-        terms = tuple(dict.fromkeys(stems(words(question))))
+        terms = tuple(dict.fromkeys(stems(words(question))))[:MAX_QUERY_TERMS]
     return ParsedQuery(question, phrases, terms)
 
 
@@ -82,7 +86,7 @@ def fts_any_terms(query: ParsedQuery) -> str:
     seen = dict.fromkeys(w for w in words(query.text) if w not in STOPWORDS)
     if not seen:
         seen = dict.fromkeys(words(query.text))
-    return " OR ".join(f'"{w}"' for w in seen)
+    return " OR ".join(f'"{w}"' for w in list(seen)[:MAX_QUERY_TERMS])
 
 
 def fts_all_phrases(query: ParsedQuery) -> str:
