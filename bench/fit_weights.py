@@ -184,6 +184,113 @@ def ranking_figures(
     return {"hit@1": hits[1] / n, "hit@5": hits[5] / n, "span_hit@1": span_hits / n, "n": n}
 
 
+def segments(groups: np.ndarray) -> np.ndarray:
+    """Start index of each run of equal values (rows of one group are contiguous)."""
+    return np.flatnonzero(np.r_[True, groups[1:] != groups[:-1]])
+
+
+def fit_listwise(
+    x: np.ndarray, groups: np.ndarray, labels: np.ndarray, weights: np.ndarray, l2: float = 1e-3
+) -> np.ndarray:
+    """Weights maximising the softmax probability of the right rows within each group.
+
+    A listwise (conditional logit) objective: what matters for an answer is which
+    candidate of a question ranks first, not each candidate's absolute score. Groups
+    with no right row, or only right rows, teach nothing and are dropped.
+    """
+    from scipy.optimize import minimize
+
+    starts = segments(groups)
+    pos = np.add.reduceat(labels.astype(float), starts)
+    size = np.diff(np.r_[starts, len(groups)])
+    useful = (pos > 0) & (pos < size)
+    keep = np.repeat(useful, size)
+    x, groups, labels, weights = x[keep], groups[keep], labels[keep].astype(float), weights[keep]
+    starts = segments(groups)
+    size = np.diff(np.r_[starts, len(groups)])
+    gw = weights[starts] / weights[starts].sum()
+
+    def loss(w: np.ndarray) -> tuple[float, np.ndarray]:
+        sc = x @ w
+        m = np.repeat(np.maximum.reduceat(sc, starts), size)
+        e = np.exp(sc - m)
+        z = np.add.reduceat(e, starts)
+        zp = np.add.reduceat(e * labels, starts)
+        value = float(gw @ (np.log(z) - np.log(zp))) + l2 * float(w @ w)
+        coef = np.repeat(gw, size) * (e / np.repeat(z, size) - labels * e / np.repeat(zp, size))
+        return value, x.T @ coef + 2 * l2 * w
+
+    result = minimize(loss, np.zeros(x.shape[1]), jac=True, method="L-BFGS-B")
+    return result.x
+
+
+@dataclass
+class Model:
+    sw: np.ndarray
+    sb: float
+    pw: np.ndarray
+    pb: float
+
+    def passage_scores(self, c: Collected) -> np.ndarray:
+        return 1 / (1 + np.exp(-(with_best_sentence(c, self.sw, self.sb) @ self.pw + self.pb)))
+
+
+def fit_all(sets: dict[str, Collected], masks: dict[str, np.ndarray]) -> Model:
+    """Sentence model, then passage model, each listwise, each calibrated to a probability.
+
+    Calibration is a one-feature logistic regression on the listwise score, folded
+    into the weights, so weights.json stays a plain logistic model: the sentence score
+    is P(sentence holds the answer | its passage does), the passage score P(the top
+    passage holds the answer), fitted with the other sets' questions as unanswerables.
+    """
+    answerable = {n: c for n, c in sets.items() if c.answerable}
+    # Sentences: groups are the answering passages of training questions.
+    sx, sg, sy, swt = [], [], [], []
+    offset = 0
+    for name, c in answerable.items():
+        take = masks[name][c.question[c.sentence_owner]] & c.passage_label[c.sentence_owner]
+        sx.append(c.sentence[take])
+        sg.append(c.sentence_owner[take] + offset)
+        sy.append(c.sentence_label[take])
+        per_q = per_question_weight(c.question[c.sentence_owner])
+        swt.append(per_q[take] / (c.question.max() + 1))
+        offset += len(c.passage)
+    sx_all, sy_all = np.vstack(sx), np.concatenate(sy)
+    w_s = fit_listwise(sx_all, np.concatenate(sg), sy_all, np.concatenate(swt))
+    a, b = fit_logistic((sx_all @ w_s)[:, None], sy_all.astype(float), np.concatenate(swt))
+    sw, sb = w_s * a[0], b
+
+    # Passages: groups are questions.
+    px, pg, py, pwt = [], [], [], []
+    offset = 0
+    for name, c in answerable.items():
+        take = masks[name][c.question]
+        px.append(with_best_sentence(c, sw, sb)[take])
+        pg.append(c.question[take] + offset)
+        py.append(c.passage_label[take])
+        pwt.append(per_question_weight(c.question)[take] / (c.question.max() + 1))
+        offset += c.question.max() + 1
+    w_p = fit_listwise(np.vstack(px), np.concatenate(pg), np.concatenate(py), np.concatenate(pwt))
+
+    # Calibration on each question's top candidate: answerable (right or not) and
+    # questions asked of another set's documents (never right).
+    tops, labels, weights = [], [], []
+    for name, c in sets.items():
+        base = name.split("->")[0]
+        qmask = masks[base] if base in masks else np.ones(c.question.max() + 1, dtype=bool)
+        lin = with_best_sentence(c, sw, sb) @ w_p
+        for q in np.flatnonzero(qmask):
+            rows = np.flatnonzero(c.question == q)
+            if len(rows) == 0:
+                continue
+            top = rows[np.argmax(lin[rows])]
+            tops.append(lin[top])
+            labels.append(bool(c.passage_label[top]))
+            weights.append(1.0 / qmask.sum())
+    a, b = fit_logistic(np.array(tops)[:, None], np.array(labels, dtype=float), np.array(weights))
+    return Model(sw, sb, w_p * a[0], b)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("datasets", nargs="+", type=Path)
@@ -220,64 +327,32 @@ def main() -> None:
 
     if built:
         save_sets(cache, sets)
-    answerable = [c for c in sets.values() if c.answerable]
+    answerable = {name: c for name, c in sets.items() if c.answerable}
     rng = np.random.default_rng(7)
-    train_masks = {id(c): rng.random(c.question.max() + 1) < 0.5 for c in answerable}
+    halves = {name: rng.random(c.question.max() + 1) < 0.5 for name, c in answerable.items()}
 
-    def stack(train: bool | None) -> tuple[np.ndarray, ...]:
-        xs, ys, ws, sx, sy, swt = [], [], [], [], [], []
-        for c in answerable:
-            qmask = train_masks[id(c)]
-            take_q = np.ones_like(qmask) if train is None else (qmask if train else ~qmask)
-            rows = take_q[c.question]
-            # Each set counts equally, each question within it equally.
-            base = per_question_weight(c.question) / (c.question.max() + 1)
-            xs.append(c.passage[rows])
-            ys.append(c.passage_label[rows])
-            ws.append(base[rows])
-            # The sentence model learns which sentence of an answering passage answers.
-            srows = rows[c.sentence_owner] & c.passage_label[c.sentence_owner]
-            sx.append(c.sentence[srows])
-            sy.append(c.sentence_label[srows])
-            swt.append(
-                per_question_weight(c.question[c.sentence_owner])[srows] / (c.question.max() + 1)
-            )
-        return (
-            np.vstack(xs),
-            np.concatenate(ys),
-            np.concatenate(ws),
-            np.vstack(sx),
-            np.concatenate(sy),
-            np.concatenate(swt),
-        )
-
-    report = {}
-    for split in (True, None):
-        _, y, w, sx, sy, swt = stack(split)
-        sw, sb = fit_logistic(sx, sy.astype(float), swt)
-        feats = [with_best_sentence(c, sw, sb) for c in answerable]
-        x2 = []
-        for c, f in zip(answerable, feats, strict=True):
-            qmask = train_masks[id(c)]
-            take = np.ones_like(qmask) if split is None else qmask
-            x2.append(f[take[c.question]])
-        pw, pb = fit_logistic(np.vstack(x2), y.astype(float), w)
-        if split:
-            for name, c in sets.items():
-                if not c.answerable:
-                    continue
-                scores = 1 / (1 + np.exp(-(with_best_sentence(c, sw, sb) @ pw + pb)))
-                sscores = c.sentence @ sw + sb
-                held = ~train_masks[id(c)][c.question]
-                report[name] = {"held-out half": ranking_figures(c, scores, sscores, held)}
-        else:
-            final = (sw, sb, pw, pb)
-    sw, sb, pw, pb = final
-    print(json.dumps(report, indent=1), file=sys.stderr)
+    fitted = {}
+    for split in ("train-half", "all"):
+        masks = {
+            name: (halves[name] if split == "train-half" else np.ones_like(halves[name]))
+            for name in answerable
+        }
+        fitted[split] = fit_all(sets, masks)
+        if split == "train-half":
+            report = {}
+            for name, c in answerable.items():
+                model = fitted[split]
+                held = ~halves[name][c.question]
+                report[name] = ranking_figures(
+                    c, model.passage_scores(c), c.sentence @ model.sw + model.sb, held
+                )
+            print(json.dumps({"held-out half": report}, indent=1), file=sys.stderr)
+    model = fitted["all"]
+    sw, sb, pw, pb = model.sw, model.sb, model.pw, model.pb
 
     # "Not found": top score of answerable questions vs questions from another set.
     def top_scores(c: Collected) -> tuple[np.ndarray, np.ndarray]:
-        scores = 1 / (1 + np.exp(-(with_best_sentence(c, sw, sb) @ pw + pb)))
+        scores = model.passage_scores(c)
         tops, labels = [], []
         for q in np.unique(c.question):
             rows = np.where(c.question == q)[0]
@@ -287,7 +362,7 @@ def main() -> None:
         return np.array(tops), np.array(labels)
 
     print("threshold  withheld(answerable, top right)  shown(unanswerable)", file=sys.stderr)
-    right = np.concatenate([top_scores(c)[0][top_scores(c)[1]] for c in answerable])
+    right = np.concatenate([top_scores(c)[0][top_scores(c)[1]] for c in answerable.values()])
     wrong = np.concatenate([top_scores(c)[0] for c in sets.values() if not c.answerable])
     for t in (0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5):
         print(f"{t:9.2f}  {np.mean(right < t):31.3f}  {np.mean(wrong >= t):19.3f}", file=sys.stderr)
