@@ -17,9 +17,9 @@ from qa.documents.types import ExtractedText
 from qa.sentences import split_sentences
 from qa.structure import Paragraph, find_paragraphs
 
-CHUNKER_VERSION = "2"
+CHUNKER_VERSION = "3"
 MAX_CHUNK_CHARS = 1500
-DEFAULT_TARGET_CHARS = 1000
+DEFAULT_TARGET_CHARS = 1400
 
 
 @dataclass(frozen=True)

@@ -83,7 +83,7 @@ def _progress_bar(enabled: bool) -> Any:
     @contextmanager
     def bar() -> Iterator[Callable[[str, int, int], None]]:
         with Progress(
-            TextColumn("{task.description:<10}"),
+            TextColumn("{task.description:<13}"),
             BarColumn(),
             MofNCompleteColumn(),
             TimeElapsedColumn(),

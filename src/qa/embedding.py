@@ -81,6 +81,10 @@ class Embedder:
         hf_logging.set_verbosity_error()
         return SentenceTransformer(str(path), device="cpu", local_files_only=True)
 
+    @property
+    def loaded(self) -> bool:
+        return "_model" in self.__dict__
+
     def load(self) -> None:
         """Load the model now (the chat calls this in a worker at start-up)."""
         with self._lock:

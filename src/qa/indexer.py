@@ -348,6 +348,10 @@ class _Build:
                     embedding_text(None, None, text[s:e]) for s, e in chunk.sentences
                 )
         total = len(chunk_texts) + len(sentence_texts)
+        if not self.embedder.loaded:
+            self.progress("loading model", 0, 1)
+            self.embedder.load()
+            self.progress("loading model", 1, 1)
         chunk_vectors = self.embedder.encode_many(
             chunk_texts, lambda n: self.progress("embedding", n, total)
         )
