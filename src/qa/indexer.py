@@ -147,13 +147,14 @@ def _new_generation_name() -> str:
     return f"gen-{time.time_ns():x}-{os.getpid()}"
 
 
-def _live_generation(index_dir: Path) -> str | None:
-    """The generation the manifest names, even if the index is otherwise unusable."""
+def _live_generations(index_dir: Path) -> set[str]:
+    """Generations a reader may be using: the one the manifest names, even if the
+    index is otherwise unusable, or every one when the manifest cannot be read."""
     try:
         manifest = read_manifest(index_dir)
     except IndexError_:
-        return None
-    return manifest.generation if manifest else None
+        return {entry.name for entry in index_dir.glob("gen-*")}
+    return {manifest.generation} if manifest else set()
 
 
 def _sweep_generations(index_dir: Path, keep: set[str]) -> None:
@@ -208,7 +209,7 @@ class _Build:
         base = self.base_manifest(rebuild)
         # Whatever the manifest points at stays until a new manifest replaces it, even
         # on a rebuild: readers may be using it, and this run may be interrupted.
-        keep = {live} if (live := _live_generation(self.index_dir)) else set()
+        keep = _live_generations(self.index_dir)
         _sweep_generations(self.index_dir, keep)
 
         files, skipped = discover(paths)

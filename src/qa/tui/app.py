@@ -1,0 +1,412 @@
+"""The chat app: ask questions, read the cited passages and their documents, copy quotes.
+
+The first frame never waits on the core: the index is opened (or built) and the model
+loaded in a thread worker, and every question is answered in a thread worker too, so
+the UI thread only ever draws.
+"""
+
+from __future__ import annotations
+
+import base64
+import os
+import time
+from collections.abc import Callable, Iterable
+from functools import partial
+from pathlib import Path
+from typing import Any, ClassVar
+
+from rich.text import Text
+from textual.app import App, ComposeResult, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Footer, Header, Input, Static, TextArea
+from textual.widgets.text_area import Selection
+
+from qa.render import printable
+from qa.tui.engine import Engine
+from qa.tui.widgets import AnswerCard, HistoryInput, PassageView
+
+EngineFactory = Callable[[], Any]
+
+CSS = """
+#main { height: 1fr; }
+#conversation { width: 1fr; padding: 0 1; }
+#source { width: 1fr; display: none; border-left: solid $accent; }
+#source.open { display: block; }
+#source-title { height: auto; max-height: 4; padding: 0 1; background: $boost; }
+#source-text { height: 1fr; border: none; }
+.card { height: auto; margin: 0 0 1 0; }
+.q { color: $text-accent; text-style: bold; }
+.a { margin: 0 0 0 2; }
+.passage { height: auto; margin: 1 0 0 2; padding: 0 1; }
+.passage:focus, .passage.current { background: $boost; }
+.passage.weak { text-opacity: 75%; }
+#question { margin: 0 1; }
+#status { height: 1; padding: 0 1; background: $panel; color: $text-muted; }
+HelpScreen { align: center middle; }
+#help { width: 64; height: auto; max-height: 90%; padding: 1 2; background: $panel;
+        border: round $accent; }
+"""
+
+
+def location(text: str, offset: int) -> tuple[int, int]:
+    """(row, column) in ``printable(text)`` of the document offset ``offset``."""
+    prefix = printable(text[: max(0, min(offset, len(text)))])
+    return prefix.count("\n"), len(prefix) - (prefix.rfind("\n") + 1)
+
+
+class HelpScreen(ModalScreen[None]):
+    """Every key binding of the chat, in one place."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,q,question_mark,f1", "dismiss", "Close")
+    ]
+
+    def __init__(self, rows: list[tuple[str, str]]) -> None:
+        super().__init__()
+        self.rows = rows
+
+    def compose(self) -> ComposeResult:
+        text = Text("Keys\n\n", style="bold")
+        for keys, what in self.rows:
+            text.append(f"{keys:<22}", style="bold")
+            text.append(f"{what}\n")
+        text.append("\nctrl+p opens the command palette (re-index, copy, clear, export).",
+                    style="dim")
+        yield Static(text, id="help")
+
+
+class QaApp(App[None]):
+    """Chat with the documents of one index."""
+
+    TITLE = "qa"
+    CSS = CSS
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "focus_answer", "Passages"),
+        Binding("slash,i", "focus_question", "Ask", show=False),
+        Binding("n,right_square_bracket", "move(1)", "Next"),
+        Binding("p,left_square_bracket", "move(-1)", "Prev"),
+        Binding("o", "toggle_source", "Source"),
+        Binding("c", "copy_quote", "Copy"),
+        Binding("C", "copy_passage", "Copy passage", show=False),
+        Binding("e", "export", "Export", show=False),
+        Binding("ctrl+r", "reindex", "Re-index", show=False),
+        Binding("ctrl+l", "clear", "Clear", show=False),
+        Binding("question_mark,f1", "help", "Help"),
+    ]
+    HELP_ROWS: ClassVar[list[tuple[str, str]]] = [
+        ("enter", "ask the question (in the box); open the passage (on a passage)"),
+        ("up / down", "previous / next question asked (in the box)"),
+        ("escape", "go to the passages of the latest answer"),
+        ("/ or i", "back to the question box"),
+        ("n or ]  /  p or [", "next / previous passage, shown in the source pane"),
+        ("o", "show or hide the source pane"),
+        ("c", "copy the answer quote with its citation"),
+        ("C (shift+c)", "copy the whole passage with its citation"),
+        ("e", "export the session to Markdown"),
+        ("ctrl+r", "re-index the documents"),
+        ("ctrl+l", "clear the conversation"),
+        ("? or f1", "this help"),
+        ("ctrl+p", "command palette"),
+        ("ctrl+q", "quit"),
+    ]
+
+    def __init__(
+        self,
+        index_dir: Path,
+        paths: list[Path] | None = None,
+        engine: EngineFactory | None = None,
+    ) -> None:
+        super().__init__()
+        self.index_dir = index_dir
+        self.paths = paths
+        self.engine = (engine or (lambda: Engine(index_dir, paths)))()
+        self.ready = False
+        self.busy = False  # re-indexing
+        self.pending: list[AnswerCard] = []
+        self.latest: AnswerCard | None = None
+        self.current: PassageView | None = None
+        self.sub_title = str(index_dir)
+
+    # -- layout -----------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="main"):
+            yield VerticalScroll(id="conversation")
+            with Vertical(id="source"):
+                yield Static(id="source-title")
+                yield TextArea(
+                    id="source-text", read_only=True, soft_wrap=True, show_cursor=True
+                )
+        yield HistoryInput(id="question", placeholder="Ask a question about your documents…")
+        yield Static("loading model…", id="status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#source-text", TextArea).cursor_blink = False
+        self.query_one("#question").focus()
+        self.run_worker(self._prepare, thread=True, group="prepare", name="prepare")
+
+    # -- start-up and status ------------------------------------------------------------
+    def set_status(self, text: str) -> None:
+        self.query_one("#status", Static).update(Text(printable(text)))
+
+    def _progress(self, stage: str, done: int, total: int) -> None:
+        """Called from a worker thread by the indexer: show the stage in the status line."""
+        label = f"{stage}… {done}/{total}" if total > 1 else f"{stage}…"
+        self.call_from_thread(self.set_status, label)
+
+    def _prepare(self) -> None:
+        try:
+            self.engine.prepare(self._progress)
+        except Exception as exc:
+            self.call_from_thread(self._failed, exc)
+            return
+        self.call_from_thread(self._on_engine_ready)
+
+    def _failed(self, exc: Exception) -> None:
+        message = f"error: {exc}"
+        self.set_status(message)
+        for card in self.pending:
+            card.show_message(message)
+        self.pending.clear()
+
+    def _on_engine_ready(self) -> None:
+        self.ready = True
+        self.set_status(self.engine.status())
+        waiting, self.pending = self.pending, []
+        for card in waiting:
+            self._ask(card)
+
+    # -- asking -----------------------------------------------------------------------
+    async def on_input_submitted(self, event: Input.Submitted) -> None:
+        question = event.value.strip()
+        box = self.query_one("#question", HistoryInput)
+        if not question:
+            return
+        box.remember(question)
+        box.value = ""
+        card = AnswerCard(question)
+        conversation = self.query_one("#conversation", VerticalScroll)
+        await conversation.mount(card)
+        conversation.scroll_end(animate=False)
+        if self.ready and not self.busy:
+            self._ask(card)
+        else:
+            card.show_message("still loading — the answer follows when the index is ready")
+            self.pending.append(card)
+
+    def _ask(self, card: AnswerCard) -> None:
+        self.run_worker(partial(self._answer, card), thread=True, group="ask", name="ask")
+
+    def _answer(self, card: AnswerCard) -> None:
+        try:
+            answer = self.engine.ask(card.question)
+        except Exception as exc:
+            self.call_from_thread(card.show_message, f"error: {exc}")
+            return
+        self.call_from_thread(self._answered, card, answer)
+
+    def _answered(self, card: AnswerCard, answer: Any) -> None:
+        card.show_answer(answer)
+        self.latest = card
+        self.current = None
+        self.call_after_refresh(
+            self.query_one("#conversation", VerticalScroll).scroll_end, animate=False
+        )
+
+    # -- passages and the source pane ------------------------------------------------------
+    def _views(self) -> list[PassageView]:
+        return list(self.latest.query(PassageView)) if self.latest is not None else []
+
+    def action_focus_answer(self) -> None:
+        views = self._views()
+        if views:
+            (self.current if self.current in views else views[0]).focus()
+
+    def action_focus_question(self) -> None:
+        self.query_one("#question").focus()
+
+    def action_move(self, step: int) -> None:
+        views = self._views()
+        if not views:
+            return
+        i = views.index(self.current) + step if self.current in views else 0
+        view = views[max(0, min(len(views) - 1, i))]
+        view.focus()
+        view.scroll_visible()
+        self.open_passage(view)
+
+    def on_passage_view_chosen(self, message: PassageView.Chosen) -> None:
+        self.open_passage(message.view)
+
+    def open_passage(self, view: PassageView) -> None:
+        """Show the passage's document in the source pane, its highlight selected."""
+        if self.current is not None:
+            self.current.remove_class("current")
+        self.current = view
+        view.add_class("current")
+        p = view.passage
+        doc = self.engine.document(p.source)
+        if doc is None:
+            self.notify(f"{p.source} is no longer in the index", severity="warning")
+            return
+        pane = self.query_one("#source")
+        pane.add_class("open")
+        self.query_one("#source-title", Static).update(
+            Text(f"[{p.rank}] ", style="bold") + Text(printable(str(p.citation)), style="italic")
+        )
+        area = self.query_one("#source-text", TextArea)
+        shown = printable(doc.text)
+        if area.text != shown:
+            area.load_text(shown)
+        area.selection = Selection(
+            location(doc.text, p.highlight.start), location(doc.text, p.highlight.end)
+        )
+        self.call_after_refresh(area.scroll_cursor_visible, center=True)
+
+    def action_toggle_source(self) -> None:
+        self.query_one("#source").toggle_class("open")
+
+    # -- copy -------------------------------------------------------------------------
+    def copy_to_clipboard(self, text: str) -> None:
+        """OSC 52, and inside tmux also wrapped in tmux's passthrough so it reaches the terminal."""
+        super().copy_to_clipboard(text)
+        driver = self._driver
+        if driver is not None and os.environ.get("TMUX"):
+            data = base64.b64encode(text.encode("utf-8")).decode("ascii")
+            driver.write(f"\x1bPtmux;\x1b\x1b]52;c;{data}\a\x1b\\")
+
+    def quote(self) -> str | None:
+        """The latest answer (or the current passage's highlight) with its short citation."""
+        if self.latest is None or self.latest.answer is None:
+            return None
+        a = self.latest.answer.answer
+        if a is not None and self.current is None:
+            return f"“{a.text.strip()}” — {a.citation.short()}"
+        views = self._views()
+        view = self.current if self.current in views else (views[0] if views else None)
+        if view is None:
+            return None
+        p = view.passage
+        text = p.text[p.highlight.start - p.start : p.highlight.end - p.start]
+        return f"“{text.strip()}” — {p.citation.short()}"
+
+    def passage_quote(self) -> str | None:
+        """The whole current (or first) passage of the latest answer, with its citation."""
+        views = self._views()
+        view = self.current if self.current in views else (views[0] if views else None)
+        if view is None:
+            return None
+        p = view.passage
+        return f"“{p.text.strip()}” — {p.citation.short()}"
+
+    def _copy(self, text: str | None, what: str) -> None:
+        if text is None:
+            self.notify("Nothing to copy yet: ask a question first", severity="warning")
+            return
+        self.copy_to_clipboard(text)
+        path = self.index_dir / "last-copy.txt"
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text + "\n", encoding="utf-8")
+        except OSError as exc:
+            self.notify(f"Copied {what} (could not save a copy: {exc})")
+            return
+        self.notify(f"Copied {what} (also saved to {path})")
+
+    def action_copy_quote(self) -> None:
+        self._copy(self.quote(), "the quote")
+
+    def action_copy_passage(self) -> None:
+        self._copy(self.passage_quote(), "the passage")
+
+    # -- session ------------------------------------------------------------------------
+    def session_markdown(self) -> str:
+        """Questions, answers and quoted passages with citations, as Markdown."""
+        lines = ["# qa session", "", f"Index: `{self.index_dir}`", ""]
+        for card in self.query(AnswerCard):
+            lines += [f"## {card.question}", ""]
+            answer = card.answer
+            if answer is None:
+                lines += ["_(no answer yet)_", ""]
+                continue
+            if answer.answer is None:
+                lines += ["Not found in these documents.", ""]
+            else:
+                a = answer.answer
+                lines += [f"> {a.text.strip()}", ">", f"> — {a.citation}", ""]
+            for p in answer.passages:
+                lines += [f"{p.rank}. {p.citation} (score {p.score:.2f}, {p.match})", ""]
+                lines += ["   > " + line for line in p.text.strip().splitlines()] + [""]
+        return "\n".join(lines)
+
+    def action_export(self) -> None:
+        path = Path.cwd() / time.strftime("qa-session-%Y%m%d-%H%M%S.md")
+        try:
+            path.write_text(self.session_markdown(), encoding="utf-8")
+        except OSError as exc:
+            self.notify(f"Could not export: {exc}", severity="error")
+            return
+        self.notify(f"Exported the session to {path}")
+
+    async def action_clear(self) -> None:
+        await self.query_one("#conversation").remove_children()
+        self.latest = self.current = None
+        self.query_one("#source").remove_class("open")
+
+    # -- re-index -----------------------------------------------------------------------
+    def action_reindex(self) -> None:
+        if not self.ready or self.busy:
+            self.notify("Indexing is already running", severity="warning")
+            return
+        self.busy = True
+        self.set_status("indexing…")
+        self.run_worker(self._reindex, thread=True, group="reindex", name="reindex")
+
+    def _reindex(self) -> None:
+        try:
+            self.engine.reindex(self._progress)
+        except Exception as exc:
+            self.call_from_thread(self._reindexed, exc)
+            return
+        self.call_from_thread(self._reindexed, None)
+
+    def _reindexed(self, error: Exception | None) -> None:
+        self.busy = False
+        if error is not None:
+            self.set_status(f"error: {error}")
+            self.notify(f"Re-index failed: {error}", severity="error")
+        else:
+            self.set_status(self.engine.status())
+            self.notify("Re-indexed")
+        waiting, self.pending = self.pending, []
+        for card in waiting:
+            self._ask(card)
+
+    # -- help and palette ---------------------------------------------------------------
+    def action_help(self) -> None:
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.HELP_ROWS))
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        yield SystemCommand("Re-index", "Index the documents again", self.action_reindex)
+        yield SystemCommand("Copy quote", "Copy the answer with its citation",
+                            self.action_copy_quote)
+        yield SystemCommand("Copy passage", "Copy the whole passage with its citation",
+                            self.action_copy_passage)
+        yield SystemCommand("Open document", "Open the current passage in the source pane",
+                            partial(self.action_move, 0))
+        yield SystemCommand("Clear", "Clear the conversation", self.action_clear)
+        yield SystemCommand("Export", "Save the session as Markdown", self.action_export)
+        yield SystemCommand("Help", "Show every key binding", self.action_help)
+
+    def on_unmount(self) -> None:
+        self.engine.close()
+
+
+def run_chat(index_dir: Path, paths: list[Path] | None = None) -> None:
+    """Run the chat in the terminal (what `qa` and `qa chat` call)."""
+    QaApp(index_dir, paths).run()

@@ -1,0 +1,152 @@
+"""Widgets of the chat. Document text only ever enters them as Rich ``Text`` built from
+``printable()`` strings, never as markup, so a document cannot restyle the screen or
+send escape sequences to the terminal."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.message import Message
+from textual.widgets import Input, Static
+
+from qa.render import printable
+
+if TYPE_CHECKING:
+    from qa.answers import Answer, Passage
+
+NOT_FOUND = "Not found in these documents"  # same words as qa.answers, without numpy
+CONTEXT_CHARS = 160
+BADGE_STYLES = {"exact": "bold white on green", "keyword": "bold black on yellow",
+                "meaning": "bold white on blue"}
+
+
+def highlighted(text: str, start: int, end: int, style: str = "bold reverse") -> Text:
+    """``text`` shown literally with ``text[start:end]`` styled (offsets survive escaping)."""
+    start, end = max(0, min(start, len(text))), max(0, min(end, len(text)))
+    body = Text(printable(text[:start]))
+    body.append(printable(text[start:end]), style=style)
+    body.append(printable(text[end:]))
+    return body
+
+
+def answer_text(answer: Answer) -> Text:
+    """The answer span in bold within the passage around it, with its citation."""
+    a = answer.answer
+    if a is None:
+        return Text(NOT_FOUND, style="bold")
+    ctx = next(
+        (p for p in answer.passages if p.source == a.source and p.start <= a.start < p.end),
+        None,
+    )
+    if ctx is None:
+        body = Text(printable(a.text), style="bold")
+    else:
+        lo = max(ctx.start, a.start - CONTEXT_CHARS)
+        hi = min(ctx.end, a.end + CONTEXT_CHARS)
+        body = highlighted(ctx.text[lo - ctx.start : hi - ctx.start],
+                           a.start - lo, a.end - lo, style="bold")
+        if lo > ctx.start:
+            body = Text("…") + body
+        if hi < ctx.end:
+            body.append("…")
+    body.append("\n— ")
+    body.append(printable(str(a.citation)), style="italic")
+    return body
+
+
+def passage_text(p: Passage) -> Text:
+    """Header (number, citation, score, badge) and the passage with its highlight."""
+    head = Text(f"[{p.rank}] ", style="bold")
+    head.append(f" {p.match} ", style=BADGE_STYLES.get(p.match, "reverse"))
+    head.append(f"  score {p.score:.2f}" + ("  weak" if p.weak else ""), style="dim")
+    head.append("\n")
+    head.append(printable(str(p.citation)), style="italic")
+    head.append("\n")
+    head.append_text(
+        highlighted(p.text, p.highlight.start - p.start, p.highlight.end - p.start)
+    )
+    return head
+
+
+class PassageView(Static, can_focus=True):
+    """One numbered passage; enter or a click opens it in the source pane."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("enter", "open", "Open source", show=False)]
+
+    class Chosen(Message):
+        """A passage was chosen to be read in the source pane."""
+
+        def __init__(self, view: PassageView) -> None:
+            super().__init__()
+            self.view = view
+
+    def __init__(self, passage: Passage) -> None:
+        super().__init__(passage_text(passage), classes="passage weak" if passage.weak
+                         else "passage")
+        self.passage = passage
+
+    def action_open(self) -> None:
+        self.post_message(self.Chosen(self))
+
+    def on_click(self) -> None:
+        self.focus()
+        self.post_message(self.Chosen(self))
+
+
+class AnswerCard(Vertical):
+    """A question and, once it arrives, its answer and supporting passages."""
+
+    def __init__(self, question: str) -> None:
+        super().__init__(classes="card")
+        self.question = question
+        self.answer: Answer | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Static(Text("Q: ", style="bold") + Text(printable(self.question)), classes="q")
+        yield Static(Text("…thinking", style="dim italic"), classes="a")
+
+    def show_answer(self, answer: Answer) -> None:
+        """Replace the placeholder with the answer and mount the passages."""
+        self.answer = answer
+        status = self.query_one(".a", Static)
+        text = answer_text(answer)
+        for phrase in answer.missing_phrases:
+            text.append(f"\nNo passage holds “{printable(phrase)}” word for word.", style="dim")
+        if answer.answer is None and answer.passages:
+            text.append("\nNearest passages (weak matches):", style="dim")
+        status.update(text)
+        self.mount_all([PassageView(p) for p in answer.passages])
+
+    def show_message(self, message: str) -> None:
+        """A plain line instead of an answer (still loading, an error)."""
+        self.query_one(".a", Static).update(Text(message, style="italic"))
+
+
+class HistoryInput(Input):
+    """The question box; up and down recall earlier questions, like a shell."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("up", "history(-1)", "Previous question", show=False),
+        Binding("down", "history(1)", "Next question", show=False),
+    ]
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.history: list[str] = []
+        self._pos = 0
+
+    def remember(self, question: str) -> None:
+        if question and (not self.history or self.history[-1] != question):
+            self.history.append(question)
+        self._pos = len(self.history)
+
+    def action_history(self, step: int) -> None:
+        if not self.history:
+            return
+        self._pos = max(0, min(len(self.history), self._pos + step))
+        self.value = self.history[self._pos] if self._pos < len(self.history) else ""
+        self.cursor_position = len(self.value)
