@@ -162,9 +162,34 @@ index_option = click.option(
 @click.version_option(package_name="qa")
 @click.pass_context
 def main(ctx: click.Context) -> None:
-    """Ask questions about your documents; get the exact passages that answer, cited."""
+    """Ask questions about your documents; get the exact passages that answer, cited.
+
+    With no command, opens the chat on the default index (built from docs/ if needed);
+    without a terminal, prints this help.
+    """
     if ctx.invoked_subcommand is None:
-        click.echo(ctx.get_help())
+        if sys.stdin.isatty() and sys.stdout.isatty():
+            _run_chat(DEFAULT_INDEX, None)
+        else:  # a script or a pipe cannot chat; tell it what there is instead
+            click.echo(ctx.get_help())
+
+
+def _run_chat(index_dir: Path, paths: list[Path] | None) -> None:
+    """Open the chat; Textual and the core are imported only now, so `import qa.cli` stays
+    cheap."""
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        raise UserError("the chat needs a terminal; use `qa ask QUESTION` in scripts")
+    from qa.tui.app import run_chat
+
+    run_chat(index_dir, paths)
+
+
+@main.command("chat")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@index_option
+def chat_command(paths: tuple[Path, ...], index_dir: Path) -> None:
+    """Open the chat on the index, building it first from PATHS (default: docs/) if missing."""
+    _run_chat(index_dir, list(paths) or None)
 
 
 @main.command("index")

@@ -44,9 +44,12 @@ CSS = """
 .passage.weak { text-opacity: 75%; }
 #question { margin: 0 1; }
 #status { height: 1; padding: 0 1; background: $panel; color: $text-muted; }
+Screen.-narrow #main { layout: vertical; }
+Screen.-narrow #source { width: 1fr; height: 1fr; border-left: none; border-top: solid $accent; }
 HelpScreen { align: center middle; }
-#help { width: 64; height: auto; max-height: 90%; padding: 1 2; background: $panel;
-        border: round $accent; }
+#help { width: 90%; max-width: 88; height: auto; max-height: 100%; padding: 0 1;
+        background: $panel; border: round $accent; }
+#help-text { height: auto; }
 """
 
 
@@ -70,11 +73,12 @@ class HelpScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         text = Text("Keys\n\n", style="bold")
         for keys, what in self.rows:
-            text.append(f"{keys:<22}", style="bold")
+            text.append(f"{keys:<20}", style="bold")
             text.append(f"{what}\n")
         text.append("\nctrl+p opens the command palette (re-index, copy, clear, export).",
                     style="dim")
-        yield Static(text, id="help")
+        with VerticalScroll(id="help"):
+            yield Static(text, id="help-text")
 
 
 class QaApp(App[None]):
@@ -82,6 +86,11 @@ class QaApp(App[None]):
 
     TITLE = "qa"
     CSS = CSS
+    # Under 110 columns the source pane goes under the conversation instead of beside it.
+    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]] | None] = [
+        (0, "-narrow"),
+        (110, "-wide"),
+    ]
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "focus_answer", "Passages"),
         Binding("slash,i", "focus_question", "Ask", show=False),
@@ -96,13 +105,13 @@ class QaApp(App[None]):
         Binding("question_mark,f1", "help", "Help"),
     ]
     HELP_ROWS: ClassVar[list[tuple[str, str]]] = [
-        ("enter", "ask the question (in the box); open the passage (on a passage)"),
-        ("up / down", "previous / next question asked (in the box)"),
+        ("enter", "ask (in the box); open the passage (on a passage)"),
+        ("up / down", "previous / next question (in the box)"),
         ("escape", "go to the passages of the latest answer"),
         ("/ or i", "back to the question box"),
-        ("n or ]  /  p or [", "next / previous passage, shown in the source pane"),
+        ("n ]  /  p [", "next / previous passage, shown in the source pane"),
         ("o", "show or hide the source pane"),
-        ("c", "copy the answer quote with its citation"),
+        ("c", "copy the quote (answer or open passage's span) + citation"),
         ("C (shift+c)", "copy the whole passage with its citation"),
         ("e", "export the session to Markdown"),
         ("ctrl+r", "re-index the documents"),
@@ -140,30 +149,46 @@ class QaApp(App[None]):
                     id="source-text", read_only=True, soft_wrap=True, show_cursor=True
                 )
         yield HistoryInput(id="question", placeholder="Ask a question about your documents…")
-        yield Static("loading model…", id="status")
+        yield Static(Text("loading model…"), id="status")
         yield Footer()
 
     def on_mount(self) -> None:
         self.query_one("#source-text", TextArea).cursor_blink = False
         self.query_one("#question").focus()
-        self.run_worker(self._prepare, thread=True, group="prepare", name="prepare")
+        # Start the heavy imports only once the first frame is painted: the worker would
+        # otherwise compete with it for the GIL.
+        self.call_after_refresh(
+            self.run_worker, self._prepare, thread=True, group="prepare", name="prepare"
+        )
 
     # -- start-up and status ------------------------------------------------------------
     def set_status(self, text: str) -> None:
         self.query_one("#status", Static).update(Text(printable(text)))
 
+    def _from_thread(self, callback: Callable[..., Any], *args: Any) -> None:
+        """Run ``callback`` on the UI thread; dropped quietly once the app has closed
+        (a worker may still be finishing the model load when the user quits)."""
+        try:
+            self.call_from_thread(callback, *args)
+        except RuntimeError:
+            if self.is_running:
+                raise
+
     def _progress(self, stage: str, done: int, total: int) -> None:
         """Called from a worker thread by the indexer: show the stage in the status line."""
-        label = f"{stage}… {done}/{total}" if total > 1 else f"{stage}…"
-        self.call_from_thread(self.set_status, label)
+        label = f"{stage}…"
+        if total > 1:
+            filled = round(20 * min(done, total) / total)
+            label += f" {'█' * filled}{'░' * (20 - filled)} {done}/{total}"
+        self._from_thread(self.set_status, label)
 
     def _prepare(self) -> None:
         try:
             self.engine.prepare(self._progress)
         except Exception as exc:
-            self.call_from_thread(self._failed, exc)
+            self._from_thread(self._failed, exc)
             return
-        self.call_from_thread(self._on_engine_ready)
+        self._from_thread(self._on_engine_ready)
 
     def _failed(self, exc: Exception) -> None:
         message = f"error: {exc}"
@@ -204,17 +229,16 @@ class QaApp(App[None]):
         try:
             answer = self.engine.ask(card.question)
         except Exception as exc:
-            self.call_from_thread(card.show_message, f"error: {exc}")
+            self._from_thread(card.show_message, f"error: {exc}")
             return
-        self.call_from_thread(self._answered, card, answer)
+        self._from_thread(self._answered, card, answer)
 
     def _answered(self, card: AnswerCard, answer: Any) -> None:
         card.show_answer(answer)
         self.latest = card
         self.current = None
-        self.call_after_refresh(
-            self.query_one("#conversation", VerticalScroll).scroll_end, animate=False
-        )
+        # Show the new card from its question down, however long its passages are.
+        self.call_after_refresh(card.scroll_visible, top=True, animate=False)
 
     # -- passages and the source pane ------------------------------------------------------
     def _views(self) -> list[PassageView]:
@@ -369,9 +393,9 @@ class QaApp(App[None]):
         try:
             self.engine.reindex(self._progress)
         except Exception as exc:
-            self.call_from_thread(self._reindexed, exc)
+            self._from_thread(self._reindexed, exc)
             return
-        self.call_from_thread(self._reindexed, None)
+        self._from_thread(self._reindexed, None)
 
     def _reindexed(self, error: Exception | None) -> None:
         self.busy = False
@@ -408,5 +432,23 @@ class QaApp(App[None]):
 
 
 def run_chat(index_dir: Path, paths: list[Path] | None = None) -> None:
-    """Run the chat in the terminal (what `qa` and `qa chat` call)."""
-    QaApp(index_dir, paths).run()
+    """Run the chat in the terminal (what `qa` and `qa chat` call).
+
+    A thread worker cannot be cancelled, so quitting while the model loads (or an index is
+    built) would otherwise hang for seconds at exit; once the screen is restored the process
+    ends without waiting. An interrupted build leaves the previous index whole.
+    """
+    import asyncio
+    import sys
+    import threading
+
+    app = QaApp(index_dir, paths)
+    # Our own loop: asyncio.run() would join the worker threads before returning.
+    loop = asyncio.new_event_loop()
+    app.run(loop=loop)
+    others = [t for t in threading.enumerate() if t is not threading.main_thread()]
+    if any(t.is_alive() and not t.daemon for t in others):
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(app.return_code or 0)
+    loop.close()

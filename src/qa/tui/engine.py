@@ -129,7 +129,11 @@ class Engine:
         m = self.index.manifest
         age = _age(max(0.0, time.time() - (m.updated or m.created)))
         model = m.model_name.rsplit("/", 1)[-1]
-        return f"{len(m.documents)} documents · {m.chunks} chunks · {model} · index {age} old"
+        docs = len(m.documents)
+        return (
+            f"{docs} document{'s' if docs != 1 else ''} · {m.chunks} chunks · {model}"
+            f" · index {age} old"
+        )
 
     def ask(self, question: str, k: int = 5) -> Answer:
         """The core's answer to one question."""
@@ -148,7 +152,13 @@ class Engine:
             return self.index.store.document_by_source(source)
 
     def close(self) -> None:
-        with self._lock:
+        """Close the index, unless a worker still holds it (quitting mid-load must not
+        wait for the model; the process is ending anyway)."""
+        if not self._lock.acquire(blocking=False):
+            return
+        try:
             if self.index is not None:
                 self.index.close()
                 self.index = None
+        finally:
+            self._lock.release()

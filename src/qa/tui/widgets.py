@@ -45,13 +45,20 @@ def answer_text(answer: Answer) -> Text:
     if ctx is None:
         body = Text(printable(a.text), style="bold")
     else:
+        # The sentence's own paragraph around it, at most CONTEXT_CHARS either side.
         lo = max(ctx.start, a.start - CONTEXT_CHARS)
         hi = min(ctx.end, a.end + CONTEXT_CHARS)
+        before = ctx.text.rfind("\n", lo - ctx.start, a.start - ctx.start)
+        after = ctx.text.find("\n", a.end - ctx.start, hi - ctx.start)
+        if before >= 0:
+            lo = ctx.start + before + 1
+        if after >= 0:
+            hi = ctx.start + after
         body = highlighted(ctx.text[lo - ctx.start : hi - ctx.start],
                            a.start - lo, a.end - lo, style="bold")
-        if lo > ctx.start:
+        if lo > ctx.start and ctx.text[lo - ctx.start - 1] != "\n":
             body = Text("…") + body
-        if hi < ctx.end:
+        if hi < ctx.end and ctx.text[hi - ctx.start] != "\n":
             body.append("…")
     body.append("\n— ")
     body.append(printable(str(a.citation)), style="italic")
