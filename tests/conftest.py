@@ -104,7 +104,8 @@ def sample_paragraphs(sample_text: str) -> list[tuple[int, int]]:
     Worked out from the file alone, so tests do not check the chunker against itself.
     """
     spans = [
-        (s, e) for s, e in line_spans(sample_text)
+        (s, e)
+        for s, e in line_spans(sample_text)
         if e > s and sample_text[s:e] not in SAMPLE_HEADINGS
     ]
     assert len(spans) == 14

@@ -34,8 +34,7 @@ UNRELATED_QUESTIONS = (
 )
 
 ANSWER_KEYS = {"text", "source", "start", "end", "score", "citation"}
-PASSAGE_KEYS = {"rank", "source", "start", "end", "text", "score", "highlight", "citation",
-                "match"}
+PASSAGE_KEYS = {"rank", "source", "start", "end", "text", "score", "highlight", "citation", "match"}
 
 
 @pytest.fixture(scope="module")

@@ -98,13 +98,13 @@ def test_sample_quoted_sentences_keep_their_opening_quote(
 ) -> None:
     """“They have previously sent advisors…” starts with its quote mark; the sentence
     before it (“… a US think tank.”) must not end with a dangling opening quote."""
-    sentences = [
-        sample_text[s:e] for chunk in sample_layout.chunks for s, e in chunk.sentences
-    ]
+    sentences = [sample_text[s:e] for chunk in sample_layout.chunks for s, e in chunk.sentences]
     dangling = [s for s in sentences if s.endswith(("“", "‘", "(", "[", "«"))]
     assert not dangling, dangling
-    assert "“They have previously sent advisors and specialists, but never large ground "\
+    assert (
+        "“They have previously sent advisors and specialists, but never large ground "
         "forces.”" in sentences
+    )
 
 
 def test_sample_first_paragraph_is_a_chunk_of_whole_sentences(
@@ -120,7 +120,9 @@ def test_sample_first_paragraph_is_a_chunk_of_whole_sentences(
 # --- generated texts --------------------------------------------------------------------
 
 _WORD = st.text(
-    alphabet=st.sampled_from("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789éß東’-"),
+    alphabet=st.sampled_from(
+        "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789éß東’-"
+    ),
     min_size=1,
     max_size=12,
 )
@@ -174,9 +176,7 @@ def documents(draw: st.DrawFn) -> str:
     return text + draw(st.sampled_from(["", "\n", "\n\n", " "]))
 
 
-_PROPERTY = settings(
-    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow]
-)
+_PROPERTY = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 @_PROPERTY

@@ -20,8 +20,7 @@ QA = str(Path(sys.executable).parent / "qa")
 GOOD = ("utf8.txt", "guide.md")
 BAD = ("binary.txt", "empty.txt", "corrupt.pdf", "junk.docx")
 ANSWER_KEYS = {"text", "source", "start", "end", "score", "citation"}
-PASSAGE_KEYS = {"rank", "source", "start", "end", "text", "score", "highlight", "citation",
-                "match"}
+PASSAGE_KEYS = {"rank", "source", "start", "end", "text", "score", "highlight", "citation", "match"}
 
 
 def qa(*args: str, input: str | None = None) -> Result:

@@ -33,12 +33,24 @@ QA = str(Path(sys.executable).parent / "qa")
 
 MODEL_NAME = "sentence-transformers/all-MiniLM-L6-v2"
 MODEL_SHA256 = "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db"
-GOOD = ("utf8.txt", "latin1.txt", "utf16_bom.txt", "guide.md", "article.html",
-        "three_pages.pdf", "partly_scanned.pdf", "report.docx")
+GOOD = (
+    "utf8.txt",
+    "latin1.txt",
+    "utf16_bom.txt",
+    "guide.md",
+    "article.html",
+    "three_pages.pdf",
+    "partly_scanned.pdf",
+    "report.docx",
+)
 BROKEN = ("binary.txt", "empty.txt", "corrupt.pdf", "encrypted.pdf", "scanned.pdf", "junk.docx")
 # How the .txt/.md fixtures are encoded, to decode them independently of qa.
-TEXT_ENCODINGS = {"utf8.txt": "utf-8", "latin1.txt": "latin-1", "utf16_bom.txt": "utf-16",
-                  "guide.md": "utf-8"}
+TEXT_ENCODINGS = {
+    "utf8.txt": "utf-8",
+    "latin1.txt": "latin-1",
+    "utf16_bom.txt": "utf-16",
+    "guide.md": "utf-8",
+}
 ARTICLE_QUESTION = "What weapons has Russia given the North Korean soldiers?"
 CORPUS_QUESTION = "How many hours of sun do tomatoes need?"
 
@@ -358,7 +370,9 @@ def interrupt_qa_index(folder: Path, index_dir: Path, sig: int, log: Path) -> in
     with open(log, "wb") as out:
         proc = subprocess.Popen(
             [QA, "index", str(folder), "--index", str(index_dir)],
-            stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            stdout=out,
+            stderr=subprocess.STDOUT,
         )
         try:
             deadline = time.monotonic() + 120

@@ -147,9 +147,7 @@ async def test_copy_quote_and_passage(
 
 
 @pytest.mark.anyio
-async def test_history_up_and_down(
-    sample_index: Any, embedder: Embedder, tmp_path: Path
-) -> None:
+async def test_history_up_and_down(sample_index: Any, embedder: Embedder, tmp_path: Path) -> None:
     app = sample_app(sample_index, embedder, tmp_path)
     async with app.run_test(size=SIZE) as pilot:
         await ask(pilot, "first question about troops")
@@ -202,8 +200,11 @@ async def test_document_markup_and_escapes_are_shown_literally(
         assert "\x1b" not in everything and "\x07" not in everything
         assert "\\x1b]52;c;aGk=\\x07" in everything
         # The styled spans are Rich styles on literal text, never parsed markup.
-        assert all("bold]not" not in str(span.style) for v in card.query(PassageView)
-                   for span in v.content.spans)
+        assert all(
+            "bold]not" not in str(span.style)
+            for v in card.query(PassageView)
+            for span in v.content.spans
+        )
         await pilot.press("escape", "enter")
         await pilot.pause()
         area = app.query_one("#source-text", TextArea)
@@ -219,9 +220,7 @@ async def test_reindex_while_running(tmp_path: Path, embedder: Embedder) -> None
     shutil.copyfile(SAMPLE_ARTICLE, folder / SAMPLE_ARTICLE.name)
     index_dir = tmp_path / "index"
     build_index([folder], index_dir, embedder=embedder)
-    app = QaApp(
-        index_dir, [folder], engine=lambda: Engine(index_dir, [folder], embedder=embedder)
-    )
+    app = QaApp(index_dir, [folder], engine=lambda: Engine(index_dir, [folder], embedder=embedder))
     async with app.run_test(size=SIZE) as pilot:
         await app.workers.wait_for_complete()
         await pilot.pause()
@@ -387,9 +386,7 @@ def test_snapshot_answer_and_source_pane(
         await pilot.pause()
         await pilot.pause()
 
-    app = QaApp(
-        Path("index"), engine=lambda: FixedStatusEngine(Path("index"), embedder=embedder)
-    )
+    app = QaApp(Path("index"), engine=lambda: FixedStatusEngine(Path("index"), embedder=embedder))
     assert snap_compare(app, terminal_size=(80, 24), run_before=ask_and_open)
 
 

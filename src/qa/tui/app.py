@@ -75,8 +75,9 @@ class HelpScreen(ModalScreen[None]):
         for keys, what in self.rows:
             text.append(f"{keys:<20}", style="bold")
             text.append(f"{what}\n")
-        text.append("\nctrl+p opens the command palette (re-index, copy, clear, export).",
-                    style="dim")
+        text.append(
+            "\nctrl+p opens the command palette (re-index, copy, clear, export).", style="dim"
+        )
         with VerticalScroll(id="help"):
             yield Static(text, id="help-text")
 
@@ -145,9 +146,7 @@ class QaApp(App[None]):
             yield VerticalScroll(id="conversation")
             with Vertical(id="source"):
                 yield Static(id="source-title")
-                yield TextArea(
-                    id="source-text", read_only=True, soft_wrap=True, show_cursor=True
-                )
+                yield TextArea(id="source-text", read_only=True, soft_wrap=True, show_cursor=True)
         yield HistoryInput(id="question", placeholder="Ask a question about your documents…")
         yield Static(Text("loading model…"), id="status")
         yield Footer()
@@ -417,12 +416,17 @@ class QaApp(App[None]):
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
         yield SystemCommand("Re-index", "Index the documents again", self.action_reindex)
-        yield SystemCommand("Copy quote", "Copy the answer with its citation",
-                            self.action_copy_quote)
-        yield SystemCommand("Copy passage", "Copy the whole passage with its citation",
-                            self.action_copy_passage)
-        yield SystemCommand("Open document", "Open the current passage in the source pane",
-                            partial(self.action_move, 0))
+        yield SystemCommand(
+            "Copy quote", "Copy the answer with its citation", self.action_copy_quote
+        )
+        yield SystemCommand(
+            "Copy passage", "Copy the whole passage with its citation", self.action_copy_passage
+        )
+        yield SystemCommand(
+            "Open document",
+            "Open the current passage in the source pane",
+            partial(self.action_move, 0),
+        )
         yield SystemCommand("Clear", "Clear the conversation", self.action_clear)
         yield SystemCommand("Export", "Save the session as Markdown", self.action_export)
         yield SystemCommand("Help", "Show every key binding", self.action_help)

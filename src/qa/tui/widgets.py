@@ -20,8 +20,11 @@ if TYPE_CHECKING:
 
 NOT_FOUND = "Not found in these documents"  # same words as qa.answers, without numpy
 CONTEXT_CHARS = 160
-BADGE_STYLES = {"exact": "bold white on green", "keyword": "bold black on yellow",
-                "meaning": "bold white on blue"}
+BADGE_STYLES = {
+    "exact": "bold white on green",
+    "keyword": "bold black on yellow",
+    "meaning": "bold white on blue",
+}
 
 
 def highlighted(text: str, start: int, end: int, style: str = "bold reverse") -> Text:
@@ -54,8 +57,9 @@ def answer_text(answer: Answer) -> Text:
             lo = ctx.start + before + 1
         if after >= 0:
             hi = ctx.start + after
-        body = highlighted(ctx.text[lo - ctx.start : hi - ctx.start],
-                           a.start - lo, a.end - lo, style="bold")
+        body = highlighted(
+            ctx.text[lo - ctx.start : hi - ctx.start], a.start - lo, a.end - lo, style="bold"
+        )
         if lo > ctx.start and ctx.text[lo - ctx.start - 1] != "\n":
             body = Text("…") + body
         if hi < ctx.end and ctx.text[hi - ctx.start] != "\n":
@@ -73,9 +77,7 @@ def passage_text(p: Passage) -> Text:
     head.append("\n")
     head.append(printable(str(p.citation)), style="italic")
     head.append("\n")
-    head.append_text(
-        highlighted(p.text, p.highlight.start - p.start, p.highlight.end - p.start)
-    )
+    head.append_text(highlighted(p.text, p.highlight.start - p.start, p.highlight.end - p.start))
     return head
 
 
@@ -92,8 +94,9 @@ class PassageView(Static, can_focus=True):
             self.view = view
 
     def __init__(self, passage: Passage) -> None:
-        super().__init__(passage_text(passage), classes="passage weak" if passage.weak
-                         else "passage")
+        super().__init__(
+            passage_text(passage), classes="passage weak" if passage.weak else "passage"
+        )
         self.passage = passage
 
     def action_open(self) -> None:
