@@ -16,9 +16,9 @@ import pytest
 from textual.widgets import Static, TextArea
 
 from qa.answers import Answer
+from qa.display import printable
 from qa.embedding import Embedder
 from qa.indexer import build_index
-from qa.render import printable
 from qa.tui.app import QaApp
 from qa.tui.engine import Engine
 from qa.tui.widgets import AnswerCard, HistoryInput, PassageView

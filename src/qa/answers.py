@@ -30,7 +30,6 @@ from qa.scoring import (
 )
 from qa.vectors import vectors_for
 
-NOT_FOUND = "Not found in these documents"
 RERANK_DEPTH = 30
 
 

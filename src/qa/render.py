@@ -1,41 +1,21 @@
 """Terminal rendering of answers and index summaries (Rich, no markup parsing).
 
-Document text is untrusted: it is put into Rich ``Text`` objects (never parsed as
-markup) and control characters are shown escaped, so a document cannot restyle the
-terminal, set its title or write to its clipboard.
+Document text goes through ``qa.display`` so it is always shown literally.
 """
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
+from typing import TYPE_CHECKING
 
 from rich.console import Console
 from rich.text import Text
 
-from qa.answers import NOT_FOUND, Answer, Passage
-from qa.indexer import IndexReport
+from qa.display import NOT_FOUND, highlighted, printable
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
-
-
-def printable(text: str) -> str:
-    """Control, escape and bidi-override characters shown as visible escapes."""
-    return _CONTROL.sub(
-        lambda m: (
-            f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100 else f"\\u{ord(m.group()):04x}"
-        ),
-        text,
-    )
-
-
-def _passage_text(p: Passage) -> Text:
-    rel_start, rel_end = p.highlight.start - p.start, p.highlight.end - p.start
-    body = Text()
-    body.append(printable(p.text[:rel_start]))
-    body.append(printable(p.text[rel_start:rel_end]), style="bold yellow")
-    body.append(printable(p.text[rel_end:]))
-    return body
+if TYPE_CHECKING:
+    from qa.answers import Answer
+    from qa.indexer import IndexReport
 
 
 def render_answer(console: Console, answer: Answer) -> None:
@@ -61,7 +41,10 @@ def render_answer(console: Console, answer: Answer) -> None:
             f"  score {p.score:.2f}  {p.match}" + ("  weak" if p.weak else ""), style="dim"
         )
         console.print(header)
-        console.print(_passage_text(p), style="dim" if p.weak else None)
+        body = highlighted(
+            p.text, p.highlight.start - p.start, p.highlight.end - p.start, "bold yellow"
+        )
+        console.print(body, style="dim" if p.weak else None)
         console.print()
 
 

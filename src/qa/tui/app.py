@@ -23,7 +23,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, Header, Input, Static, TextArea
 from textual.widgets.text_area import Selection
 
-from qa.render import printable
+from qa.display import printable
 from qa.tui.engine import Engine
 from qa.tui.widgets import AnswerCard, HistoryInput, PassageView
 

@@ -13,27 +13,17 @@ from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import Input, Static
 
-from qa.render import printable
+from qa.display import NOT_FOUND, highlighted, printable
 
 if TYPE_CHECKING:
     from qa.answers import Answer, Passage
 
-NOT_FOUND = "Not found in these documents"  # same words as qa.answers, without numpy
 CONTEXT_CHARS = 160
 BADGE_STYLES = {
     "exact": "bold white on green",
     "keyword": "bold black on yellow",
     "meaning": "bold white on blue",
 }
-
-
-def highlighted(text: str, start: int, end: int, style: str = "bold reverse") -> Text:
-    """``text`` shown literally with ``text[start:end]`` styled (offsets survive escaping)."""
-    start, end = max(0, min(start, len(text))), max(0, min(end, len(text)))
-    body = Text(printable(text[:start]))
-    body.append(printable(text[start:end]), style=style)
-    body.append(printable(text[end:]))
-    return body
 
 
 def answer_text(answer: Answer) -> Text:
