@@ -17,6 +17,10 @@ import faiss
 import numpy as np
 import pytest
 from click.testing import CliRunner
+from conftest import BROKEN_FIXTURES as BROKEN
+from conftest import FIXTURE_DOCS as FIXTURES
+from conftest import GOOD_FIXTURES as GOOD
+from conftest import SAMPLE_ARTICLE as SAMPLE
 
 from qa.answers import answer_question
 from qa.chunking import CHUNKER_VERSION
@@ -26,24 +30,10 @@ from qa.index import OpenIndex
 from qa.indexer import IndexBusy, IndexReport, build_index, index_lock
 from qa.manifest import IndexError_, read_manifest
 
-ROOT = Path(__file__).resolve().parent.parent
-SAMPLE = ROOT / "docs" / "north-korean-troops-in-russia.txt"
-FIXTURES = Path(__file__).resolve().parent / "fixtures" / "docs"
 QA = str(Path(sys.executable).parent / "qa")
 
 MODEL_NAME = "sentence-transformers/all-MiniLM-L6-v2"
 MODEL_SHA256 = "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db"
-GOOD = (
-    "utf8.txt",
-    "latin1.txt",
-    "utf16_bom.txt",
-    "guide.md",
-    "article.html",
-    "three_pages.pdf",
-    "partly_scanned.pdf",
-    "report.docx",
-)
-BROKEN = ("binary.txt", "empty.txt", "corrupt.pdf", "encrypted.pdf", "scanned.pdf", "junk.docx")
 # How the .txt/.md fixtures are encoded, to decode them independently of qa.
 TEXT_ENCODINGS = {
     "utf8.txt": "utf-8",
