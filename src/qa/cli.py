@@ -298,3 +298,36 @@ def eval_command(dataset: Path, top_k: int, limit: int | None, as_json: bool) ->
     else:
         for key, value in summary.items():
             click.echo(f"{key:>18}  {value}")
+
+
+@main.command("verify")
+@click.argument("text")
+@index_option
+@click.option("--json", "as_json", is_flag=True, help="Print the result as one JSON object.")
+@_friendly
+def verify_command(text: str, index_dir: Path, as_json: bool) -> None:
+    """Check whether TEXT (say, a remembered quote) is in the documents, and how exactly.
+
+    Each match is graded: exact (character for character), normalized (the same once
+    case, quotation marks, dashes, spacing, line breaks and line-end hyphens are set
+    aside) or fuzzy (a word or two differ; a word diff shows [-the document's words-]
+    {+yours+}); best first, each with its citation. Quotation marks around TEXT are
+    ignored. No model is loaded.
+
+    Exit status: 0 when TEXT was found, 1 when nothing matches (or on an error).
+    """
+    from qa.render import render_verify
+    from qa.verify import verify
+
+    index = _open_or_build(index_dir)
+    try:
+        result = verify(index, text)
+    finally:
+        index.close()
+    if as_json:
+        sys.stdout.write(json.dumps(result.to_json(), ensure_ascii=False) + "\n")
+        sys.stdout.flush()
+    else:
+        render_verify(_console(), result)
+    if not result.found:
+        sys.exit(EXIT_ERROR)

@@ -14,6 +14,8 @@ from functools import lru_cache
 
 import Stemmer
 
+from qa.textfold import find_folded
+
 _WORD = re.compile(r"\w+", re.UNICODE)
 # Straight or curly double quotes around a phrase (at least one word character).
 _PHRASE = re.compile(r"[\"“”„«»]([^\"“”„«»]*\w[^\"“”„«»]*)[\"“”„«»]")
@@ -95,52 +97,8 @@ def fts_all_phrases(query: ParsedQuery) -> str:
     return " AND ".join(parts)
 
 
-_FOLD_MAP = str.maketrans(
-    {
-        "“": '"',
-        "”": '"',
-        "„": '"',
-        "«": '"',
-        "»": '"',
-        "‘": "'",
-        "’": "'",
-        "‚": "'",
-        "–": "-",
-        "—": "-",
-        "‐": "-",
-        "‑": "-",
-    }
-)
-
-
-def normalize_for_match(text: str) -> str:
-    """Case, quote style, dash style and whitespace folded: for 'is this phrase here'."""
-    return " ".join(text.translate(_FOLD_MAP).casefold().split())
-
-
 def find_phrase(text: str, phrase: str) -> tuple[int, int] | None:
-    """Offsets in ``text`` of ``phrase`` matched with case, quotes, dashes and whitespace
-    folded; None when absent. Offsets are exact positions in the original text."""
-    target = normalize_for_match(phrase)
-    if not target:
-        return None
-    # Build the folded text with a map back to original offsets.
-    folded: list[str] = []
-    origin: list[int] = []
-    prev_space = True
-    for i, ch in enumerate(text):
-        if ch.isspace():
-            if not prev_space:
-                folded.append(" ")
-                origin.append(i)
-            prev_space = True
-            continue
-        prev_space = False
-        for c in ch.translate(_FOLD_MAP).casefold():
-            folded.append(c)
-            origin.append(i)
-    hay = "".join(folded)
-    at = hay.find(target)
-    if at == -1:
-        return None
-    return origin[at], origin[at + len(target) - 1] + 1
+    """Offsets in ``text`` of ``phrase`` matched with case, quotes, dashes, whitespace and
+    line-end hyphens folded; None when absent. Offsets are exact positions in the
+    original text. The folding lives in ``qa.textfold``, shared with ``qa verify``."""
+    return find_folded(text, phrase)

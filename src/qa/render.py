@@ -16,6 +16,7 @@ from qa.display import NOT_FOUND, highlighted, printable
 if TYPE_CHECKING:
     from qa.answers import Answer
     from qa.indexer import IndexReport
+    from qa.verify import DiffPart, VerifyMatch, VerifyResult
 
 
 def render_answer(console: Console, answer: Answer) -> None:
@@ -72,3 +73,54 @@ def render_report(console: Console, report: IndexReport, index_dir: str) -> None
         f"{report.new_chunks} new chunks, {report.documents} documents and "
         f"{report.chunks} chunks in {index_dir}; {report.seconds:.1f} s"
     )
+
+
+_GRADE_STYLES = {"exact": "bold green", "normalized": "bold cyan", "fuzzy": "bold yellow"}
+_DIFF_STYLES = {"equal": "", "delete": "bold red", "insert": "bold green"}
+_DIFF_MARKS = {"equal": ("", ""), "delete": ("[-", "-]"), "insert": ("{+", "+}")}
+
+
+def _grade_note(match: VerifyMatch) -> str:
+    """What the grade means for this match, in words a reporter can repeat."""
+    if match.grade == "exact":
+        return "character for character"
+    if match.grade == "normalized":
+        return "same words; case, quotation marks, dashes, spacing or line breaks differ"
+    if match.word_edits == 0:
+        return "same words; punctuation differs"
+    words = "word differs" if match.word_edits == 1 else "words differ"
+    return f"close: {match.word_edits} {words} ([-document-] {{+yours+}})"
+
+
+def _diff_line(parts: tuple[DiffPart, ...]) -> Text:
+    """The word diff, coloured, with wdiff marks kept so it reads without colour too."""
+    line = Text("  ")
+    for n, part in enumerate(parts):
+        if n:
+            line.append(" ")
+        opening, closing = _DIFF_MARKS[part.op]
+        line.append(opening + printable(part.text) + closing, style=_DIFF_STYLES[part.op])
+    return line
+
+
+def render_verify(console: Console, result: VerifyResult) -> None:
+    """Each match of a checked quote: grade, the document's words, the diff, citation."""
+    console.print(Text("Quote: ", style="bold") + Text(printable(result.query)))
+    if not result.matches:
+        console.print(
+            Text(
+                f"{NOT_FOUND}: no passage holds this text, exactly or with a word or two changed.",
+                style="bold red",
+            )
+        )
+        return
+    for n, match in enumerate(result.matches, 1):
+        header = Text(f"[{n}] ", style="bold")
+        header.append(match.grade, style=_GRADE_STYLES[match.grade])
+        header.append(f"  {_grade_note(match)}", style="dim")
+        console.print(header)
+        console.print(Text("  " + printable(match.text).replace("\n", "\n  ")))
+        if match.word_edits:
+            console.print(_diff_line(match.diff))
+        console.print(Text("  — " + printable(str(match.citation)), style="cyan"))
+        console.print()

@@ -146,6 +146,13 @@ def _description(token: Any) -> tuple[str, int, int]:
     return span.text, span.start_char, span.end_char
 
 
+def _is_subject(token: Any) -> bool:
+    """A subject, or one of several joined ones ("Reyes and Lopez spoke")."""
+    while token.dep_ == "conj" and token.head is not token:
+        token = token.head
+    return token.dep_ in ("nsubj", "nsubjpass")
+
+
 def _name_start(token: Any) -> int:
     """The first token of the proper name ending at ``token`` (its compound words)."""
     first = token.i
@@ -180,7 +187,7 @@ class Attributor:
         Zelenskyy" for "Zelenskyy"), found by shape: capitalised words before it."""
         if " " in name:
             return []
-        pattern = re.compile(r"((?:[A-Z][\w’'.-]*\s){1,3})" + re.escape(name) + r"\b")
+        pattern = re.compile(r"(?:(?:[A-Z][\w’'-]*|[A-Z]\.)\s){1,3}" + re.escape(name) + r"\b")
         return [clean_name(m.group(0)) for m in pattern.finditer(self.text)]
 
     def _registry(self, name: str) -> list[str]:
@@ -190,6 +197,8 @@ class Attributor:
         name = clean_name(ent.text)
         if ent.label_ == "PERSON":
             name = fuller_name(name, self._registry(name))
+        else:  # NER often takes a lone surname for an organisation ("said Reyes")
+            name = fuller_name(name, self.persons)
         return Attribution(name, (base + ent.start_char, base + ent.end_char), how)
 
     def _speaker_of(self, trigger: Any, base: int, sent: Any) -> Attribution:
@@ -252,7 +261,7 @@ class Attributor:
                 for name, token in people:
                     if not any(name_matches(name, d) or name_matches(d, name) for d in distinct):
                         distinct[name] = token
-                subjects = [n for n, t in distinct.items() if t.dep_ in ("nsubj", "nsubjpass")]
+                subjects = [n for n, t in distinct.items() if _is_subject(t)]
                 if len(distinct) == 1 or len(subjects) == 1:
                     name = next(iter(distinct)) if len(distinct) == 1 else subjects[0]
                     token = distinct[name]
