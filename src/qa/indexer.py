@@ -34,6 +34,7 @@ from qa.manifest import (
     write_manifest,
 )
 from qa.passage_text import embedding_text
+from qa.quotes import Quote, extract_quotes
 from qa.store import Store, connect
 
 # Embed in groups this large: big enough to keep the model busy, small enough that
@@ -141,6 +142,7 @@ class _Pending:
     content_hash: str
     size: int
     mtime_ns: int
+    quotes: list[Quote]
 
 
 def _new_generation_name() -> str:
@@ -306,8 +308,9 @@ class _Build:
                 vectors.remove(index, store.remove_document(old.id))
             for warning in extracted.warnings:
                 self.report.warnings.append((sf.source, warning))
+            quotes = extract_quotes(extracted.text, [(p.start, p.end) for p in layout.paragraphs])
             pending.append(
-                _Pending(sf, extracted, layout, content_hash, st.st_size, st.st_mtime_ns)
+                _Pending(sf, extracted, layout, content_hash, st.st_size, st.st_mtime_ns, quotes)
             )
             pending_chunks += len(layout.chunks)
             if pending_chunks >= EMBED_GROUP_CHUNKS:
@@ -377,6 +380,7 @@ class _Build:
                 warnings=p.extracted.warnings,
                 layout=p.layout,
                 sentence_vectors=blobs,
+                quotes=p.quotes,
             )
             vectors.add(index, ids, chunk_vectors[row : row + len(ids)])
             row += len(ids)

@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from qa.chunking import Layout
+from qa.quotes import Quote
 from qa.structure import Paragraph
 
 SCHEMA = """
@@ -43,6 +44,17 @@ CREATE TABLE IF NOT EXISTS chunks (
     sentences TEXT NOT NULL,     -- JSON list of [start, end]
     sentence_vectors BLOB        -- float16 rows, one unit vector per sentence
 );
+CREATE TABLE IF NOT EXISTS quotes (
+    id INTEGER PRIMARY KEY,
+    doc_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    start INTEGER NOT NULL,      -- the quoted words, without the quotation marks
+    end INTEGER NOT NULL,
+    speaker TEXT,                -- NULL when the text attributes it to no one
+    mention_start INTEGER,       -- where the text names or refers to the speaker
+    mention_end INTEGER,
+    how TEXT                     -- named, pronoun, description, continued
+);
+CREATE INDEX IF NOT EXISTS quotes_by_doc ON quotes(doc_id);
 CREATE VIRTUAL TABLE IF NOT EXISTS chunks_vocab USING fts5vocab(chunks_fts, 'row');
 CREATE INDEX IF NOT EXISTS chunks_by_doc ON chunks(doc_id);
 CREATE VIRTUAL TABLE IF NOT EXISTS chunks_fts USING fts5(
@@ -73,6 +85,17 @@ class DocumentText:
     text: str
     page_starts: tuple[int, ...]
     paragraphs: tuple[Paragraph, ...]
+
+
+@dataclass(frozen=True)
+class StoredQuote:
+    id: int
+    doc_id: int
+    start: int
+    end: int
+    speaker: str | None
+    mention: tuple[int, int] | None
+    how: str | None
 
 
 @dataclass(frozen=True)
@@ -156,6 +179,7 @@ class Store:
         warnings: Iterable[str],
         layout: Layout,
         sentence_vectors: list[bytes] | None = None,
+        quotes: Iterable[Quote] = (),
     ) -> list[int]:
         """Insert a document with its chunks; returns the new chunk ids in order."""
         paragraphs = [
@@ -179,6 +203,22 @@ class Store:
             ),
         )
         doc_id = int(cur.lastrowid or 0)
+        self.conn.executemany(
+            "INSERT INTO quotes (doc_id, start, end, speaker, mention_start, mention_end, how) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (
+                (
+                    doc_id,
+                    q.start,
+                    q.end,
+                    q.speaker,
+                    q.mention[0] if q.mention else None,
+                    q.mention[1] if q.mention else None,
+                    q.how,
+                )
+                for q in quotes
+            ),
+        )
         ids = []
         for n, chunk in enumerate(layout.chunks):
             cur = self.conn.execute(
@@ -216,12 +256,27 @@ class Store:
         ids = [r[0] for r in self.conn.execute("SELECT id FROM chunks WHERE doc_id = ?", (doc_id,))]
         self.conn.executemany("DELETE FROM chunks_fts WHERE rowid = ?", ((i,) for i in ids))
         self.conn.execute("DELETE FROM chunks WHERE doc_id = ?", (doc_id,))
+        self.conn.execute("DELETE FROM quotes WHERE doc_id = ?", (doc_id,))
         self.conn.execute("DELETE FROM documents WHERE id = ?", (doc_id,))
         self._text_cache.pop(doc_id, None)
         return ids
 
     def touch_document(self, doc_id: int, mtime_ns: int) -> None:
         self.conn.execute("UPDATE documents SET mtime_ns = ? WHERE id = ?", (mtime_ns, doc_id))
+
+    # -- quotes ----------------------------------------------------------------
+    def quotes(self) -> list[StoredQuote]:
+        """Every quotation, in document and text order (a few per article: small)."""
+        rows = self.conn.execute(
+            "SELECT q.id, q.doc_id, q.start, q.end, q.speaker, q.mention_start, q.mention_end, "
+            "q.how FROM quotes q JOIN documents d ON d.id = q.doc_id ORDER BY d.source, q.start"
+        )
+        return [
+            StoredQuote(
+                r[0], r[1], r[2], r[3], r[4], (r[5], r[6]) if r[5] is not None else None, r[7]
+            )
+            for r in rows
+        ]
 
     # -- chunks ----------------------------------------------------------------
     def chunks(self, ids: Iterable[int]) -> dict[int, StoredChunk]:

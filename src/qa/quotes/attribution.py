@@ -201,12 +201,19 @@ class Attributor:
             name = fuller_name(name, self.persons)
         return Attribution(name, (base + ent.start_char, base + ent.end_char), how)
 
-    def _speaker_of(self, trigger: Any, base: int, sent: Any) -> Attribution:
+    def _speaker_of(self, trigger: Any, base: int) -> Attribution:
         subject = _subject(trigger)
         if subject is None:
             return NO_SPEAKER
         if subject.lower_ in _PERSON_PRONOUNS:
-            return self._resolve_pronoun(base + subject.idx, (subject.idx, sent))
+            at = base + subject.idx
+            found = self._resolve_pronoun(at)
+            # The citation shows the pronoun the text uses; the name is the resolution.
+            return (
+                Attribution(found.speaker, (at, at + len(subject.text)), "pronoun")
+                if (found.speaker)
+                else NO_SPEAKER
+            )
         # "the treasurer, Paul Hicks": the name in apposition is the better answer.
         for child in subject.children:
             if child.dep_ == "appos" and child.pos_ == "PROPN":
@@ -243,7 +250,7 @@ class Attributor:
                     found.append((fuller_name(text, self._registry(text)), token))
         return found
 
-    def _resolve_pronoun(self, at: int, where: tuple[int, Any]) -> Attribution:
+    def _resolve_pronoun(self, at: int) -> Attribution:
         """The one person the nearest earlier sentence names; none if it names several."""
         n = self._paragraph_at(at)
         if n is None:
@@ -305,7 +312,7 @@ class Attributor:
         if best is None:
             return NO_SPEAKER
         _, trigger, parsed, sent = best
-        return self._speaker_of(trigger, parsed.start, sent)
+        return self._speaker_of(trigger, parsed.start)
 
     def _colon_verb(self, span: MarkedSpan) -> tuple[Any, _Parsed, Any] | None:
         """ "Lopez disagreed: “…”": the verb a colon right before the quotation hangs on,

@@ -92,11 +92,15 @@ def _candidates(text: str, lo: int, hi: int, single: bool) -> list[tuple[int, st
 
 
 def _pair(
-    marks: list[tuple[int, str]], single: bool, opened: int | None = None
+    marks: list[tuple[int, str]],
+    single: bool,
+    opened: int | None = None,
+    line_starts: dict[int, bool] | None = None,
 ) -> tuple[list[tuple[int, int]], int | None]:
     """Pair opening and closing marks in order, starting inside a quotation when
     ``opened`` is given; returns the pairs and an opening mark left unclosed."""
     pairs: list[tuple[int, int]] = []
+    line_starts = line_starts or {}
     for at, kind in marks:
         if opened is None:
             if kind in ("open", "either"):
@@ -104,9 +108,10 @@ def _pair(
         elif kind in ("close", "either"):
             pairs.append((opened, at))
             opened = None
-        elif not single:
+        elif not single and not line_starts.get(at, False):
             # Two openings in a row: the first was never closed (a typo or a stray
-            # mark). Start again from the later one.
+            # mark). Start again from the later one. At a line's start, though, the
+            # second is a continuing paragraph's reopening mark (news convention).
             opened = at
     return pairs, opened
 
@@ -134,7 +139,8 @@ def _family_spans(text: str, paragraphs: list[tuple[int, int]], single: bool) ->
                 if not single:
                     spans.append(_span(text, opened, paragraphs[n - 1][1], single, closed=False))
                 opened = None
-        pairs, opened = _pair(marks, single, opened)
+        starts = {at: at > 0 and text[at - 1] == "\n" for at, _ in marks}
+        pairs, opened = _pair(marks, single, opened, starts)
         spans.extend(_span(text, a, b + 1, single) for a, b in pairs)
         if opened is not None:
             continues = n + 1 < len(paragraphs) and text[paragraphs[n + 1][0]] in openers

@@ -1,0 +1,94 @@
+"""Reading the quote index: every quotation with its speaker and citation.
+
+The quotations were found at index time (``qa.quotes.extract_quotes``) and stored
+with the document, so listing them, filtering by speaker or finding who said a phrase
+needs no model and no parse: a table read and the document texts for citations.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from qa.citations import Citation, cite
+from qa.lexical import find_phrase
+from qa.quotes.names import name_matches
+from qa.store import Store
+
+
+@dataclass(frozen=True)
+class QuoteHit:
+    quote: str  # exactly the document's text at [start, end)
+    speaker: str | None
+    source: str
+    start: int
+    end: int
+    citation: Citation
+    how: str | None  # how the speaker was found: named, pronoun, description, continued
+    attribution: str | None  # the words that name the speaker, as the text has them
+    sentence: str  # the quotation with the text around it, for context
+
+    def to_json(self) -> dict:
+        return {
+            "quote": self.quote,
+            "speaker": self.speaker,
+            "source": self.source,
+            "start": self.start,
+            "end": self.end,
+            "citation": str(self.citation),
+        }
+
+
+def _context(text: str, start: int, end: int, limit: int = 400) -> str:
+    """The line or paragraph around a quotation, cut to ``limit`` characters."""
+    lo = text.rfind("\n", 0, start) + 1
+    hi = text.find("\n", end)
+    hi = len(text) if hi == -1 else hi
+    lo = max(lo, start - limit // 2)
+    hi = min(hi, end + limit // 2)
+    return text[lo:hi]
+
+
+def list_quotes(store: Store, speaker: str | None = None) -> list[QuoteHit]:
+    """Quotations in document order; with ``speaker``, only those whose speaker matches
+    the name as a reader would type it ("Zelensky", "President Zelenskyy")."""
+    hits = []
+    for q in store.quotes():
+        if speaker is not None and (q.speaker is None or not name_matches(speaker, q.speaker)):
+            continue
+        doc = store.document_text(q.doc_id)
+        attribution = doc.text[q.mention[0] : q.mention[1]] if q.mention else None
+        hits.append(
+            QuoteHit(
+                quote=doc.text[q.start : q.end],
+                speaker=q.speaker,
+                source=doc.source,
+                start=q.start,
+                end=q.end,
+                citation=cite(doc, q.start, q.end),
+                how=q.how,
+                attribution=attribution,
+                sentence=_context(doc.text, q.start, q.end),
+            )
+        )
+    return hits
+
+
+def by_speaker(hits: Iterable[QuoteHit]) -> dict[str | None, list[QuoteHit]]:
+    """Quotations grouped by speaker, the most quoted first, unattributed ones last."""
+    groups: dict[str | None, list[QuoteHit]] = {}
+    for hit in hits:
+        key = next((k for k in groups if k and hit.speaker and k == hit.speaker), hit.speaker)
+        groups.setdefault(key, []).append(hit)
+    ordered = sorted(groups.items(), key=lambda kv: (kv[0] is None, -len(kv[1]), kv[0] or ""))
+    return dict(ordered)
+
+
+def speakers(store: Store) -> list[str]:
+    """Every named speaker, once."""
+    return sorted({q.speaker for q in store.quotes() if q.speaker})
+
+
+def quotes_holding(store: Store, phrase: str) -> list[QuoteHit]:
+    """Quotations whose words hold ``phrase`` (case, quotes, dashes and spaces folded)."""
+    return [hit for hit in list_quotes(store) if find_phrase(hit.quote, phrase) is not None]

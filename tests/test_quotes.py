@@ -1,0 +1,258 @@
+"""Quotations and their speakers: the sample article, the hard cases, `qa quotes`."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from conftest import SampleIndex
+
+from qa.cli import main
+from qa.embedding import Embedder
+from qa.index import OpenIndex
+from qa.indexer import build_index
+from qa.quotes import Quote, extract_quotes
+from qa.quotes.names import name_matches
+
+# Every quotation of the sample article with its speaker, labelled by hand.
+SAMPLE_QUOTES = [
+    ("strongest in the world", "Kim Jong-un"),
+    ("untested enemy.", "Volodymyr Zelenskyy"),
+    ("watching passively", "Volodymyr Zelenskyy"),  # "He warned against …"
+    (
+        "This deployment is historic for North Korea",
+        "Center for Strategic and International Studies",
+    ),
+    (
+        "They have previously sent advisors and specialists, but never large ground forces.",
+        "Center for Strategic and International Studies",
+    ),
+    ("Strongest Army", None),  # in a heading: a scare quote
+    ("Most of them are unlikely to come back home alive", "Lee Woong-gil"),
+    (
+        "They’ll consider it an honor, but they don’t understand what they’re up against.",
+        "Lee Woong-gil",
+    ),
+    ("third-party soldiers", None),
+    (
+        "If many of Kim’s soldiers die in Ukraine, it could have major repercussions in North "
+        "Korea.",
+        "Choi Jung-hoon",
+    ),
+    ("They don’t realize they’re being used as cannon fodder.", "one former North Korean soldier"),
+]
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(main, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+def quoted(text: str) -> list[tuple[str, str | None]]:
+    return [(text[q.start : q.end], q.speaker) for q in extract_quotes(text)]
+
+
+def test_every_quotation_of_the_sample_with_its_speaker(sample_text: str) -> None:
+    assert quoted(sample_text) == SAMPLE_QUOTES
+
+
+def test_a_pronoun_names_the_one_person_just_mentioned() -> None:
+    text = (
+        "Mayor Jane Okafor defended the plan on Monday.\n"
+        "She said the cuts were “painful but necessary.”\n"
+    )
+    [quote] = extract_quotes(text)
+    assert quote.speaker == "Jane Okafor"
+    assert quote.how == "pronoun"
+    assert quote.mention is not None and text[quote.mention[0] : quote.mention[1]] == "She"
+
+
+def test_a_pronoun_after_two_people_is_not_guessed() -> None:
+    text = (
+        "Tom Reyes and Maria Lopez both opposed the plan.\n"
+        "“We lost,” said Reyes.\n"
+        "Reyes and Lopez spoke after the vote. He said “we will be back.”\n"
+    )
+    assert quoted(text) == [("We lost", "Tom Reyes"), ("we will be back.", None)]
+
+
+def test_a_quote_continued_after_its_attribution_keeps_the_speaker() -> None:
+    text = "“We have no choice,” Okafor said. “The money is simply not there.”\n"
+    assert quoted(text) == [
+        ("We have no choice", "Okafor"),
+        ("The money is simply not there.", "Okafor"),
+    ]
+
+
+def test_a_quote_across_paragraphs_is_one_quotation() -> None:
+    text = (
+        "“The first part runs here,” said the treasurer, Paul Hicks.\n"
+        "“It goes on in a second paragraph without closing.\n"
+        "“And ends in the third.”\n"
+        "The meeting then closed.\n"
+    )
+    quotes = extract_quotes(text)
+    assert [q.speaker for q in quotes] == ["Paul Hicks", "Paul Hicks"]
+    second = text[quotes[1].start : quotes[1].end]
+    assert second.startswith("It goes on") and second.endswith("in the third.")
+
+
+def test_two_speakers_in_one_paragraph() -> None:
+    text = (
+        "“I have lived here for forty years,” said Tom Reyes, a retired teacher. "
+        "Across the room, Maria Lopez disagreed: “This budget protects the libraries.”\n"
+    )
+    assert quoted(text) == [
+        ("I have lived here for forty years", "Tom Reyes"),
+        ("This budget protects the libraries.", "Maria Lopez"),
+    ]
+
+
+def test_scare_quotes_and_titles_have_no_speaker() -> None:
+    text = "The so-called “peace dividend” never arrived, and the film “Jaws” played all week.\n"
+    assert quoted(text) == [("peace dividend", None), ("Jaws", None)]
+
+
+def test_inch_marks_and_apostrophes_are_not_quotations() -> None:
+    text = (
+        "The 6'2\" forward bought a 55\" screen; the players' union didn't comment.\n"
+        '"We will appeal," said a spokesperson for the Ministry of Justice.\n'
+    )
+    assert quoted(text) == [("We will appeal", "a spokesperson for the Ministry of Justice")]
+
+
+def test_nested_and_british_single_quotes() -> None:
+    text = (
+        "“He told me ‘never again,’ and meant it,” said Ann Lee.\n"
+        "‘We will win,’ said Sam Smith. ‘Ask anyone.’\n"
+    )
+    assert quoted(text) == [
+        ("He told me ‘never again,’ and meant it", "Ann Lee"),
+        ("We will win", "Sam Smith"),
+        ("Ask anyone.", "Sam Smith"),
+    ]
+
+
+def test_organisations_according_to_and_descriptions() -> None:
+    text = (
+        "According to the Environmental Protection Agency, “levels were safe.”\n"
+        "As one resident put it, “Nobody listens to us.”\n"
+    )
+    assert quoted(text) == [
+        ("levels were safe.", "Environmental Protection Agency"),
+        ("Nobody listens to us.", "one resident"),
+    ]
+
+
+def test_a_quote_broken_by_a_line_wrap_and_a_hyphen() -> None:
+    text = (
+        "Council votes on the budget\n\n"
+        "“A quote broken by a line wrap and by a hyph-\n"
+        "enated word is still one quote,” said Dana\n"
+        "Jones, the council clerk.\n\n"
+        "The vote is on Friday.\n"
+    )
+    [quote] = extract_quotes(text)
+    assert text[quote.start : quote.end] == (
+        "A quote broken by a line wrap and by a hyph-\nenated word is still one quote"
+    )
+    assert quote.speaker == "Dana\nJones" or name_matches("Dana Jones", quote.speaker or "")
+
+
+@pytest.mark.parametrize(
+    "typed", ["Zelenskyy", "Volodymyr Zelenskyy", "Zelensky", "President Zelenskyy"]
+)
+def test_speaker_names_match_the_forms_a_reader_types(typed: str) -> None:
+    assert name_matches(typed, "Volodymyr Zelenskyy")
+
+
+def test_speaker_names_do_not_match_other_people() -> None:
+    assert not name_matches("Lea", "Lee Woong-gil")
+    assert not name_matches("Ministry of Health", "Ministry of Justice")
+    assert not name_matches("Kim Jong-un", "Choi Jung-hoon")
+
+
+def test_qa_quotes_json_is_the_documents_text(
+    sample_index: SampleIndex, open_index: Callable[[Path], OpenIndex]
+) -> None:
+    code, out, _ = run("quotes", "--json", "--index", str(sample_index.index_dir))
+    assert code == 0
+    rows = [json.loads(line) for line in out.splitlines()]
+    assert [(r["quote"], r["speaker"]) for r in rows] == SAMPLE_QUOTES
+    doc = open_index(sample_index.index_dir).store.document_by_source(str(sample_index.source))
+    assert doc is not None
+    for row in rows:
+        assert set(row) == {"quote", "speaker", "source", "start", "end", "citation"}
+        assert doc.text[row["start"] : row["end"]] == row["quote"]
+        assert row["source"] == str(sample_index.source)
+        assert row["citation"].endswith(f"chars {row['start']}–{row['end']}")
+
+
+@pytest.mark.parametrize(
+    "typed", ["Zelenskyy", "Volodymyr Zelenskyy", "Zelensky", "President Zelenskyy"]
+)
+def test_qa_quotes_by_speaker(sample_index: SampleIndex, typed: str) -> None:
+    code, out, _ = run(
+        "quotes", "--speaker", typed, "--json", "--index", str(sample_index.index_dir)
+    )
+    assert code == 0
+    assert [json.loads(line)["quote"] for line in out.splitlines()] == [
+        "untested enemy.",
+        "watching passively",
+    ]
+
+
+def test_qa_quotes_human_output_names_speaker_and_citation(sample_index: SampleIndex) -> None:
+    code, out, _ = run(
+        "quotes", "--speaker", "Lee Woong-gil", "--index", str(sample_index.index_dir)
+    )
+    assert code == 0
+    assert "“Most of them are unlikely to come back home alive”  — Lee Woong-gil" in out
+    assert "¶7, line 9, chars 2491–2540" in out
+
+
+def test_qa_quotes_for_someone_never_quoted_says_so(sample_index: SampleIndex) -> None:
+    code, out, err = run("quotes", "--speaker", "Blinken", "--index", str(sample_index.index_dir))
+    assert code == 1
+    assert out == ""
+    assert err.startswith("qa: no quotations by Blinken") and len(err.splitlines()) == 1
+    assert "Lee Woong-gil" in err  # the speakers there are, to try instead
+
+
+def test_quotes_follow_edits_and_deletions(tmp_path: Path, embedder: Embedder) -> None:
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    doc = folder / "council.txt"
+    doc.write_text("“We have no choice,” said Jane Okafor, the mayor.\n", encoding="utf-8")
+    other = folder / "other.txt"
+    other.write_text("“Nobody asked us,” said Tom Reyes.\n", encoding="utf-8")
+    index_dir = tmp_path / "index"
+    build_index([folder], index_dir, embedder=embedder)
+    doc.write_text("“We will find the money,” said Jane Okafor, the mayor.\n", encoding="utf-8")
+    other.unlink()
+    build_index([folder], index_dir, embedder=embedder)
+    code, out, _ = run("quotes", "--json", "--index", str(index_dir))
+    assert code == 0
+    assert [(r["quote"], r["speaker"]) for r in map(json.loads, out.splitlines())] == [
+        ("We will find the money", "Jane Okafor")
+    ]
+
+
+def test_a_document_without_quotation_marks_needs_no_parse(monkeypatch: pytest.MonkeyPatch) -> None:
+    import qa.quotes.attribution as attribution
+
+    def no_model() -> None:
+        raise AssertionError("the parser was loaded for a text with no quotations")
+
+    monkeypatch.setattr(attribution, "pipeline", no_model)
+    assert extract_quotes("Plain text. It's the players' union's 6'2\" forward.\n") == []
+
+
+def test_quote_offsets_exclude_marks_and_the_attribution_comma() -> None:
+    text = "“It is historic,” stated the Center.\n"
+    [quote] = extract_quotes(text)
+    assert quote == Quote(start=1, end=15, speaker="Center", mention=quote.mention, how="named")
+    assert text[quote.start - 1] == "“" and text[quote.end] == ","
