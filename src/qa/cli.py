@@ -233,7 +233,7 @@ def _questions(question: str | None) -> Iterator[str]:
 @_friendly
 def ask_command(question: str | None, index_dir: Path, top_k: int, as_json: bool) -> None:
     """Answer QUESTION ('-' or a pipe: one question per line) from the index."""
-    from qa.answers import answer_question
+    from qa.asking import ask
     from qa.embedding import Embedder
     from qa.render import render_answer
 
@@ -243,12 +243,47 @@ def ask_command(question: str | None, index_dir: Path, top_k: int, as_json: bool
     console = _console()
     try:
         for q in questions:
-            result = answer_question(index, embedder, q, k=top_k)
+            result = ask(index, embedder, q, k=top_k)
             if as_json:
                 sys.stdout.write(json.dumps(result.to_json(), ensure_ascii=False) + "\n")
                 sys.stdout.flush()
             else:
                 render_answer(console, result)
+    finally:
+        index.close()
+
+
+@main.command("quotes")
+@click.option("--speaker", help="Only quotations by this person or body (any form of the name).")
+@index_option
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per quotation, per line.")
+@_friendly
+def quotes_command(speaker: str | None, index_dir: Path, as_json: bool) -> None:
+    """List the direct quotations in the documents, with speaker and citation.
+
+    Exits 1 when there are none (or none by SPEAKER).
+    """
+    from qa.quotes.listing import list_quotes, speakers
+    from qa.render_quotes import render_quotes
+
+    index = _open_or_build(index_dir)
+    try:
+        hits = list_quotes(index.store, speaker)
+        if as_json:
+            for hit in hits:
+                sys.stdout.write(json.dumps(hit.to_json(), ensure_ascii=False) + "\n")
+            sys.stdout.flush()
+        elif hits:
+            render_quotes(_console(), hits)
+        if not hits:
+            known = speakers(index.store)
+            if speaker and known:
+                hint = "; speakers: " + ", ".join(known[:12]) + ("…" if len(known) > 12 else "")
+            else:
+                hint = ""
+            who = f" by {speaker}" if speaker else ""
+            click.echo(f"qa: no quotations{who} in the index at {index_dir}{hint}", err=True)
+            sys.exit(EXIT_ERROR)
     finally:
         index.close()
 

@@ -25,22 +25,31 @@ def render_answer(console: Console, answer: Answer) -> None:
         console.print(
             Text(f"No passage holds “{printable(phrase)}” word for word.", style="yellow")
         )
+    for note in answer.notes:
+        console.print(Text(printable(note), style="yellow"))
     if answer.answer is None:
         console.print(Text(NOT_FOUND + ".", style="bold red"))
         if answer.passages:
             console.print(Text("Nearest passages (weak matches):", style="dim"))
     else:
         a = answer.answer
-        console.print(Text(f"Answer (score {a.score:.2f}):", style="bold green"))
+        if any(p.match == "quote" for p in answer.passages):
+            who = printable(a.speaker) if a.speaker else "no speaker named in the text"
+            console.print(Text(f"Quotation ({who}):", style="bold green"))
+        else:
+            console.print(Text(f"Answer (score {a.score:.2f}):", style="bold green"))
         console.print(Text("  " + printable(a.text), style="bold"))
         console.print(Text("  — " + printable(str(a.citation)), style="cyan"))
         console.print()
     for p in answer.passages:
         header = Text(f"[{p.rank}] ", style="bold")
         header.append(printable(str(p.citation)), style="cyan")
-        header.append(
-            f"  score {p.score:.2f}  {p.match}" + ("  weak" if p.weak else ""), style="dim"
-        )
+        if p.match == "quote":
+            header.append(f"  quote — {printable(p.speaker or 'no speaker named')}", style="dim")
+        else:
+            header.append(
+                f"  score {p.score:.2f}  {p.match}" + ("  weak" if p.weak else ""), style="dim"
+            )
         console.print(header)
         body = highlighted(
             p.text, p.highlight.start - p.start, p.highlight.end - p.start, "bold yellow"

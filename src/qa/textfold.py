@@ -1,0 +1,125 @@
+"""Folding text for "is this phrase here?", with a map back to the original offsets.
+
+A quote someone remembers or retypes rarely matches a document character for
+character: the document has curly quotes and en dashes, a line break (or a hyphen at
+a line end) in the middle of the phrase, a capital letter. Folding both sides the
+same way makes those differences vanish, and the offset map lets every match be
+reported as an exact span of the original text, so citations stay checkable.
+
+Folds: case (``str.casefold``), quotes (“ ” „ « » ″ → ", ‘ ’ ‚ ′ → '), dashes
+(– — ‐ ‑ − → -), soft hyphens (dropped), runs of whitespace and line breaks (one
+space), and hyphenation at a line end. Hyphenation is ambiguous: "ex-\\nample" is
+"example" but "well-\\nknown" is "well-known"; the caller picks one reading per fold
+(``"join"`` or ``"keep"``) and tries both (see ``find_folded``).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Literal
+
+Hyphenation = Literal["join", "keep"]
+HYPHENATIONS: tuple[Hyphenation, ...] = ("join", "keep")
+
+FOLD_TABLE = str.maketrans(
+    {
+        "“": '"',
+        "”": '"',
+        "„": '"',
+        "«": '"',
+        "»": '"',
+        "″": '"',
+        "‘": "'",
+        "’": "'",
+        "‚": "'",
+        "′": "'",
+        "–": "-",
+        "—": "-",
+        "‐": "-",
+        "‑": "-",
+        "−": "-",
+        "\u00ad": None,  # soft hyphen: invisible, only says where a word may break
+    }
+)
+
+# A hyphen right after a word character, at the end of a line, with the word going on
+# after the line break (and any indentation or blank line).
+_LINE_END_HYPHEN = re.compile(r"(?<=\w)[-‐‑\u00ad][ \t]*[\n\r\f\v\u2028\u2029]\s*(?=\w)")
+
+_char_folds: dict[str, str] = {}
+
+
+def _fold_char(ch: str) -> str:
+    """One character folded (possibly to none or several, e.g. "ß" → "ss"), cached
+    because folding runs character by character over whole candidate passages."""
+    folded = _char_folds.get(ch)
+    if folded is None:
+        folded = _char_folds[ch] = ch.translate(FOLD_TABLE).casefold()
+    return folded
+
+
+def fold_with_map(text: str, hyphenation: Hyphenation = "join") -> tuple[str, list[int]]:
+    """``text`` folded, and for each folded character the index of the original
+    character it came from (so ``origin[i]`` locates folded char ``i`` in ``text``).
+
+    Leading whitespace is dropped and every run of whitespace becomes one space; a
+    hyphen at a line end is dropped with the line break (``"join"``) or kept without
+    it (``"keep"``).
+    """
+    breaks = {m.start(): m.end() for m in _LINE_END_HYPHEN.finditer(text)}
+    folded: list[str] = []
+    origin: list[int] = []
+    i, n = 0, len(text)
+    while i < n:
+        resume = breaks.get(i)
+        if resume is not None:
+            if hyphenation == "keep":
+                folded.append("-")
+                origin.append(i)
+            i = resume
+            continue
+        ch = text[i]
+        if ch.isspace():
+            if folded and folded[-1] != " ":
+                folded.append(" ")
+                origin.append(i)
+        else:
+            for c in _fold_char(ch):
+                folded.append(c)
+                origin.append(i)
+        i += 1
+    return "".join(folded), origin
+
+
+def normalize_for_match(text: str, hyphenation: Hyphenation = "join") -> str:
+    """``text`` folded, without the offset map, and without a trailing space: the form
+    a searched-for phrase takes."""
+    return fold_with_map(text, hyphenation)[0].rstrip(" ")
+
+
+def original_span(origin: list[int], start: int, end: int) -> tuple[int, int]:
+    """The original span of the non-empty folded span ``[start, end)``."""
+    return origin[start], origin[end - 1] + 1
+
+
+def find_all_folded(text: str, phrase: str) -> list[tuple[int, int]]:
+    """Every span of ``text`` that equals ``phrase`` once both are folded, under either
+    reading of line-end hyphens; sorted, without duplicates. Spans are original offsets.
+    """
+    spans: set[tuple[int, int]] = set()
+    for hyphenation in HYPHENATIONS:
+        target = normalize_for_match(phrase, hyphenation)
+        if not target:
+            return []
+        hay, origin = fold_with_map(text, hyphenation)
+        at = hay.find(target)
+        while at != -1:
+            spans.add(original_span(origin, at, at + len(target)))
+            at = hay.find(target, at + 1)
+    return sorted(spans)
+
+
+def find_folded(text: str, phrase: str) -> tuple[int, int] | None:
+    """The first span of ``text`` equal to ``phrase`` once both are folded, or None."""
+    spans = find_all_folded(text, phrase)
+    return spans[0] if spans else None
