@@ -49,8 +49,9 @@ class Passage:
     score: float
     highlight: Span
     citation: Citation
-    match: str  # "exact" | "keyword" | "meaning"
+    match: str  # "exact" | "keyword" | "meaning" | "quote"
     weak: bool
+    speaker: str | None = None  # quote answers: who the text says spoke
 
 
 @dataclass(frozen=True)
@@ -61,6 +62,7 @@ class AnswerSpan:
     end: int
     score: float
     citation: Citation
+    speaker: str | None = None  # quote answers: who the text says spoke
 
 
 @dataclass(frozen=True)
@@ -70,9 +72,13 @@ class Answer:
     passages: list[Passage]
     # Quoted phrases of the question that no passage holds word for word.
     missing_phrases: tuple[str, ...] = ()
+    # What the reader should know before the answer: who is quoted, the nearest
+    # wording of a phrase the documents do not hold word for word.
+    notes: tuple[str, ...] = ()
 
     def to_json(self) -> dict:
-        """The `qa ask --json` contract, field for field."""
+        """The `qa ask --json` contract, field for field. Answers from the quote index
+        add ``speaker`` to the answer and passages; ``notes`` appears when there are any."""
         answer = None
         if self.answer is not None:
             a = self.answer
@@ -84,7 +90,9 @@ class Answer:
                 "score": round(a.score, 4),
                 "citation": str(a.citation),
             }
-        return {
+            if a.speaker is not None or any(p.match == "quote" for p in self.passages):
+                answer["speaker"] = a.speaker
+        data = {
             "question": self.question,
             "answer": answer,
             "passages": [
@@ -99,9 +107,13 @@ class Answer:
                     "citation": str(p.citation),
                     "match": p.match,
                 }
+                | ({"speaker": p.speaker} if p.match == "quote" else {})
                 for p in self.passages
             ],
         }
+        if self.notes:
+            data["notes"] = list(self.notes)
+        return data
 
 
 @dataclass

@@ -265,11 +265,19 @@ class Store:
         self.conn.execute("UPDATE documents SET mtime_ns = ? WHERE id = ?", (mtime_ns, doc_id))
 
     # -- quotes ----------------------------------------------------------------
-    def quotes(self) -> list[StoredQuote]:
-        """Every quotation, in document and text order (a few per article: small)."""
+    def quotes(self, doc_ids: Iterable[int] | None = None) -> list[StoredQuote]:
+        """Quotations (of the given documents, or all), in document and text order."""
+        where, args = "", []
+        if doc_ids is not None:
+            args = list(doc_ids)
+            if not args:
+                return []
+            where = f"WHERE q.doc_id IN ({','.join('?' * len(args))}) "
         rows = self.conn.execute(
             "SELECT q.id, q.doc_id, q.start, q.end, q.speaker, q.mention_start, q.mention_end, "
-            "q.how FROM quotes q JOIN documents d ON d.id = q.doc_id ORDER BY d.source, q.start"
+            f"q.how FROM quotes q JOIN documents d ON d.id = q.doc_id {where}"
+            "ORDER BY d.source, q.start",
+            args,
         )
         return [
             StoredQuote(

@@ -11,9 +11,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from qa.citations import Citation, cite
-from qa.lexical import find_phrase
+from qa.lexical import find_phrase, fts_all_phrases, parse_query
 from qa.quotes.names import name_matches
-from qa.store import Store
+from qa.store import Store, StoredQuote
 
 
 @dataclass(frozen=True)
@@ -49,29 +49,29 @@ def _context(text: str, start: int, end: int, limit: int = 400) -> str:
     return text[lo:hi]
 
 
+def _hit(store: Store, q: StoredQuote) -> QuoteHit:
+    doc = store.document_text(q.doc_id)
+    return QuoteHit(
+        quote=doc.text[q.start : q.end],
+        speaker=q.speaker,
+        source=doc.source,
+        start=q.start,
+        end=q.end,
+        citation=cite(doc, q.start, q.end),
+        how=q.how,
+        attribution=doc.text[q.mention[0] : q.mention[1]] if q.mention else None,
+        sentence=_context(doc.text, q.start, q.end),
+    )
+
+
 def list_quotes(store: Store, speaker: str | None = None) -> list[QuoteHit]:
     """Quotations in document order; with ``speaker``, only those whose speaker matches
     the name as a reader would type it ("Zelensky", "President Zelenskyy")."""
-    hits = []
-    for q in store.quotes():
-        if speaker is not None and (q.speaker is None or not name_matches(speaker, q.speaker)):
-            continue
-        doc = store.document_text(q.doc_id)
-        attribution = doc.text[q.mention[0] : q.mention[1]] if q.mention else None
-        hits.append(
-            QuoteHit(
-                quote=doc.text[q.start : q.end],
-                speaker=q.speaker,
-                source=doc.source,
-                start=q.start,
-                end=q.end,
-                citation=cite(doc, q.start, q.end),
-                how=q.how,
-                attribution=attribution,
-                sentence=_context(doc.text, q.start, q.end),
-            )
-        )
-    return hits
+    return [
+        _hit(store, q)
+        for q in store.quotes()
+        if speaker is None or (q.speaker is not None and name_matches(speaker, q.speaker))
+    ]
 
 
 def by_speaker(hits: Iterable[QuoteHit]) -> dict[str | None, list[QuoteHit]]:
@@ -89,6 +89,31 @@ def speakers(store: Store) -> list[str]:
     return sorted({q.speaker for q in store.quotes() if q.speaker})
 
 
+# Chunks the lexical channel looks at to find the documents a phrase may be quoted in.
+_PHRASE_CHUNKS = 200
+
+
+def _documents_with_words(store: Store, phrase: str) -> set[int]:
+    query = fts_all_phrases(parse_query(f'"{phrase}"'))
+    ids = [i for i, _ in store.lexical_search(query, _PHRASE_CHUNKS)]
+    return {c.doc_id for c in store.chunks(ids).values()}
+
+
 def quotes_holding(store: Store, phrase: str) -> list[QuoteHit]:
-    """Quotations whose words hold ``phrase`` (case, quotes, dashes and spaces folded)."""
-    return [hit for hit in list_quotes(store) if find_phrase(hit.quote, phrase) is not None]
+    """Quotations whose words hold ``phrase`` (case, quotes, dashes and spaces folded).
+
+    Only documents whose chunks hold the phrase's words are read, so this stays cheap on
+    a large index.
+    """
+    hits = [_hit(store, q) for q in store.quotes(_documents_with_words(store, phrase))]
+    return [hit for hit in hits if find_phrase(hit.quote, phrase) is not None]
+
+
+def quote_around(store: Store, doc_id: int, start: int, end: int) -> QuoteHit | None:
+    """The quotation that holds most of the span ``[start, end)`` of a document."""
+    best, best_overlap = None, 0
+    for q in store.quotes([doc_id]):
+        overlap = min(end, q.end) - max(start, q.start)
+        if overlap > best_overlap and overlap * 2 > end - start:
+            best, best_overlap = q, overlap
+    return _hit(store, best) if best else None

@@ -136,13 +136,13 @@ class Engine:
         )
 
     def ask(self, question: str, k: int = 5) -> Answer:
-        """The core's answer to one question."""
-        from qa.answers import answer_question
+        """The core's answer to one question (quote questions from the quote index)."""
+        from qa.asking import ask
 
         with self._lock:
             if self.index is None or self._embedder is None:
                 raise EngineError("the index is not open yet")
-            return answer_question(self.index, self._embedder, question, k=k)
+            return ask(self.index, self._embedder, question, k=k)
 
     def document(self, source: str) -> DocumentText | None:
         """The full text of an indexed document, for the source pane."""

@@ -1,0 +1,144 @@
+"""One question in, one answer out: the path `qa ask` and the chat share.
+
+Questions about quotations ("Who said 'cannon fodder'?", "What did Blinken say?") are
+answered from the quote index first, by speaker and word for word; a quoted phrase the
+documents do not hold word for word gets its nearest real wording as a note. Every other
+question, and a quote question the quote index cannot answer, goes to retrieval.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+from qa.answers import Answer, AnswerSpan, Passage, Span, answer_question
+from qa.quotes.listing import QuoteHit, list_quotes, quote_around, quotes_holding
+from qa.quotes.questions import QuoteQuestion, parse_quote_question
+from qa.store import Store
+from qa.verify import verify, wdiff
+
+if TYPE_CHECKING:
+    from qa.embedding import Embedder
+    from qa.index import OpenIndex
+
+# A passage shown around a quotation: its paragraph, cut to this many characters.
+MAX_CONTEXT_CHARS = 1500
+
+
+def ask(index: OpenIndex, embedder: Embedder, question: str, k: int = 5) -> Answer:
+    """The answer to ``question``: from the quote index when it asks about quotations,
+    else from retrieval; ``k`` passages at most."""
+    notes: tuple[str, ...] = ()
+    routed = parse_quote_question(question)
+    if routed is not None:
+        from_quotes = answer_from_quotes(index, question.strip(), routed, k)
+        if from_quotes.answer is not None:
+            return from_quotes
+        notes = from_quotes.notes
+    answer = answer_question(index, embedder, question, k=k)
+    near = tuple(n for phrase in answer.missing_phrases for n in _nearest_wording(index, phrase))
+    notes += near
+    return replace(answer, notes=notes) if notes else answer
+
+
+def _nearest_wording(index: OpenIndex, phrase: str) -> list[str]:
+    """A note giving the closest real wording of a phrase asked for word for word."""
+    result = verify(index, phrase, limit=1)
+    if not result.matches:
+        return []
+    m = result.matches[0]
+    return [f"Nearest wording in the documents: “{m.text}” ({wdiff(m.diff)}) — {m.citation}"]
+
+
+def _context(store: Store, hit: QuoteHit, doc_id: int) -> tuple[int, int]:
+    """The paragraph(s) holding a quotation, cut around it when very long."""
+    doc = store.document_text(doc_id)
+    starts = [p.start for p in doc.paragraphs]
+    first = max(0, bisect_right(starts, hit.start) - 1)
+    last = max(0, bisect_right(starts, max(hit.start, hit.end - 1)) - 1)
+    lo = doc.paragraphs[first].start if doc.paragraphs else 0
+    hi = doc.paragraphs[last].end if doc.paragraphs else len(doc.text)
+    lo, hi = min(lo, hit.start), max(hi, hit.end)
+    if hi - lo > MAX_CONTEXT_CHARS:
+        spare = max(0, MAX_CONTEXT_CHARS - (hit.end - hit.start)) // 2
+        lo, hi = max(lo, hit.start - spare), min(hi, hit.end + spare)
+    return lo, hi
+
+
+def _doc_id(store: Store, source: str) -> int:
+    doc = store.document_by_source(source)
+    assert doc is not None
+    return doc.id
+
+
+def _quote_answer(
+    store: Store, question: str, hits: list[QuoteHit], notes: list[str], k: int
+) -> Answer:
+    passages = []
+    for rank, hit in enumerate(hits[:k], 1):
+        doc_id = _doc_id(store, hit.source)
+        lo, hi = _context(store, hit, doc_id)
+        doc = store.document_text(doc_id)
+        passages.append(
+            Passage(
+                rank=rank,
+                source=hit.source,
+                start=lo,
+                end=hi,
+                text=doc.text[lo:hi],
+                score=1.0,
+                highlight=Span(hit.start, hit.end),
+                citation=hit.citation,
+                match="quote",
+                weak=False,
+                speaker=hit.speaker,
+            )
+        )
+    first = hits[0]
+    answer = AnswerSpan(
+        first.quote, first.source, first.start, first.end, 1.0, first.citation, first.speaker
+    )
+    return Answer(question, answer, passages, notes=tuple(notes))
+
+
+def _said_by(hit: QuoteHit) -> str:
+    return f"by {hit.speaker}" if hit.speaker else "with no speaker named in the text"
+
+
+def answer_from_quotes(index: OpenIndex, question: str, asked: QuoteQuestion, k: int) -> Answer:
+    """Answer a quote question from the quote index; no answer (with a note saying why)
+    when the quote index does not hold what was asked."""
+    store = index.store
+    if asked.speaker is not None:
+        hits = list_quotes(store, asked.speaker)
+        if not hits:
+            note = ()
+            if any(c.isupper() for c in asked.speaker):
+                note = (f"No direct quotation by {asked.speaker} in these documents.",)
+            return Answer(question, None, [], notes=note)
+        names = sorted({h.speaker for h in hits if h.speaker})
+        count = f"{len(hits)} quotation{'s' * (len(hits) != 1)}"
+        return _quote_answer(store, question, hits, [f"{' / '.join(names)}: {count}."], k)
+
+    phrase = asked.phrase or ""
+    hits = quotes_holding(store, phrase)
+    if hits:
+        speakers = sorted({h.speaker or "no named speaker" for h in hits})
+        note = f"“{phrase}” is quoted {_said_by(hits[0])}."
+        if len(speakers) > 1:
+            note = f"“{phrase}” is in {len(hits)} quotations: " + "; ".join(speakers) + "."
+        return _quote_answer(store, question, hits, [note], k)
+    # Not word for word: the wording a reporter half-remembers may still be a quotation.
+    for match in verify(index, phrase, limit=3).matches:
+        hit = quote_around(store, _doc_id(store, match.source), match.start, match.end)
+        if hit is not None:
+            note = (
+                f"No quotation holds “{phrase}” word for word; the nearest is quoted "
+                f"{_said_by(hit)}: “{match.text}” ({wdiff(match.diff) or match.grade})."
+            )
+            return _quote_answer(store, question, [hit], [note], k)
+        if match.grade != "fuzzy":
+            note = f"“{match.text}” is in the documents, but not in a quotation: {match.citation}."
+            return Answer(question, None, [], notes=(note,))
+    return Answer(question, None, [], notes=(f"No quotation holds “{phrase}”.",))
