@@ -42,6 +42,10 @@ SPEECH_VERBS = frozenset(
 # "As X put it": the verb counts only in this turn of phrase.
 _PUT_IT = frozenset({"put"})
 _PERSON_PRONOUNS = frozenset({"he", "she", "him", "her"})
+# Verbs that give names as often as they quote: "what the city calls “Complete Streets”".
+_NAMING_VERBS = frozenset({"call", "dub", "label", "name", "nickname", "term"})
+# What carries someone's words without being the speaker.
+_VEHICLES = frozenset("statement release letter memo email post message note filing".split())
 _NAME_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "FAC"})
 _DESCRIPTION_DEPS = frozenset(
     {"det", "amod", "compound", "nummod", "poss", "nmod", "prep", "pobj", "case", "quantmod"}
@@ -128,6 +132,13 @@ def _subject(trigger: Any) -> Any:
             verb = verb.head
         else:
             break
+    # The parser sometimes leaves "“…,” Tully told reporters" without a subject: a name
+    # right next to the verb is then the one speaking.
+    doc = trigger.doc
+    for i in (trigger.i - 1, trigger.i + 1):
+        near = 0 <= i < len(doc) and doc[i].pos_ in ("PROPN", "ADV", "NOUN") and doc[i].is_title
+        if near and (i > doc[i].sent.start or doc[i].pos_ == "PROPN"):
+            return doc[i]
     return None
 
 
@@ -144,6 +155,24 @@ def _description(token: Any) -> tuple[str, int, int]:
     last = max(t.i for t in keep)
     span = token.doc[first : last + 1]
     return span.text, span.start_char, span.end_char
+
+
+_JOINED = re.compile(r",?\s+and\s+[^.;:]{0,40}")
+
+
+def _joined(people: list[tuple[str, Any]], text: str) -> bool:
+    """True when two of the people are named together ("Lyle and assistant coach Mike
+    Brandt"): a pronoun after that could be either, whatever the parse says."""
+    ends = sorted((t.i, t.idx + len(t.text)) for _, t in people)
+    starts = sorted(t.doc[_name_start(t)].idx for _, t in people)
+    pairs = zip(ends, starts[1:], strict=False)
+    return any(_JOINED.fullmatch(text[end:start]) for (_, end), start in pairs)
+
+
+def _is_a_name(words: str) -> bool:
+    """Title-cased words ("Complete Streets", "the Nest", "Ice"): a name or title."""
+    tokens = [w for w in words.split() if w.lower() not in {"the", "a", "an", "of", "and"}]
+    return bool(tokens) and len(tokens) <= 4 and all(w[:1].isupper() for w in tokens)
 
 
 def _is_subject(token: Any) -> bool:
@@ -205,6 +234,8 @@ class Attributor:
         subject = _subject(trigger)
         if subject is None:
             return NO_SPEAKER
+        if subject.lower_ == "it":
+            return self._resolve_it(base + subject.idx, len(subject.text))
         if subject.lower_ in _PERSON_PRONOUNS:
             at = base + subject.idx
             found = self._resolve_pronoun(at)
@@ -214,6 +245,14 @@ class Attributor:
                 if (found.speaker)
                 else NO_SPEAKER
             )
+        # "a statement from the Library Workers’ Association": the body behind the words.
+        if subject.lemma_.lower() in _VEHICLES:
+            for prep in subject.children:
+                if prep.dep_ == "prep" and prep.lower_ in ("from", "by", "of"):
+                    body = next((c for c in prep.children if c.dep_ == "pobj"), None)
+                    if body is not None:
+                        subject = body
+                        break
         # "the treasurer, Paul Hicks": the name in apposition is the better answer.
         for child in subject.children:
             if child.dep_ == "appos" and child.pos_ == "PROPN":
@@ -246,9 +285,30 @@ class Attributor:
             elif (token.pos_ == "PROPN" or token.is_title) and token.dep_ != "compound":
                 text = clean_name(token.doc[_name_start(token) : token.i + 1].text)
                 known = [p for p in self.persons if name_matches(text, p)]
-                if known:
+                # A name among joined subjects ("Park and Fisk both cautioned") is a
+                # person who could be "he", known to NER or not.
+                joined = _is_subject(token) and (
+                    token.dep_ == "conj" or any(c.dep_ == "conj" for c in token.children)
+                )
+                other_entity = ent is not None and ent.label_ not in ("PERSON",)
+                if known or (joined and not (other_entity and ent.label_ in ("GPE", "LOC"))):
                     found.append((fuller_name(text, self._registry(text)), token))
         return found
+
+    def _resolve_it(self, at: int, length: int) -> Attribution:
+        """ "It added that …": the one organisation the sentence before names as a subject."""
+        n = self._paragraph_at(at)
+        if n is None:
+            return NO_SPEAKER
+        parsed = self.parsed[n]
+        before = [s for s in parsed.doc.sents if parsed.start + s.end_char <= at]
+        if not before:
+            return NO_SPEAKER
+        orgs = [e for e in before[-1].ents if e.label_ == "ORG"]
+        subjects = [e for e in orgs if _is_subject(e.root)]
+        if len(orgs) != 1 or len(subjects) != 1:
+            return NO_SPEAKER
+        return Attribution(clean_name(orgs[0].text), (at, at + length), "pronoun")
 
     def _resolve_pronoun(self, at: int) -> Attribution:
         """The one person the nearest earlier sentence names; none if it names several."""
@@ -268,6 +328,8 @@ class Attributor:
                 for name, token in people:
                     if not any(name_matches(name, d) or name_matches(d, name) for d in distinct):
                         distinct[name] = token
+                if len(distinct) > 1 and _joined(people, parsed.doc.text):
+                    return NO_SPEAKER  # "Park and Fisk both cautioned …. He said": either
                 subjects = [n for n, t in distinct.items() if _is_subject(t)]
                 if len(distinct) == 1 or len(subjects) == 1:
                     name = next(iter(distinct)) if len(distinct) == 1 else subjects[0]
@@ -312,6 +374,8 @@ class Attributor:
         if best is None:
             return NO_SPEAKER
         _, trigger, parsed, sent = best
+        if trigger.lemma_.lower() in _NAMING_VERBS and _is_a_name(self.text[span.start : span.end]):
+            return NO_SPEAKER  # what fans call “the Nest”: a name, not anyone's words
         return self._speaker_of(trigger, parsed.start)
 
     def _colon_verb(self, span: MarkedSpan) -> tuple[Any, _Parsed, Any] | None:
