@@ -20,6 +20,7 @@ titles, terms) gets no speaker: a wrong name is worse than none.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -78,6 +79,7 @@ class _Parsed:
     """One paragraph's parse, with offsets into the whole text."""
 
     start: int
+    end: int
     number: int  # the paragraph's position in the document
     doc: Any  # spacy.tokens.Doc
 
@@ -201,14 +203,15 @@ class Attributor:
         self.text = text
         self.spans = spans
         self.parsed = parsed
+        self._starts = [p.start for p in parsed]
         self.persons = [
             clean_name(e.text) for p in parsed for e in p.doc.ents if e.label_ == "PERSON"
         ]
 
     def _paragraph_at(self, offset: int) -> int | None:
-        for n, p in enumerate(self.parsed):
-            if p.start <= offset < p.start + len(p.doc.text):
-                return n
+        n = bisect_right(self._starts, offset) - 1
+        if n >= 0 and offset < self.parsed[n].end:
+            return n
         return None
 
     def _known_forms(self, name: str) -> list[str]:
@@ -328,7 +331,7 @@ class Attributor:
                 for name, token in people:
                     if not any(name_matches(name, d) or name_matches(d, name) for d in distinct):
                         distinct[name] = token
-                if len(distinct) > 1 and _joined(people, parsed.doc.text):
+                if len(distinct) > 1 and _joined(people, self.text[parsed.start : parsed.end]):
                     return NO_SPEAKER  # "Park and Fisk both cautioned …. He said": either
                 subjects = [n for n, t in distinct.items() if _is_subject(t)]
                 if len(distinct) == 1 or len(subjects) == 1:
@@ -424,7 +427,7 @@ class Attributor:
         if n is None:
             return False
         p = self.parsed[n]
-        return span.open <= p.start and span.close >= p.start + len(p.doc.text.rstrip())
+        return span.open <= p.start and span.close >= p.end
 
 
 def parse_paragraphs(
@@ -444,4 +447,7 @@ def parse_paragraphs(
     numbers = sorted(wanted)
     nlp = pipeline()
     docs = nlp.pipe(text[paragraphs[i][0] : paragraphs[i][1]] for i in numbers)
-    return [_Parsed(paragraphs[i][0], i, doc) for i, doc in zip(numbers, docs, strict=True)]
+    return [
+        _Parsed(paragraphs[i][0], paragraphs[i][1], i, doc)
+        for i, doc in zip(numbers, docs, strict=True)
+    ]
