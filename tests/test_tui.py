@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from textual.widgets import Static, TextArea
+from textual.widgets import OptionList, Static, TextArea
 
 from qa.answers import Answer
 from qa.display import printable
@@ -21,12 +21,16 @@ from qa.embedding import Embedder
 from qa.indexer import build_index
 from qa.tui.app import QaApp
 from qa.tui.engine import Engine
+from qa.tui.quotes import QuotesScreen
 from qa.tui.widgets import AnswerCard, HistoryInput, PassageView
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_ARTICLE = ROOT / "docs" / "north-korean-troops-in-russia.txt"
 TROOPS = "How many North Korean troops arrived in Russia?"
 TUNGSTEN = "What is the boiling point of tungsten in kelvin?"
+CANNON_FODDER = "Who said 'cannon fodder'?"
+FODDER_QUOTE = "They don’t realize they’re being used as cannon fodder."
+SOLDIER = "one former North Korean soldier"
 SIZE = (120, 40)
 
 
@@ -300,8 +304,222 @@ async def test_help_and_export(
         assert TROOPS in md and card.answer.answer.text.strip() in md
         assert str(card.answer.answer.citation) in md
         titles = [c.title for c in app.get_system_commands(app.screen)]
-        for title in ("Re-index", "Copy quote", "Copy passage", "Clear", "Export"):
+        for title in (
+            "Re-index",
+            "Copy quote",
+            "Copy passage",
+            "Clear",
+            "Export",
+            "Quotes by speaker",
+        ):
             assert title in titles
+
+
+async def ready(pilot: Any) -> None:
+    """Wait until the engine has opened the index."""
+    app = pilot.app
+    for _ in range(200):
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        if app.ready:
+            return
+    raise AssertionError("the engine never became ready")
+
+
+async def open_quotes(pilot: Any) -> QuotesScreen:
+    """ctrl+o, and wait for the quotations to be listed."""
+    await pilot.press("ctrl+o")
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+    screen = pilot.app.screen
+    assert isinstance(screen, QuotesScreen)
+    return screen
+
+
+def prompt_text(prompt: Any) -> str:
+    """The plain text of an option's prompt (a Text, or a Text in a Padding)."""
+    return getattr(prompt, "renderable", prompt).plain
+
+
+@pytest.mark.anyio
+async def test_quote_answer_names_the_speaker_and_copies_with_it(
+    sample_index: Any, embedder: Embedder, tmp_path: Path
+) -> None:
+    app = sample_app(sample_index, embedder, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        card = await ask(pilot, CANNON_FODDER)
+        a = card.answer.answer
+        assert a is not None and a.text == FODDER_QUOTE and a.speaker == SOLDIER
+        text = shown(card)
+        # The note first, then who said it, the quotation in its paragraph, the citation.
+        note = f"“cannon fodder” is quoted by {SOLDIER}."
+        assert text.startswith(note + "\n" + f"{SOLDIER} said:\n")
+        assert FODDER_QUOTE in text and str(a.citation) in text
+        content = card.query_one(".a", Static).content
+        bold = [content.plain[s.start : s.end] for s in content.spans if "bold" in str(s.style)]
+        assert FODDER_QUOTE in bold
+        # The passage card: a quote badge and the speaker instead of a score.
+        view = card.query_one(PassageView)
+        head = view.content.plain.splitlines()[0]
+        assert head.startswith("[1]  quote ") and SOLDIER in head and "score" not in head
+
+        await pilot.press("escape", "c")
+        await pilot.pause()
+        expected = f"“{FODDER_QUOTE}” — {SOLDIER}, {a.citation.short()}"
+        assert app.clipboard == expected
+        assert app.clipboard.startswith(f"“{FODDER_QUOTE}” — {SOLDIER}, ")
+        saved = tmp_path / "copies" / "last-copy.txt"
+        assert saved.read_text(encoding="utf-8") == expected + "\n"
+        # The open passage's quotation is copied with its speaker too.
+        await pilot.press("n")
+        await pilot.pause()
+        assert app.current is view
+        assert app.clipboard == expected
+        await pilot.press("c")
+        await pilot.pause()
+        assert app.clipboard == expected
+        assert SOLDIER in app.query_one("#source-title", Static).content.plain
+
+        md = app.session_markdown()
+        assert f"Note: {note}" in md
+        assert f"{SOLDIER} said:\n\n> {FODDER_QUOTE}" in md
+        assert f"(quote, {SOLDIER})" in md
+
+
+@pytest.mark.anyio
+async def test_notes_come_before_the_answer(
+    sample_index: Any, embedder: Embedder, tmp_path: Path
+) -> None:
+    app = sample_app(sample_index, embedder, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        card = await ask(pilot, "What did Blinken say?")
+        assert card.answer.notes == ("No direct quotation by Blinken in these documents.",)
+        text = shown(card)
+        assert text.startswith("No direct quotation by Blinken in these documents.\n")
+        assert "said:" not in text  # an answer from retrieval, not a quotation
+        content = card.query_one(".a", Static).content
+        assert any(s.start == 0 and "dim" in str(s.style) for s in content.spans)
+
+
+@pytest.mark.anyio
+async def test_quotes_view_lists_quotations_by_speaker(
+    sample_index: Any, embedder: Embedder, tmp_path: Path
+) -> None:
+    app = sample_app(sample_index, embedder, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        screen = await open_quotes(pilot)
+        groups = screen.groups
+        assert groups is not None
+        assert sum(len(hits) for hits in groups.values()) == 11 == len(screen.hits)
+        assert [h.quote for h in groups["Volodymyr Zelenskyy"]] == [
+            "untested enemy.",
+            "watching passively",
+        ]
+        assert list(groups)[-1] is None and len(groups[None]) == 2
+        counts = [len(hits) for speaker, hits in groups.items() if speaker]
+        assert counts == sorted(counts, reverse=True)  # the most quoted first
+        assert "11 quotations, 9 with a named speaker" in (
+            screen.query_one("#quotes-title", Static).content.plain
+        )
+        # What the list shows: a header per speaker with its count, then its quotations.
+        options = screen.query_one("#quotes", OptionList).options
+        headers = [prompt_text(o.prompt) for o in options if o.disabled]
+        assert len(headers) == len(groups)
+        assert "Volodymyr Zelenskyy  2 quotations" in headers
+        assert headers[-1] == "No speaker named  2 quotations"
+        quotes = [prompt_text(o.prompt) for o in options if not o.disabled]
+        assert all(q.startswith("“") for q in quotes) and len(quotes) == 11
+        assert str(groups["Volodymyr Zelenskyy"][0].citation) in "".join(quotes)
+        last = options[-1]
+        assert prompt_text(last.prompt).startswith(f"“{groups[None][-1].quote}”")
+
+        # The first quotation is highlighted; c copies it with its speaker and citation.
+        first = screen.hits[0]
+        assert screen.highlighted_hit is first
+        await pilot.press("c")
+        await pilot.pause()
+        assert app.clipboard == f"“{first.quote}” — {first.speaker}, {first.citation.short()}"
+        # Down skips the speakers' headers; an unattributed quote is copied without a name.
+        for _ in range(len(screen.hits) - 1):
+            await pilot.press("down")
+        await pilot.pause()
+        unnamed = screen.highlighted_hit
+        assert unnamed is groups[None][-1]
+        await pilot.press("c")
+        await pilot.pause()
+        assert app.clipboard == f"“{unnamed.quote}” — {unnamed.citation.short()}"
+        assert unnamed.quote in screen.query_one("#quote-context", Static).content.plain
+
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, QuotesScreen)
+        assert isinstance(app.focused, HistoryInput)
+
+        # Opened again, it comes back to the same quotation.
+        screen = await open_quotes(pilot)
+        assert screen.highlighted_hit is not None
+        assert screen.highlighted_hit.start == unnamed.start
+        await pilot.press("ctrl+o")
+        await pilot.pause()
+        assert not isinstance(app.screen, QuotesScreen)
+
+
+@pytest.mark.anyio
+async def test_quotes_view_enter_shows_the_quote_in_the_source_pane(
+    sample_index: Any, embedder: Embedder, tmp_path: Path, sample_text: str
+) -> None:
+    app = sample_app(sample_index, embedder, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        screen = await open_quotes(pilot)
+        await pilot.press("down")
+        hit = screen.highlighted_hit
+        assert hit is screen.hits[1]
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.pause()
+        assert not isinstance(app.screen, QuotesScreen)
+        assert app.query_one("#source").has_class("open")
+        area = app.query_one("#source-text", TextArea)
+        assert area.selected_text == sample_text[hit.start : hit.end] == hit.quote
+        title = app.query_one("#source-title", Static).content.plain
+        assert hit.speaker in title and str(hit.citation) in title
+        # The pane has the focus, so c copies the quotation shown there.
+        assert app.focused is area
+        await pilot.press("c")
+        await pilot.pause()
+        assert app.clipboard == f"“{hit.quote}” — {hit.speaker}, {hit.citation.short()}"
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+        assert "Quotes by speaker" in titles
+
+
+@pytest.mark.anyio
+async def test_quotes_view_opened_before_the_index_is_ready(
+    sample_index: Any, embedder: Embedder, tmp_path: Path
+) -> None:
+    import threading
+
+    gate = threading.Event()
+
+    class SlowEngine(Engine):
+        def prepare(self, progress: Any) -> None:
+            gate.wait(30)
+            super().prepare(progress)
+
+    app = QaApp(tmp_path, engine=lambda: SlowEngine(sample_index.index_dir, embedder=embedder))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("ctrl+o")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, QuotesScreen)
+        gate.set()
+        await ready(pilot)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert screen.groups is not None and len(screen.hits) == 11
 
 
 FIRST_FRAME = """
@@ -388,6 +606,25 @@ def test_snapshot_answer_and_source_pane(
 
     app = QaApp(Path("index"), engine=lambda: FixedStatusEngine(Path("index"), embedder=embedder))
     assert snap_compare(app, terminal_size=(80, 24), run_before=ask_and_open)
+
+
+def test_snapshot_quotes_view(
+    snap_compare: Any, tmp_path: Path, embedder: Embedder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    docs = Path("docs")
+    docs.mkdir()
+    shutil.copyfile(SAMPLE_ARTICLE, docs / SAMPLE_ARTICLE.name)
+    build_index([docs], Path("index"), embedder=embedder)
+
+    async def open_and_move(pilot: Any) -> None:
+        await ready(pilot)
+        await open_quotes(pilot)
+        await pilot.press("down", "down")
+        await pilot.pause()
+
+    app = QaApp(Path("index"), engine=lambda: FixedStatusEngine(Path("index"), embedder=embedder))
+    assert snap_compare(app, terminal_size=(80, 24), run_before=open_and_move)
 
 
 def test_snapshot_help_screen(snap_compare: Any) -> None:

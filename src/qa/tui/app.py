@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable, Iterable
 from functools import partial
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
 from textual.app import App, ComposeResult, SystemCommand
@@ -24,8 +24,22 @@ from textual.widgets import Footer, Header, Input, Static, TextArea
 from textual.widgets.text_area import Selection
 
 from qa.display import printable
+from qa.render_quotes import speaker_label
 from qa.tui.engine import Engine
-from qa.tui.widgets import AnswerCard, HistoryInput, PassageView
+from qa.tui.quotes import QuotesScreen
+from qa.tui.quotes import copy_text as quote_copy_text
+from qa.tui.widgets import (
+    BADGE_STYLES,
+    NO_SPEAKER,
+    AnswerCard,
+    HistoryInput,
+    PassageView,
+    is_quote_answer,
+    quote_with_citation,
+)
+
+if TYPE_CHECKING:
+    from qa.quotes.listing import QuoteHit
 
 EngineFactory = Callable[[], Any]
 
@@ -100,6 +114,7 @@ class QaApp(App[None]):
         Binding("o", "toggle_source", "Source"),
         Binding("c", "copy_quote", "Copy"),
         Binding("C", "copy_passage", "Copy passage", show=False),
+        Binding("ctrl+o", "quotes", "Quotes"),
         Binding("e", "export", "Export", show=False),
         Binding("ctrl+r", "reindex", "Re-index", show=False),
         Binding("ctrl+l", "clear", "Clear", show=False),
@@ -114,6 +129,7 @@ class QaApp(App[None]):
         ("o", "show or hide the source pane"),
         ("c", "copy the quote (answer or open passage's span) + citation"),
         ("C (shift+c)", "copy the whole passage with its citation"),
+        ("ctrl+o", "quotations by speaker (c copy, enter show)"),
         ("e", "export the session to Markdown"),
         ("ctrl+r", "re-index the documents"),
         ("ctrl+l", "clear the conversation"),
@@ -137,6 +153,9 @@ class QaApp(App[None]):
         self.pending: list[AnswerCard] = []
         self.latest: AnswerCard | None = None
         self.current: PassageView | None = None
+        # A quotation opened from the quotes view, shown in the source pane (and copied by c).
+        self.shown_quote: QuoteHit | None = None
+        self.quote_position: tuple[str, int] | None = None  # the quotes view's last place
         self.sub_title = str(index_dir)
 
     # -- layout -----------------------------------------------------------------
@@ -199,6 +218,7 @@ class QaApp(App[None]):
     def _on_engine_ready(self) -> None:
         self.ready = True
         self.set_status(self.engine.status())
+        self._reload_quotes()
         waiting, self.pending = self.pending, []
         for card in waiting:
             self._ask(card)
@@ -236,6 +256,7 @@ class QaApp(App[None]):
         card.show_answer(answer)
         self.latest = card
         self.current = None
+        self.shown_quote = None
         # Show the new card from its question down, however long its passages are.
         self.call_after_refresh(card.scroll_visible, top=True, animate=False)
 
@@ -269,28 +290,69 @@ class QaApp(App[None]):
         if self.current is not None:
             self.current.remove_class("current")
         self.current = view
+        self.shown_quote = None
         view.add_class("current")
         p = view.passage
-        doc = self.engine.document(p.source)
+        title = Text(f"[{p.rank}] ", style="bold")
+        if p.match == "quote":
+            title.append(printable(p.speaker or NO_SPEAKER), style="bold")
+            title.append(": ")
+        title.append(printable(str(p.citation)), style="italic")
+        self.show_source(p.source, p.highlight.start, p.highlight.end, title)
+
+    def show_source(self, source: str, start: int, end: int, title: Text) -> None:
+        """Open the source pane on ``source`` with ``[start, end)`` selected and in view."""
+        doc = self.engine.document(source)
         if doc is None:
-            self.notify(f"{p.source} is no longer in the index", severity="warning")
+            self.notify(f"{source} is no longer in the index", severity="warning")
             return
         pane = self.query_one("#source")
         pane.add_class("open")
-        self.query_one("#source-title", Static).update(
-            Text(f"[{p.rank}] ", style="bold") + Text(printable(str(p.citation)), style="italic")
-        )
+        self.query_one("#source-title", Static).update(title)
         area = self.query_one("#source-text", TextArea)
         shown = printable(doc.text)
         if area.text != shown:
             area.load_text(shown)
-        area.selection = Selection(
-            location(doc.text, p.highlight.start), location(doc.text, p.highlight.end)
-        )
+        area.selection = Selection(location(doc.text, start), location(doc.text, end))
         self.call_after_refresh(area.scroll_cursor_visible, center=True)
 
     def action_toggle_source(self) -> None:
         self.query_one("#source").toggle_class("open")
+
+    # -- quotes view --------------------------------------------------------------------
+    def action_quotes(self) -> None:
+        """Open the quotes view (every quotation by speaker), where it was left."""
+        if isinstance(self.screen, QuotesScreen):
+            return
+        screen = QuotesScreen(self.engine, self.quote_position)
+        self.push_screen(screen, partial(self._quote_chosen, screen))
+
+    def _reload_quotes(self) -> None:
+        """A quotes view opened before the index was (re)opened reads it again."""
+        for screen in self.screen_stack:
+            if isinstance(screen, QuotesScreen):
+                screen.reload()
+
+    def _quote_chosen(self, screen: QuotesScreen, hit: QuoteHit | None) -> None:
+        self.quote_position = screen.position
+        if hit is not None:
+            self.show_quote(hit)
+
+    def show_quote(self, hit: QuoteHit) -> None:
+        """Show a quotation in the source pane, its words selected."""
+        if self.current is not None:
+            self.current.remove_class("current")
+            self.current = None
+        self.shown_quote = hit
+        title = Text(" quote ", style=BADGE_STYLES["quote"]) + Text(" ")
+        title.append(printable(speaker_label(hit)), style="bold")
+        title.append("\n")
+        title.append(printable(str(hit.citation)), style="italic")
+        self.show_source(hit.source, hit.start, hit.end, title)
+        # Read it there: the read-only pane scrolls with the keys and leaves c (copy),
+        # ctrl+o (back to the quotes) and / (ask) to the app.
+        area = self.query_one("#source-text", TextArea)
+        self.call_after_refresh(area.focus)
 
     # -- copy -------------------------------------------------------------------------
     def copy_to_clipboard(self, text: str) -> None:
@@ -302,19 +364,24 @@ class QaApp(App[None]):
             driver.write(f"\x1bPtmux;\x1b\x1b]52;c;{data}\a\x1b\\")
 
     def quote(self) -> str | None:
-        """The latest answer (or the current passage's highlight) with its short citation."""
+        """The latest answer (or the current passage's highlight, or the quotation opened
+        from the quotes view) with its short citation; a quotation with its speaker."""
+        if self.shown_quote is not None:
+            return quote_copy_text(self.shown_quote)
         if self.latest is None or self.latest.answer is None:
             return None
-        a = self.latest.answer.answer
+        answer = self.latest.answer
+        a = answer.answer
         if a is not None and self.current is None:
-            return f"“{a.text.strip()}” — {a.citation.short()}"
+            speaker = a.speaker if is_quote_answer(answer) else None
+            return quote_with_citation(a.text, speaker, a.citation)
         views = self._views()
         view = self.current if self.current in views else (views[0] if views else None)
         if view is None:
             return None
         p = view.passage
         text = p.text[p.highlight.start - p.start : p.highlight.end - p.start]
-        return f"“{text.strip()}” — {p.citation.short()}"
+        return quote_with_citation(text, p.speaker if p.match == "quote" else None, p.citation)
 
     def passage_quote(self) -> str | None:
         """The whole current (or first) passage of the latest answer, with its citation."""
@@ -325,7 +392,8 @@ class QaApp(App[None]):
         p = view.passage
         return f"“{p.text.strip()}” — {p.citation.short()}"
 
-    def _copy(self, text: str | None, what: str) -> None:
+    def copy_text(self, text: str | None, what: str) -> None:
+        """Copy ``text`` to the clipboard and save it to ``INDEX/last-copy.txt``."""
         if text is None:
             self.notify("Nothing to copy yet: ask a question first", severity="warning")
             return
@@ -340,10 +408,10 @@ class QaApp(App[None]):
         self.notify(f"Copied {what} (also saved to {path})")
 
     def action_copy_quote(self) -> None:
-        self._copy(self.quote(), "the quote")
+        self.copy_text(self.quote(), "the quote")
 
     def action_copy_passage(self) -> None:
-        self._copy(self.passage_quote(), "the passage")
+        self.copy_text(self.passage_quote(), "the passage")
 
     # -- session ------------------------------------------------------------------------
     def session_markdown(self) -> str:
@@ -355,13 +423,22 @@ class QaApp(App[None]):
             if answer is None:
                 lines += ["_(no answer yet)_", ""]
                 continue
+            for note in answer.notes:
+                lines += [f"Note: {note}", ""]
             if answer.answer is None:
                 lines += ["Not found in these documents.", ""]
             else:
                 a = answer.answer
+                if is_quote_answer(answer):
+                    said = f"{a.speaker} said:" if a.speaker else "No speaker is named for:"
+                    lines += [said, ""]
                 lines += [f"> {a.text.strip()}", ">", f"> — {a.citation}", ""]
             for p in answer.passages:
-                lines += [f"{p.rank}. {p.citation} (score {p.score:.2f}, {p.match})", ""]
+                if p.match == "quote":
+                    how = f"quote, {p.speaker or NO_SPEAKER}"
+                else:
+                    how = f"score {p.score:.2f}, {p.match}"
+                lines += [f"{p.rank}. {p.citation} ({how})", ""]
                 lines += ["   > " + line for line in p.text.strip().splitlines()] + [""]
         return "\n".join(lines)
 
@@ -376,7 +453,7 @@ class QaApp(App[None]):
 
     async def action_clear(self) -> None:
         await self.query_one("#conversation").remove_children()
-        self.latest = self.current = None
+        self.latest = self.current = self.shown_quote = None
         self.query_one("#source").remove_class("open")
 
     # -- re-index -----------------------------------------------------------------------
@@ -404,6 +481,7 @@ class QaApp(App[None]):
         else:
             self.set_status(self.engine.status())
             self.notify("Re-indexed")
+            self._reload_quotes()
         waiting, self.pending = self.pending, []
         for card in waiting:
             self._ask(card)
@@ -427,6 +505,12 @@ class QaApp(App[None]):
             "Open the current passage in the source pane",
             partial(self.action_move, 0),
         )
+        if not isinstance(screen, QuotesScreen):
+            yield SystemCommand(
+                "Quotes by speaker",
+                "Every quotation in the documents, grouped by speaker (ctrl+o)",
+                self.action_quotes,
+            )
         yield SystemCommand("Clear", "Clear the conversation", self.action_clear)
         yield SystemCommand("Export", "Save the session as Markdown", self.action_export)
         yield SystemCommand("Help", "Show every key binding", self.action_help)

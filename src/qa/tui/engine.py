@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from qa.answers import Answer
     from qa.embedding import Embedder
     from qa.index import OpenIndex
+    from qa.quotes.listing import QuoteHit
     from qa.store import DocumentText
 
 Progress = Callable[[str, int, int], None]
@@ -143,6 +144,15 @@ class Engine:
             if self.index is None or self._embedder is None:
                 raise EngineError("the index is not open yet")
             return ask(self.index, self._embedder, question, k=k)
+
+    def quotes(self) -> list[QuoteHit] | None:
+        """Every quotation of the open index, in document order; None before it opens."""
+        from qa.quotes.listing import list_quotes
+
+        with self._lock:
+            if self.index is None:
+                return None
+            return list_quotes(self.index.store)
 
     def document(self, source: str) -> DocumentText | None:
         """The full text of an indexed document, for the source pane."""

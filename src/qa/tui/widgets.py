@@ -17,20 +17,56 @@ from qa.display import NOT_FOUND, highlighted, printable
 
 if TYPE_CHECKING:
     from qa.answers import Answer, Passage
+    from qa.citations import Citation
 
 CONTEXT_CHARS = 160
+# Badges carry their own foreground and background, so they read the same on dark and
+# light themes (white on the quote badge's purple has a contrast of 8:1).
 BADGE_STYLES = {
     "exact": "bold white on green",
     "keyword": "bold black on yellow",
     "meaning": "bold white on blue",
+    "quote": "bold white on #7b2d8e",
 }
+NO_SPEAKER = "no speaker named"
+
+
+def is_quote_answer(answer: Answer) -> bool:
+    """Whether the answer came from the quote index (its passages are quotations)."""
+    return answer.answer is not None and any(p.match == "quote" for p in answer.passages)
+
+
+def quote_with_citation(text: str, speaker: str | None, citation: Citation) -> str:
+    """A quotation as it is copied: “words” — Speaker, short citation (no speaker: no name)."""
+    who = f"{speaker}, " if speaker else ""
+    return f"“{text.strip()}” — {who}{citation.short()}"
+
+
+def notes_text(notes: tuple[str, ...]) -> Text:
+    """The answer's notes (who is quoted, the nearest wording…), one dim line each."""
+    text = Text()
+    for note in notes:
+        text.append(printable(note) + "\n", style="dim italic")
+    return text
+
+
+def speaker_line(speaker: str | None) -> Text:
+    """The line above a quotation: who said it, or that the text names nobody."""
+    if speaker is None:
+        return Text("No speaker is named for:", style="bold")
+    return Text(printable(speaker), style="bold underline") + Text(" said:", style="bold")
 
 
 def answer_text(answer: Answer) -> Text:
-    """The answer span in bold within the passage around it, with its citation."""
+    """The notes, then the answer span in bold within the passage around it, with its
+    citation; a quotation comes after the name of who said it."""
+    head = notes_text(answer.notes)
     a = answer.answer
     if a is None:
-        return Text(NOT_FOUND, style="bold")
+        return head + Text(NOT_FOUND, style="bold")
+    if is_quote_answer(answer):
+        head.append_text(speaker_line(a.speaker))
+        head.append("\n")
     ctx = next(
         (p for p in answer.passages if p.source == a.source and p.start <= a.start < p.end),
         None,
@@ -56,14 +92,22 @@ def answer_text(answer: Answer) -> Text:
             body.append("…")
     body.append("\n— ")
     body.append(printable(str(a.citation)), style="italic")
-    return body
+    return head + body
 
 
 def passage_text(p: Passage) -> Text:
-    """Header (number, citation, score, badge) and the passage with its highlight."""
+    """Header (number, badge, score or speaker; citation) and the passage, highlighted."""
     head = Text(f"[{p.rank}] ", style="bold")
     head.append(f" {p.match} ", style=BADGE_STYLES.get(p.match, "reverse"))
-    head.append(f"  score {p.score:.2f}" + ("  weak" if p.weak else ""), style="dim")
+    if p.match == "quote":
+        # Quotations come from the quote index, not a ranking: the speaker, not a score.
+        head.append("  ")
+        if p.speaker:
+            head.append(printable(p.speaker), style="bold")
+        else:
+            head.append(NO_SPEAKER, style="dim")
+    else:
+        head.append(f"  score {p.score:.2f}" + ("  weak" if p.weak else ""), style="dim")
     head.append("\n")
     head.append(printable(str(p.citation)), style="italic")
     head.append("\n")
