@@ -248,10 +248,8 @@ async def test_reindex_while_running(tmp_path: Path, embedder: Embedder) -> None
         assert "5,828" in card.answer.answer.text
 
 
-@pytest.mark.anyio
-async def test_question_before_ready_waits(
-    sample_index: Any, embedder: Embedder, tmp_path: Path
-) -> None:
+def gated_app(index_dir: Path, embedder: Embedder, tmp_path: Path) -> tuple[QaApp, Any]:
+    """An app whose engine opens the index only once the returned event is set."""
     import threading
 
     gate = threading.Event()
@@ -261,7 +259,14 @@ async def test_question_before_ready_waits(
             gate.wait(30)
             super().prepare(progress)
 
-    app = QaApp(tmp_path, engine=lambda: SlowEngine(sample_index.index_dir, embedder=embedder))
+    return QaApp(tmp_path, engine=lambda: SlowEngine(index_dir, embedder=embedder)), gate
+
+
+@pytest.mark.anyio
+async def test_question_before_ready_waits(
+    sample_index: Any, embedder: Embedder, tmp_path: Path
+) -> None:
+    app, gate = gated_app(sample_index.index_dir, embedder, tmp_path)
     async with app.run_test(size=SIZE) as pilot:
         box = app.query_one("#question", HistoryInput)
         box.value = TROOPS
@@ -499,16 +504,7 @@ async def test_quotes_view_enter_shows_the_quote_in_the_source_pane(
 async def test_quotes_view_opened_before_the_index_is_ready(
     sample_index: Any, embedder: Embedder, tmp_path: Path
 ) -> None:
-    import threading
-
-    gate = threading.Event()
-
-    class SlowEngine(Engine):
-        def prepare(self, progress: Any) -> None:
-            gate.wait(30)
-            super().prepare(progress)
-
-    app = QaApp(tmp_path, engine=lambda: SlowEngine(sample_index.index_dir, embedder=embedder))
+    app, gate = gated_app(sample_index.index_dir, embedder, tmp_path)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         await pilot.press("ctrl+o")
