@@ -308,7 +308,7 @@ class _Build:
                 vectors.remove(index, store.remove_document(old.id))
             for warning in extracted.warnings:
                 self.report.warnings.append((sf.source, warning))
-            quotes = extract_quotes(extracted.text, [(p.start, p.end) for p in layout.paragraphs])
+            quotes = self._quotes(sf.source, extracted, layout)
             pending.append(
                 _Pending(sf, extracted, layout, content_hash, st.st_size, st.st_mtime_ns, quotes)
             )
@@ -324,6 +324,15 @@ class _Build:
             if source not in seen and _under(source, roots):
                 vectors.remove(index, store.remove_document(doc.id))
                 self.report.removed.append(source)
+
+    def _quotes(self, source: str, extracted: ExtractedText, layout: Layout) -> list[Quote]:
+        """The document's quotations; a failure here costs its quote list, never the
+        document (and never the run)."""
+        try:
+            return extract_quotes(extracted.text, [(p.start, p.end) for p in layout.paragraphs])
+        except Exception as exc:  # a parser bug must not stop indexing
+            self.report.warnings.append((source, f"quotations not extracted ({exc})"))
+            return []
 
     def _skip(self, source: str, reason: str, kept: bool) -> None:
         if kept:

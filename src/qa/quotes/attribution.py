@@ -52,6 +52,7 @@ _DESCRIPTION_DEPS = frozenset(
     {"det", "amod", "compound", "nummod", "poss", "nmod", "prep", "pobj", "case", "quantmod"}
 )
 _CONTEXT_PARAGRAPHS = 2  # paragraphs before a quotation parsed for pronouns
+MAX_PARSE_CHARS = 20_000  # longer paragraphs are not parsed
 
 
 @dataclass(frozen=True)
@@ -384,10 +385,11 @@ class Attributor:
     def _colon_verb(self, span: MarkedSpan) -> tuple[Any, _Parsed, Any] | None:
         """ "Lopez disagreed: “…”": the verb a colon right before the quotation hangs on,
         whatever verb it is."""
-        before = self.text[: span.open].rstrip()
-        if not before.endswith(":"):
+        colon_at = span.open - 1
+        while colon_at >= 0 and self.text[colon_at] in " \t":
+            colon_at -= 1
+        if colon_at < 0 or self.text[colon_at] != ":":
             return None
-        colon_at = len(before) - 1
         n = self._paragraph_at(colon_at)
         if n is None:
             return None
@@ -444,7 +446,9 @@ def parse_paragraphs(
         while last + 1 < len(paragraphs) and paragraphs[last + 1][0] < span.close:
             last += 1
         wanted.update(range(max(0, n - _CONTEXT_PARAGRAPHS), last + 1))
-    numbers = sorted(wanted)
+    # A "paragraph" of many pages (a text with no line breaks) is not parsed: its quotes
+    # keep no speaker rather than cost minutes and gigabytes.
+    numbers = sorted(i for i in wanted if paragraphs[i][1] - paragraphs[i][0] <= MAX_PARSE_CHARS)
     nlp = pipeline()
     docs = nlp.pipe(text[paragraphs[i][0] : paragraphs[i][1]] for i in numbers)
     return [

@@ -13,6 +13,7 @@ with a mark and only the last one closes.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 
 # Opening and closing characters by family; straight marks are both.
@@ -22,6 +23,8 @@ _SINGLE_OPEN = "‘‚"
 _SINGLE_CLOSE = "’"
 _BEFORE_OPEN = " \t\n([{—–-/:;“‘\"'"
 _DIGIT_UNIT = re.compile(r"\d['\"″′]")
+_DOUBLE_MARKS = re.compile("[" + _DOUBLE_OPEN + _DOUBLE_CLOSE + '"]')
+_SINGLE_MARKS = re.compile("[" + _SINGLE_OPEN + _SINGLE_CLOSE + "']")
 
 
 @dataclass(frozen=True)
@@ -63,7 +66,9 @@ def _candidates(text: str, lo: int, hi: int, single: bool) -> list[tuple[int, st
     closes = _SINGLE_CLOSE if single else _DOUBLE_CLOSE
     straight = "'" if single else '"'
     marks: list[tuple[int, str]] = []
-    for i in range(lo, hi):
+    family = _SINGLE_MARKS if single else _DOUBLE_MARKS
+    for found in family.finditer(text, lo, hi):  # only the marks, not every character
+        i = found.start()
         ch = text[i]
         if ch in opens:
             if single and re.match(r"‘\d\d?s?\b", text[i : i + 4]):
@@ -178,9 +183,15 @@ def find_marked_spans(text: str, paragraphs: list[tuple[int, int]]) -> list[Mark
     doubles = _family_spans(text, paragraphs, single=False)
     # Single marks pair less reliably (apostrophes look like closing marks): a single
     # quotation that cuts across a double one is a misreading and is dropped.
-    singles = [
-        s
-        for s in _family_spans(text, paragraphs, single=True)
-        if not any(_crosses(s, d) for d in doubles)
-    ]
+    closes = [d.close for d in doubles]  # doubles never overlap: sorted by both ends
+
+    def crosses_a_double(span: MarkedSpan) -> bool:
+        j = bisect_right(closes, span.open)  # the first double ending after span opens
+        while j < len(doubles) and doubles[j].open < span.close:
+            if _crosses(span, doubles[j]):
+                return True
+            j += 1
+        return False
+
+    singles = [s for s in _family_spans(text, paragraphs, single=True) if not crosses_a_double(s)]
     return _outermost(doubles + singles)
