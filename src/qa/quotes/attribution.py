@@ -386,7 +386,7 @@ class Attributor:
         """ "Lopez disagreed: “…”": the verb a colon right before the quotation hangs on,
         whatever verb it is."""
         colon_at = span.open - 1
-        while colon_at >= 0 and self.text[colon_at] in " \t":
+        while colon_at >= 0 and self.text[colon_at].isspace():
             colon_at -= 1
         if colon_at < 0 or self.text[colon_at] != ":":
             return None
