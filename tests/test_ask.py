@@ -33,7 +33,7 @@ UNRELATED_QUESTIONS = (
     "Who won the 1998 football World Cup?",
 )
 
-ANSWER_KEYS = {"text", "source", "start", "end", "score", "citation"}
+ANSWER_KEYS = {"text", "source", "start", "end", "score", "citation", "short"}
 PASSAGE_KEYS = {"rank", "source", "start", "end", "text", "score", "highlight", "citation", "match"}
 
 

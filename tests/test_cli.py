@@ -19,7 +19,7 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures" / "docs"
 QA = str(Path(sys.executable).parent / "qa")
 GOOD = ("utf8.txt", "guide.md")
 BAD = ("binary.txt", "empty.txt", "corrupt.pdf", "junk.docx")
-ANSWER_KEYS = {"text", "source", "start", "end", "score", "citation"}
+ANSWER_KEYS = {"text", "source", "start", "end", "score", "citation", "short"}
 PASSAGE_KEYS = {"rank", "source", "start", "end", "text", "score", "highlight", "citation", "match"}
 
 

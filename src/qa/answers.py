@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from qa.answer_types import asked_type, best_candidate, words_of_type
 from qa.citations import Citation, cite
 from qa.embedding import Embedder
 from qa.index import OpenIndex
@@ -63,6 +64,10 @@ class AnswerSpan:
     score: float
     citation: Citation
     speaker: str | None = None  # quote answers: who the text says spoke
+    # The exact words that answer, inside the span, when the question's type is plain
+    # ("how many" -> "10,000"); document offsets like start/end.
+    short: Span | None = None
+    short_text: str | None = None
 
 
 @dataclass(frozen=True)
@@ -89,6 +94,9 @@ class Answer:
                 "end": a.end,
                 "score": round(a.score, 4),
                 "citation": str(a.citation),
+                "short": None
+                if a.short is None
+                else {"text": a.short_text, "start": a.short.start, "end": a.short.end},
             }
             if a.speaker is not None or any(p.match == "quote" for p in self.passages):
                 answer["speaker"] = a.speaker
@@ -180,10 +188,27 @@ def answer_question(
         best = top[0]
         doc = index.store.document_text(best.doc_id)
         start, end = best.best_sentence
+        short = short_answer(question, doc.text, start, end)
         answer = AnswerSpan(
-            doc.text[start:end], doc.source, start, end, best.score, cite(doc, start, end)
+            doc.text[start:end],
+            doc.source,
+            start,
+            end,
+            best.score,
+            cite(doc, start, end),
+            short=short,
+            short_text=doc.text[short.start : short.end] if short else None,
         )
     return Answer(question, answer, passages, missing)
+
+
+def short_answer(question: str, text: str, start: int, end: int) -> Span | None:
+    """The words of ``text[start:end]`` of the type the question asks for, if plain."""
+    kind = asked_type(question)
+    if kind is None:
+        return None
+    found = best_candidate(text[start:end], kind, question)
+    return Span(start + found.start, start + found.end) if found else None
 
 
 def score_candidates(
@@ -203,6 +228,7 @@ def score_candidates(
         vecs = vectors_for(index.vectors, [c.chunk_id for c in missing])
         for cand, vec in zip(missing, vecs, strict=True):
             cand.dense_score = float(vec @ qvec)
+    kind = asked_type(query.text)
     df, total = store.document_frequencies(query.terms)
     term_weights = {t: idf(df.get(t, 0), max(total, 1)) for t in query.terms}
     total_weight = sum(term_weights.values())
@@ -228,6 +254,9 @@ def score_candidates(
             svecs @ qvec if svecs is not None and len(svecs) == len(sents) else np.zeros(len(sents))
         )
         sent_terms = [set(content_terms(text[s:e])) for s, e in sents]
+        typed = [
+            1.0 if kind and words_of_type(text[s:e], kind, query.text) else 0.0 for s, e in sents
+        ]
         sf = np.zeros((len(sents), len(SENTENCE_FEATURES)), dtype=np.float32)
         for i, (s, e) in enumerate(sents):
             around = sent_terms[i].union(*sent_terms[max(0, i - 1) : i + 2])
@@ -236,6 +265,7 @@ def score_candidates(
                 coverage(sent_terms[i], term_weights, total_weight),
                 coverage(around, term_weights, total_weight),
                 math.log(max(e - s, 1)) / 5,
+                typed[i],
             )
         sscores = weights.sentence_score(sf)
         for i, (s, e) in enumerate(sents):

@@ -3,9 +3,9 @@
 The data format is that of ``shared/eval`` (documents.jsonl and questions.jsonl, gold
 answers as character offsets). Each document is written to its own ``<id>.txt``, all
 are indexed together by the normal indexer, and every question is answered by
-``answer_question``. Scoring follows the eval README: a passage is a hit when it comes
-from the right document, holds a gold answer whole, and is at most 1,500 characters;
-an answer span counts only up to 500 characters.
+``qa.asking.ask``, as `qa ask` answers it. Scoring follows the eval README: a passage is
+a hit when it comes from the right document, holds a gold answer whole, and is at most
+1,500 characters; an answer span counts only up to 500 characters.
 """
 
 from __future__ import annotations
@@ -51,6 +51,9 @@ class EvalResult:
     span_hits: int = 0  # the answer given (not withheld) holds a gold answer
     highlight_hits: int = 0  # the top passage's highlight holds one, answer or not
     not_found: int = 0
+    short_given: int = 0  # answers that gave short answer words
+    short_exact: float = 0.0  # summed over those: exact match with a gold answer (SQuAD rules)
+    short_f1: float = 0.0  # ... and token F1
     latencies_ms: list[float] = field(default_factory=list)
     index_seconds: float = 0.0
     chunks: int = 0
@@ -66,6 +69,10 @@ class EvalResult:
         out["answer_span_hit@1"] = round(self.span_hits / n, 4)
         out["highlight_hit@1"] = round(self.highlight_hits / n, 4)
         out["not_found"] = round(self.not_found / n, 4)
+        given = max(self.short_given, 1)
+        out["short_given"] = round(self.short_given / n, 4)
+        out["short_exact_match"] = round(self.short_exact / given, 4)
+        out["short_f1"] = round(self.short_f1 / given, 4)
         out["ms_p50"] = round(statistics.median(lat), 1)
         out["ms_p95"] = round(lat[min(len(lat) - 1, int(0.95 * len(lat)))], 1)
         out["index_seconds"] = round(self.index_seconds, 1)
@@ -119,6 +126,25 @@ def write_corpus(dataset: Path, folder: Path) -> dict[str, str]:
     return names
 
 
+_ARTICLES = re.compile(r"\b(a|an|the)\b")
+_PUNCT = re.compile(r"[^\w\s]")
+
+
+def _norm(text: str) -> str:
+    """SQuAD's answer normalisation: lower case, no punctuation, articles or extra spaces."""
+    return " ".join(_ARTICLES.sub(" ", _PUNCT.sub("", text.lower())).split())
+
+
+def token_f1(predicted: str, gold: str) -> float:
+    """SQuAD's token F1 between a short answer and a gold answer."""
+    p, g = _norm(predicted).split(), _norm(gold).split()
+    common = sum(min(p.count(w), g.count(w)) for w in set(p))
+    if not p or not g or common == 0:
+        return float(p == g)
+    precision, recall = common / len(p), common / len(g)
+    return 2 * precision * recall / (precision + recall)
+
+
 def holds_gold(start: int, end: int, golds: tuple[Gold, ...], limit: int) -> bool:
     return end - start <= limit and any(start <= g.start and g.end <= end for g in golds)
 
@@ -131,7 +157,7 @@ def evaluate(
     work_dir: Path | None = None,
 ) -> EvalResult:
     """Index ``dataset`` in a temporary index and score every question on it."""
-    from qa.answers import answer_question
+    from qa.asking import ask
     from qa.embedding import Embedder
     from qa.index import open_index
     from qa.indexer import build_index
@@ -157,7 +183,7 @@ def evaluate(
             for n, q in enumerate(questions, 1):
                 expected = str(corpus / names[q.doc_id])
                 t0 = time.perf_counter()
-                answer = answer_question(index, embedder, q.question, k=max(k, 10))
+                answer = ask(index, embedder, q.question, k=max(k, 10))
                 result.latencies_ms.append((time.perf_counter() - t0) * 1000)
                 score_one(result, q, answer, expected)
                 progress("questions", n, len(questions))
@@ -182,8 +208,14 @@ def score_one(result: EvalResult, q: Question, answer: object, expected_source: 
     a = answer.answer  # type: ignore[attr-defined]
     if a is None:
         result.not_found += 1
-    elif a.source == expected_source and holds_gold(a.start, a.end, q.answers, MAX_SPAN):
-        result.span_hits += 1
+    else:
+        if a.source == expected_source and holds_gold(a.start, a.end, q.answers, MAX_SPAN):
+            result.span_hits += 1
+        if a.short_text is not None:
+            result.short_given += 1
+            said = _norm(a.short_text)
+            result.short_exact += max(float(said == _norm(g.text)) for g in q.answers)
+            result.short_f1 += max(token_f1(a.short_text, g.text) for g in q.answers)
     if answer.passages:  # type: ignore[attr-defined]
         top = answer.passages[0]  # type: ignore[attr-defined]
         h = top.highlight

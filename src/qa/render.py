@@ -37,8 +37,17 @@ def render_answer(console: Console, answer: Answer) -> None:
             who = printable(a.speaker) if a.speaker else "no speaker named in the text"
             console.print(Text(f"Quotation ({who}):", style="bold green"))
         else:
-            console.print(Text(f"Answer (score {a.score:.2f}):", style="bold green"))
-        console.print(Text("  " + printable(a.text), style="bold"))
+            line = Text(f"Answer (score {a.score:.2f}):", style="bold green")
+            if a.short_text is not None:
+                line.append(" " + printable(a.short_text), style="bold")
+            console.print(line)
+        if a.short is not None:
+            words = (a.short.start - a.start, a.short.end - a.start)
+            span = Text("  ") + highlighted(a.text, *words, style="underline")
+        else:
+            span = Text("  " + printable(a.text))
+        span.stylize("bold")
+        console.print(span)
         console.print(Text("  — " + printable(str(a.citation)), style="cyan"))
         console.print()
     for p in answer.passages:

@@ -35,6 +35,7 @@ SENTENCE_FEATURES = (
     "coverage",  # IDF-weighted share of question terms in the sentence
     "context_coverage",  # ... in the sentence and its neighbours
     "log_length",  # log of the sentence's length in characters, over 5
+    "type_match",  # the question wants a number/date/name/place and the sentence has one
 )
 
 

@@ -90,6 +90,14 @@ def answer_text(answer: Answer) -> Text:
             body = Text("…") + body
         if hi < ctx.end and ctx.text[hi - ctx.start] != "\n":
             body.append("…")
+        if a.short is not None:  # the exact answering words, underlined within the span
+            lead = 1 if body.plain.startswith("…") else 0  # offsets survive escaping
+            first = lead + len(printable(ctx.text[lo - ctx.start : a.short.start - ctx.start]))
+            last = first + len(printable(a.short_text or ""))
+            body.stylize("bold underline reverse", first, last)
+    if a.short_text is not None:
+        head.append(printable(a.short_text), style="bold reverse")
+        head.append("\n")
     body.append("\n— ")
     body.append(printable(str(a.citation)), style="italic")
     return head + body

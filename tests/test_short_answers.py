@@ -1,0 +1,103 @@
+"""Short answers: the exact words that answer, when the question's type is plain."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import SampleIndex
+
+from qa.answer_types import asked_type, best_candidate
+from qa.answers import answer_question
+from qa.embedding import Embedder
+from qa.index import open_index
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("How many troops did North Korea send?", "number"),
+        ("What percentage of wages goes to the regime?", "number"),
+        ("When did Lee Woong-gil defect?", "date"),
+        ("In what year did he defect?", "date"),
+        ("Who hails his soldiers as the strongest in the world?", "person"),
+        ("Where are the troops amassing?", "place"),
+        ("In which city does the activist group work?", "place"),
+        ("Why are the soldiers vulnerable?", None),
+        ("What did the troops lack?", None),
+    ],
+)
+def test_the_answer_type_is_read_from_the_wording(question: str, kind: str | None) -> None:
+    assert asked_type(question) == kind
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence", "words"),
+    [
+        (
+            "How many North Korean troops arrived in Russia?",
+            "Around 10,000 North Korean troops have reportedly arrived in Russia.",
+            "10,000",
+        ),
+        ("When did he defect?", "Lee Woong-gil, who defected in 2007, spoke.", "2007"),
+        (
+            "When did the war start?",
+            "The war began on 3 September 1939 in Europe.",
+            "3 September 1939",
+        ),
+        ("Who defected?", "The defector, Lee Woong-gil, spoke to reporters.", "Lee Woong-gil"),
+        ("Where did they go?", "Most of them went to Kursk last week.", "Kursk"),
+    ],
+)
+def test_the_short_answer_is_words_of_the_sentence(
+    question: str, sentence: str, words: str
+) -> None:
+    found = best_candidate(sentence, asked_type(question), question)  # type: ignore[arg-type]
+    assert found is not None and sentence[found.start : found.end] == words
+
+
+def test_no_short_answer_without_words_of_the_type() -> None:
+    assert best_candidate("Experts worry about the terrain.", "number", "How many?") is None
+    # The question's own number is not its answer.
+    assert best_candidate("In 2007 he defected.", "date", "What happened in 2007?") is None
+
+
+@pytest.mark.parametrize(
+    ("question", "words"),
+    [
+        ("How many North Korean troops have arrived in Russia?", "10,000"),
+        ("When did Lee Woong-gil defect?", "2007"),
+        ("How many North Korean soldiers did Russia equip with weapons?", "7,000"),
+    ],
+)
+def test_short_answers_on_the_sample(
+    sample_index: SampleIndex, embedder: Embedder, question: str, words: str
+) -> None:
+    index = open_index(sample_index.index_dir)
+    assert index is not None
+    try:
+        answer = answer_question(index, embedder, question)
+        a = answer.answer
+        assert a is not None and a.short is not None
+        assert a.short_text == words
+        doc = index.store.document_by_source(a.source)
+        assert doc is not None and doc.text[a.short.start : a.short.end] == words
+        assert a.start <= a.short.start < a.short.end <= a.end
+        assert answer.to_json()["answer"]["short"] == {
+            "text": words,
+            "start": a.short.start,
+            "end": a.short.end,
+        }
+    finally:
+        index.close()
+
+
+def test_no_short_answer_when_the_type_is_not_plain(
+    sample_index: SampleIndex, embedder: Embedder
+) -> None:
+    index = open_index(sample_index.index_dir)
+    assert index is not None
+    try:
+        answer = answer_question(index, embedder, "Why might the soldiers be unprepared?")
+        assert answer.answer is not None and answer.answer.short is None
+        assert answer.to_json()["answer"]["short"] is None
+    finally:
+        index.close()
