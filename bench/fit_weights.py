@@ -304,7 +304,7 @@ def main() -> None:
     embedder = Embedder()
     built = {d.name: (d, *build(d, embedder, args.target_chars)) for d in args.datasets}
     sets: dict[str, Collected] = {}
-    cache = WORK / f"features-v4-{args.target_chars}-{args.limit}.npz"
+    cache = WORK / f"features-v5-{args.target_chars}-{args.limit}.npz"
     if cache.exists():
         sets = load_sets(cache)
         built = {}
