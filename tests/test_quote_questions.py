@@ -78,11 +78,20 @@ def test_what_did_someone_say_lists_their_quotations(sample_index: SampleIndex) 
     assert data["notes"] == ["Volodymyr Zelenskyy: 2 quotations."]
 
 
-def test_someone_never_quoted_is_said_so_and_retrieval_answers(sample_index: SampleIndex) -> None:
+def test_someone_never_quoted_gets_what_the_text_reports(sample_index: SampleIndex) -> None:
     data = ask_json(sample_index, "What did Blinken say?")
-    assert data["notes"] == ["No direct quotation by Blinken in these documents."]
-    assert "Antony Blinken noted that" in data["answer"]["text"]
-    assert "speaker" not in data["answer"]  # an ordinary answer, not a quotation
+    assert data["notes"] == [
+        "No direct quotation by Blinken in these documents. What the text reports them saying:"
+    ]
+    assert data["answer"]["text"].startswith("US Secretary of State Antony Blinken noted that")
+    assert data["answer"]["speaker"] == "Antony Blinken"
+    assert [p["match"] for p in data["passages"]] == ["reported"]
+
+
+def test_someone_never_mentioned_is_said_so(sample_index: SampleIndex) -> None:
+    data = ask_json(sample_index, "What did Angela Merkel say?")
+    assert data["notes"][0] == "No direct quotation by Angela Merkel in these documents."
+    assert all(p["match"] not in ("quote", "reported") for p in data["passages"])
 
 
 def test_words_in_the_text_but_not_quoted_are_not_given_a_speaker(

@@ -399,10 +399,13 @@ async def test_notes_come_before_the_answer(
     app = sample_app(sample_index, embedder, tmp_path)
     async with app.run_test(size=SIZE) as pilot:
         card = await ask(pilot, "What did Blinken say?")
-        assert card.answer.notes == ("No direct quotation by Blinken in these documents.",)
+        reported = "What the text reports them saying:"
+        note = f"No direct quotation by Blinken in these documents. {reported}"
+        assert card.answer.notes == (note,)
         text = shown(card)
-        assert text.startswith("No direct quotation by Blinken in these documents.\n")
-        assert "said:" not in text  # an answer from retrieval, not a quotation
+        assert text.startswith(note + "\n")
+        assert "said:" not in text  # reported speech, not a quotation
+        assert "Antony Blinken noted that" in text
         content = card.query_one(".a", Static).content
         assert any(s.start == 0 and "dim" in str(s.style) for s in content.spans)
 

@@ -110,7 +110,9 @@ class Answer:
                 if a.short is None
                 else {"text": a.short_text, "start": a.short.start, "end": a.short.end},
             }
-            if a.speaker is not None or any(p.match == "quote" for p in self.passages):
+            if a.speaker is not None or any(
+                p.match in ("quote", "reported") for p in self.passages
+            ):
                 answer["speaker"] = a.speaker
         data = {
             "question": self.question,
@@ -127,7 +129,7 @@ class Answer:
                     "citation": str(p.citation),
                     "match": p.match,
                 }
-                | ({"speaker": p.speaker} if p.match == "quote" else {})
+                | ({"speaker": p.speaker} if p.match in ("quote", "reported") else {})
                 for p in self.passages
             ],
         }

@@ -8,12 +8,15 @@ question, and a quote question the quote index cannot answer, goes to retrieval.
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from qa.answers import Answer, AnswerSpan, Passage, Span, answer_question
+from qa.citations import cite
 from qa.quotes.listing import QuoteHit, list_quotes, quote_around, quotes_holding
+from qa.quotes.names import TITLE_GLUE, TITLES, clean_name, name_matches, name_words
 from qa.quotes.questions import QuoteQuestion, parse_quote_question
 from qa.store import Store
 from qa.verify import verify, wdiff
@@ -73,7 +76,12 @@ def _doc_id(store: Store, source: str) -> int:
 
 
 def _quote_answer(
-    store: Store, question: str, hits: list[QuoteHit], notes: list[str], k: int
+    store: Store,
+    question: str,
+    hits: list[QuoteHit],
+    notes: list[str],
+    k: int,
+    match: str = "quote",
 ) -> Answer:
     passages = []
     for rank, hit in enumerate(hits[:k], 1):
@@ -90,7 +98,7 @@ def _quote_answer(
                 score=1.0,
                 highlight=Span(hit.start, hit.end),
                 citation=hit.citation,
-                match="quote",
+                match=match,
                 weak=False,
                 speaker=hit.speaker,
             )
@@ -100,6 +108,57 @@ def _quote_answer(
         first.quote, first.source, first.start, first.end, 1.0, first.citation, first.speaker
     )
     return Answer(question, answer, passages, notes=tuple(notes))
+
+
+# Reported speech: a name, then a speech verb within a few words ("Antony Blinken noted
+# that …", "Smith, the mayor, said").
+_REPORTING = re.compile(
+    r"[^.;:“”\"]{0,60}?\b(?:said|says|noted|notes|stated|states|told|tells|warned|warns|"
+    r"added|adds|argued|argues|claimed|claims|urged|urges|explained|explains|announced|"
+    r"announces|insisted|insists|confirmed|confirms|acknowledged|acknowledges|suggested|"
+    r"suggests|wrote|writes|testified|testifies|admitted|admits|predicted|predicts)\b"
+)
+_CAPITALISED = re.compile(r"[A-Z][\w’'.-]*(?:\s+[A-Z][\w’'.-]*)*")
+_REPORTED_CHUNKS = 50
+
+
+def _without_titles(name: str) -> str:
+    """ "State Antony Blinken" -> "Antony Blinken": the name without the title before it."""
+    words = clean_name(name).split()
+    while len(words) > 1 and words[0].casefold().rstrip(".") in TITLES | TITLE_GLUE:
+        words = words[1:]
+    return " ".join(words)
+
+
+def reported_speech(store: Store, name: str) -> list[QuoteHit]:
+    """Sentences that report what ``name`` said without quoting it, in document order."""
+    words = name_words(name)
+    if not words:
+        return []
+    match = " OR ".join(f'"{w}"' for w in words)
+    ids = [i for i, _ in store.lexical_search(match, _REPORTED_CHUNKS)]
+    hits: list[QuoteHit] = []
+    for chunk in sorted(store.chunks(ids).values(), key=lambda c: (c.doc_id, c.start)):
+        doc = store.document_text(chunk.doc_id)
+        for start, end in chunk.sentences:
+            sentence = doc.text[start:end]
+            for found in _CAPITALISED.finditer(sentence):
+                if name_matches(name, found.group(0)) and _REPORTING.match(sentence, found.end()):
+                    hits.append(
+                        QuoteHit(
+                            quote=sentence,
+                            speaker=_without_titles(found.group(0)),
+                            source=doc.source,
+                            start=start,
+                            end=end,
+                            citation=cite(doc, start, end),
+                            how="reported",
+                            attribution=found.group(0),
+                            sentence=sentence,
+                        )
+                    )
+                    break
+    return hits
 
 
 def _said_by(hit: QuoteHit) -> str:
@@ -113,10 +172,14 @@ def answer_from_quotes(index: OpenIndex, question: str, asked: QuoteQuestion, k:
     if asked.speaker is not None:
         hits = list_quotes(store, asked.speaker)
         if not hits:
-            note = ()
-            if any(c.isupper() for c in asked.speaker):
-                note = (f"No direct quotation by {asked.speaker} in these documents.",)
-            return Answer(question, None, [], notes=note)
+            if not any(c.isupper() for c in asked.speaker):
+                return Answer(question, None, [])
+            note = f"No direct quotation by {asked.speaker} in these documents."
+            reported = reported_speech(store, asked.speaker)
+            if reported:
+                note += " What the text reports them saying:"
+                return _quote_answer(store, question, reported, [note], k, match="reported")
+            return Answer(question, None, [], notes=(note,))
         names = sorted({h.speaker for h in hits if h.speaker})
         count = f"{len(hits)} quotation{'s' * (len(hits) != 1)}"
         return _quote_answer(store, question, hits, [f"{' / '.join(names)}: {count}."], k)

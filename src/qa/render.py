@@ -33,9 +33,10 @@ def render_answer(console: Console, answer: Answer) -> None:
             console.print(Text("Nearest passages (weak matches):", style="dim"))
     else:
         a = answer.answer
-        if any(p.match == "quote" for p in answer.passages):
+        if any(p.match in ("quote", "reported") for p in answer.passages):
             who = printable(a.speaker) if a.speaker else "no speaker named in the text"
-            console.print(Text(f"Quotation ({who}):", style="bold green"))
+            kind = "Reported speech" if answer.passages[0].match == "reported" else "Quotation"
+            console.print(Text(f"{kind} ({who}):", style="bold green"))
         else:
             line = Text(f"Answer (score {a.score:.2f}):", style="bold green")
             if a.short_text is not None:
@@ -53,8 +54,9 @@ def render_answer(console: Console, answer: Answer) -> None:
     for p in answer.passages:
         header = Text(f"[{p.rank}] ", style="bold")
         header.append(printable(str(p.citation)), style="cyan")
-        if p.match == "quote":
-            header.append(f"  quote — {printable(p.speaker or 'no speaker named')}", style="dim")
+        if p.match in ("quote", "reported"):
+            who = printable(p.speaker or "no speaker named")
+            header.append(f"  {p.match} — {who}", style="dim")
         else:
             header.append(
                 f"  score {p.score:.2f}  {p.match}" + ("  weak" if p.weak else ""), style="dim"

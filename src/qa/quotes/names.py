@@ -22,7 +22,7 @@ TITLES = frozenset(
 )
 # Words that may sit between titles in front of a name ("US Secretary of State Antony
 # Blinken") but are not part of it, and words no name match should hinge on.
-_TITLE_GLUE = frozenset("the a an us u.s. uk of state former acting then".split())
+TITLE_GLUE = frozenset("the a an us u.s. uk of state former acting then".split())
 _MINOR = frozenset("of the for and a an de la van von".split())
 _WORD = re.compile(r"[\w][\w'’.-]*", re.UNICODE)
 _POSSESSIVE = re.compile(r"['’]s?$")
@@ -38,7 +38,7 @@ def name_words(name: str) -> list[str]:
     words = [_POSSESSIVE.sub("", _fold(w)).rstrip(".") for w in _WORD.findall(name)]
     words = [w for w in words if w]
     lead = 0
-    while lead < len(words) - 1 and (words[lead] in TITLES or words[lead] in _TITLE_GLUE):
+    while lead < len(words) - 1 and (words[lead] in TITLES or words[lead] in TITLE_GLUE):
         lead += 1
     return [w for w in words[lead:] if w not in _MINOR] or words[lead:]
 
