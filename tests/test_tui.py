@@ -588,14 +588,20 @@ class FixedStatusEngine(Engine):
         return "1 document · fixed status for the snapshot"
 
 
-def test_snapshot_answer_and_source_pane(
-    snap_compare: Any, tmp_path: Path, embedder: Embedder, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def snapshot_index(tmp_path: Path, embedder: Embedder, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The sample indexed under relative paths in tmp_path (the working folder), so the
+    citations a snapshot shows do not depend on where the tests run."""
     monkeypatch.chdir(tmp_path)
     docs = Path("docs")
     docs.mkdir()
     shutil.copyfile(SAMPLE_ARTICLE, docs / SAMPLE_ARTICLE.name)
     build_index([docs], Path("index"), embedder=embedder)
+
+
+def test_snapshot_answer_and_source_pane(
+    snap_compare: Any, tmp_path: Path, embedder: Embedder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    snapshot_index(tmp_path, embedder, monkeypatch)
 
     async def ask_and_open(pilot: Any) -> None:
         await ask(pilot, TROOPS)
@@ -610,11 +616,7 @@ def test_snapshot_answer_and_source_pane(
 def test_snapshot_quotes_view(
     snap_compare: Any, tmp_path: Path, embedder: Embedder, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.chdir(tmp_path)
-    docs = Path("docs")
-    docs.mkdir()
-    shutil.copyfile(SAMPLE_ARTICLE, docs / SAMPLE_ARTICLE.name)
-    build_index([docs], Path("index"), embedder=embedder)
+    snapshot_index(tmp_path, embedder, monkeypatch)
 
     async def open_and_move(pilot: Any) -> None:
         await ready(pilot)
