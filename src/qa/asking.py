@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from qa.answers import Answer, AnswerSpan, Passage, Span, answer_question
 from qa.citations import cite
 from qa.quotes.listing import QuoteHit, list_quotes, quote_around, quotes_holding
-from qa.quotes.names import TITLE_GLUE, TITLES, clean_name, name_matches, name_words
+from qa.quotes.names import name_matches, name_words, person_name
 from qa.quotes.questions import QuoteQuestion, parse_quote_question
 from qa.store import Store
 from qa.verify import verify, wdiff
@@ -122,14 +122,6 @@ _CAPITALISED = re.compile(r"[A-Z][\w’'.-]*(?:\s+[A-Z][\w’'.-]*)*")
 _REPORTED_CHUNKS = 50
 
 
-def _without_titles(name: str) -> str:
-    """ "State Antony Blinken" -> "Antony Blinken": the name without the title before it."""
-    words = clean_name(name).split()
-    while len(words) > 1 and words[0].casefold().rstrip(".") in TITLES | TITLE_GLUE:
-        words = words[1:]
-    return " ".join(words)
-
-
 def reported_speech(store: Store, name: str) -> list[QuoteHit]:
     """Sentences that report what ``name`` said without quoting it, in document order."""
     words = name_words(name)
@@ -147,7 +139,7 @@ def reported_speech(store: Store, name: str) -> list[QuoteHit]:
                     hits.append(
                         QuoteHit(
                             quote=sentence,
-                            speaker=_without_titles(found.group(0)),
+                            speaker=person_name(found.group(0)),
                             source=doc.source,
                             start=start,
                             end=end,

@@ -274,6 +274,7 @@ class Attributor:
         self.spans = spans
         self.parsed = parsed
         self._starts = [p.start for p in parsed]
+        self._forms: dict[str, list[str]] = {}
         self.persons = [
             clean_name(e.text) for p in parsed for e in p.doc.ents if e.label_ == "PERSON"
         ]
@@ -289,8 +290,10 @@ class Attributor:
         Zelenskyy" for "Zelenskyy"), found by shape: capitalised words before it."""
         if " " in name:
             return []
-        pattern = re.compile(r"(?:(?:[A-Z][\w’'-]*|[A-Z]\.)\s){1,3}" + re.escape(name) + r"\b")
-        return [clean_name(m.group(0)) for m in pattern.finditer(self.text)]
+        if name not in self._forms:  # one scan of the text per name, not per mention
+            pattern = re.compile(r"(?:(?:[A-Z][\w’'-]*|[A-Z]\.)\s){1,3}" + re.escape(name) + r"\b")
+            self._forms[name] = [clean_name(m.group(0)) for m in pattern.finditer(self.text)]
+        return self._forms[name]
 
     def _registry(self, name: str) -> list[str]:
         return self.persons + self._known_forms(name)

@@ -56,6 +56,15 @@ def clean_name(name: str) -> str:
     return _POSSESSIVE.sub("", out) if out.endswith(("’s", "'s", "’", "'")) else out
 
 
+def person_name(name: str) -> str:
+    """A person's name without the titles before it, however many ("US Secretary of
+    State Antony Blinken" -> "Antony Blinken"). For people only: "US Army" is a name."""
+    words = clean_name(name).split()
+    while len(words) > 1 and words[0].casefold().rstrip(".") in TITLES | TITLE_GLUE:
+        words = words[1:]
+    return " ".join(words)
+
+
 def _same_word(a: str, b: str) -> bool:
     if a == b:
         return True
