@@ -78,8 +78,7 @@ def by_speaker(hits: Iterable[QuoteHit]) -> dict[str | None, list[QuoteHit]]:
     """Quotations grouped by speaker, the most quoted first, unattributed ones last."""
     groups: dict[str | None, list[QuoteHit]] = {}
     for hit in hits:
-        key = next((k for k in groups if k and hit.speaker and k == hit.speaker), hit.speaker)
-        groups.setdefault(key, []).append(hit)
+        groups.setdefault(hit.speaker, []).append(hit)
     ordered = sorted(groups.items(), key=lambda kv: (kv[0] is None, -len(kv[1]), kv[0] or ""))
     return dict(ordered)
 
