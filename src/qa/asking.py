@@ -27,11 +27,16 @@ if TYPE_CHECKING:
 
 # A passage shown around a quotation: its paragraph, cut to this many characters.
 MAX_CONTEXT_CHARS = 1500
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def ask(index: OpenIndex, embedder: Embedder, question: str, k: int = 5) -> Answer:
     """The answer to ``question``: from the quote index when it asks about quotations,
     else from retrieval; ``k`` passages at most."""
+    # A lone surrogate (what Python makes of invalid UTF-8 in argv) cannot be encoded:
+    # the tokenizer rejects it and it cannot be printed. It stands for bytes that were
+    # no text, so it becomes U+FFFD, as any decoder would show them.
+    question = _LONE_SURROGATE.sub("\ufffd", question)
     notes: tuple[str, ...] = ()
     routed = parse_quote_question(question)
     if routed is not None:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from itertools import groupby
 
 from qa.documents.types import ExtractedText
-from qa.sentences import split_sentences
+from qa.sentences import _hard_split, split_sentences
 from qa.structure import Paragraph, find_paragraphs
 
 CHUNKER_VERSION = "3"
@@ -96,8 +96,8 @@ def chunk_text(
     for heading_index, group in groupby(paragraphs, key=lambda p: p.heading_index):
         members = list(group)
         units = [by_paragraph[id(p)] for p in members if not p.is_heading]
-        if not any(units):
-            units = [[(p.start, p.end)] for p in members if p.is_heading]
+        if not any(units):  # cut like a sentence when longer than a chunk may be
+            units = [_hard_split(text, p.start, p.end, max_chars) for p in members if p.is_heading]
         for sents in _pack(units, target_chars):
             chunks.append(
                 Chunk(len(chunks), sents[0][0], sents[-1][1], heading_index, tuple(sents))

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from rich.console import Console
 from rich.text import Text
 
-from qa.display import NOT_FOUND, highlighted, printable
+from qa.display import NOT_FOUND, highlighted, one_line, printable
 
 if TYPE_CHECKING:
     from qa.answers import Answer
@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 
 
 def render_answer(console: Console, answer: Answer) -> None:
-    console.print(Text("Q: ", style="bold") + Text(printable(answer.question)))
+    console.print(Text("Q: ", style="bold") + Text(one_line(answer.question)))
     for phrase in answer.missing_phrases:
         console.print(
             Text(f"No passage holds “{printable(phrase)}” word for word.", style="yellow")
@@ -49,11 +49,11 @@ def render_answer(console: Console, answer: Answer) -> None:
             span = Text("  " + printable(a.text))
         span.stylize("bold")
         console.print(span)
-        console.print(Text("  — " + printable(str(a.citation)), style="cyan"))
+        console.print(Text("  — " + one_line(str(a.citation)), style="cyan"))
         console.print()
     for p in answer.passages:
         header = Text(f"[{p.rank}] ", style="bold")
-        header.append(printable(str(p.citation)), style="cyan")
+        header.append(one_line(str(p.citation)), style="cyan")
         if p.match in ("quote", "reported"):
             who = printable(p.speaker or "no speaker named")
             header.append(f"  {p.match} — {who}", style="dim")
@@ -71,27 +71,31 @@ def render_answer(console: Console, answer: Answer) -> None:
 
 def render_report(console: Console, report: IndexReport, index_dir: str) -> None:
     if report.rebuilt:
-        console.print(f"Rebuilt the index: {printable(report.rebuilt)}.")
+        console.print(Text(f"Rebuilt the index: {one_line(report.rebuilt)}."))
     for source, warning in report.warnings:
-        console.print(Text(f"warning: {printable(source)}: {printable(warning)}", style="yellow"))
+        console.print(Text(f"warning: {one_line(source)}: {one_line(warning)}", style="yellow"))
     by_reason: dict[str, list[str]] = defaultdict(list)
     for source, reason in report.skipped:
         by_reason[reason].append(source)
     for reason, sources in sorted(by_reason.items(), key=lambda kv: -len(kv[1])):
         shown = sources[:20]
         for source in shown:
-            console.print(Text(f"skipped {printable(source)}: {printable(reason)}", style="yellow"))
+            console.print(Text(f"skipped {one_line(source)}: {one_line(reason)}", style="yellow"))
         if len(sources) > len(shown):
             console.print(
-                Text(f"skipped {len(sources) - len(shown)} more: {reason}", style="yellow")
+                Text(
+                    f"skipped {len(sources) - len(shown)} more: {one_line(reason)}", style="yellow"
+                )
             )
     for source in report.removed[:20]:
-        console.print(f"removed {printable(source)}")
+        console.print(Text(f"removed {one_line(source)}"))
     console.print(
-        f"{len(report.indexed)} indexed, {report.unchanged} unchanged, "
-        f"{len(report.removed)} removed, {len(report.skipped)} skipped; "
-        f"{report.new_chunks} new chunks, {report.documents} documents and "
-        f"{report.chunks} chunks in {index_dir}; {report.seconds:.1f} s"
+        Text(
+            f"{len(report.indexed)} indexed, {report.unchanged} unchanged, "
+            f"{len(report.removed)} removed, {len(report.skipped)} skipped; "
+            f"{report.new_chunks} new chunks, {report.documents} documents and "
+            f"{report.chunks} chunks in {one_line(index_dir)}; {report.seconds:.1f} s"
+        )
     )
 
 
@@ -125,7 +129,7 @@ def _diff_line(parts: tuple[DiffPart, ...]) -> Text:
 
 def render_verify(console: Console, result: VerifyResult) -> None:
     """Each match of a checked quote: grade, the document's words, the diff, citation."""
-    console.print(Text("Quote: ", style="bold") + Text(printable(result.query)))
+    console.print(Text("Quote: ", style="bold") + Text(one_line(result.query)))
     if not result.matches:
         console.print(
             Text(
@@ -142,5 +146,5 @@ def render_verify(console: Console, result: VerifyResult) -> None:
         console.print(Text("  " + printable(match.text).replace("\n", "\n  ")))
         if match.word_edits:
             console.print(_diff_line(match.diff))
-        console.print(Text("  — " + printable(str(match.citation)), style="cyan"))
+        console.print(Text("  — " + one_line(str(match.citation)), style="cyan"))
         console.print()

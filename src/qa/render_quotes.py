@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from rich.console import Console
 from rich.text import Text
 
-from qa.display import printable
+from qa.display import one_line, printable
 
 if TYPE_CHECKING:
     from qa.quotes.listing import QuoteHit
@@ -28,7 +28,7 @@ def render_quote(console: Console, hit: QuoteHit) -> None:
     line.append("  — ")
     line.append(printable(speaker_label(hit)), style="green" if hit.speaker else "dim")
     console.print(line)
-    console.print(Text("    " + printable(str(hit.citation)), style="cyan"))
+    console.print(Text("    " + one_line(str(hit.citation)), style="cyan"))
 
 
 def render_quotes(console: Console, hits: list[QuoteHit]) -> None:

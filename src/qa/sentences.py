@@ -54,11 +54,12 @@ def _hard_split(text: str, start: int, end: int, limit: int) -> list[tuple[int, 
 _OPENERS = "“‘«([{\"'"
 
 
-def _move_openers(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+def _move_openers(text: str, spans: list[tuple[int, int]], max_chars: int) -> list[tuple[int, int]]:
     """Give an opening quote or bracket left at a sentence's end to the next sentence.
 
     spaCy keeps every punctuation token after a stop with the sentence it ends, so
-    ‘…a think tank. “They have…’ would end the first sentence with ‘“’.
+    ‘…a think tank. “They have…’ would end the first sentence with ‘“’. The opener
+    stays where it is when the next sentence is already as long as a span may be.
     """
     out = list(spans)
     for i in range(len(out) - 1):
@@ -72,6 +73,8 @@ def _move_openers(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, in
             opener = cut
             while text[opener].isspace():
                 opener += 1
+            if out[i + 1][1] - opener > max_chars:
+                continue
             out[i] = (s, cut)
             out[i + 1] = (opener, out[i + 1][1])
     return out
@@ -101,4 +104,4 @@ def split_sentences(
                 e -= 1
             if e > s:
                 result[i].extend(_hard_split(text, s, e, max_chars))
-    return [_move_openers(text, spans) for spans in result]
+    return [_move_openers(text, spans, max_chars) for spans in result]

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 
 _BLOCK_SEPARATOR = re.compile(r"\n[ \t\f\v\r]*\n")
+_LINE_BREAK = re.compile(r"\r\n?|\n")
 # A line is "unwrapped" prose when it is longer than any sane hard wrap.
 _UNWRAPPED_LINE = 160
 _HEADING_MAX_CHARS = 120
@@ -46,16 +47,22 @@ def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
 
 
 def _lines(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    """Non-blank lines of ``text[start:end]`` as trimmed spans."""
+    """Non-blank lines of ``text[start:end]`` as trimmed spans.
+
+    LF, CRLF and a lone CR (old Mac files) all end a line, as they do for Markdown
+    headings: otherwise the words after a CR on a heading's line would be cut off
+    with the heading's marks and lost from the index.
+    """
     spans = []
     pos = start
-    while pos < end:
-        nl = text.find("\n", pos, end)
-        stop = end if nl == -1 else nl
-        s, e = _trimmed(text, pos, stop)
+    for brk in _LINE_BREAK.finditer(text, start, end):
+        s, e = _trimmed(text, pos, brk.start())
         if e > s:
             spans.append((s, e))
-        pos = stop + 1
+        pos = brk.end()
+    s, e = _trimmed(text, pos, end)
+    if e > s:
+        spans.append((s, e))
     return spans
 
 
@@ -149,7 +156,8 @@ def find_paragraphs(text: str, known_headings: tuple[tuple[int, int], ...] = ())
         else:
             line = text[s:e]
             followed = i + 1 < len(spans)
-            is_heading = followed and "\n" not in line and _looks_like_heading(line)
+            one_line = "\n" not in line and "\r" not in line
+            is_heading = followed and one_line and _looks_like_heading(line)
         if is_heading:
             current_heading = len(paragraphs)
             paragraphs.append(Paragraph(s, e, True, 0, current_heading))

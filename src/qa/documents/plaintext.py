@@ -7,13 +7,18 @@ what lets a citation point at the exact passage. Nothing is normalised or stripp
 from __future__ import annotations
 
 import codecs
+import os
 import re
 from pathlib import Path
 
 from qa.documents.types import ExtractedText, ExtractionError
 
-# Reading a multi-gigabyte log into memory would stall indexing; refuse early instead.
-MAX_TEXT_BYTES = 100 * 1024 * 1024
+# Indexing embeds every chunk and every sentence: about 100 s per MB of prose on a
+# 2-core machine (README, "Quality and speed"), so 10 MB is already a quarter of an hour
+# and a 50 MB file would take well over an hour. Text files that large are logs or
+# dumps, not documents to question; they are refused up front (by their size on disk,
+# before anything is read) with a reason in the summary instead of stalling the run.
+MAX_TEXT_BYTES = 10 * 1024 * 1024
 _SNIFF_BYTES = 8192
 
 # Longest BOM first: the UTF-32-LE BOM starts with the UTF-16-LE one.
@@ -30,14 +35,21 @@ _NEEDS_BOM = ("utf_16", "utf_32", "utf-16", "utf-32")
 
 
 def read_bytes(path: Path, limit: int = MAX_TEXT_BYTES) -> bytes:
-    """Read a whole file, turning OS errors and oversize files into ExtractionError."""
+    """Read a whole file, turning OS errors and oversize files into ExtractionError.
+
+    The size is checked on the open file before reading, so an oversize file costs
+    nothing; reading at most ``limit + 1`` bytes also bounds a file that grows.
+    """
+    too_large = ExtractionError(f"file too large (over {limit // (1024 * 1024)} MB)")
     try:
         with path.open("rb") as fh:
+            if os.fstat(fh.fileno()).st_size > limit:
+                raise too_large
             data = fh.read(limit + 1)
     except OSError as exc:
         raise ExtractionError(f"cannot read file: {_strerror(exc)}") from None
     if len(data) > limit:
-        raise ExtractionError(f"file too large (over {limit // (1024 * 1024)} MB)")
+        raise too_large
     return data
 
 
@@ -170,7 +182,7 @@ def markdown_headings(text: str) -> tuple[tuple[tuple[int, int], ...], str | Non
         if closing:
             content = content[: closing.start()]
         content = content.rstrip(" \t")
-        if not content:
+        if not content.strip():  # only other whitespace (a form feed...): no heading
             continue
         h_start = start + m.end()
         headings.append((h_start, h_start + len(content)))

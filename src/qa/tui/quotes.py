@@ -17,7 +17,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
-from qa.display import highlighted, printable
+from qa.display import highlighted, one_line, printable
 from qa.render_quotes import speaker_label
 from qa.tui.widgets import quote_with_citation
 
@@ -57,7 +57,7 @@ def quote_prompt(hit: QuoteHit) -> Padding:
     if hit.speaker and label != hit.speaker:
         text.append("  " + printable(label[len(hit.speaker) :].strip()), style="dim")
     text.append("\n")
-    text.append(printable(str(hit.citation)), style="dim italic")
+    text.append(one_line(str(hit.citation)), style="dim italic")
     return Padding(text, (0, 0, 0, 2))
 
 

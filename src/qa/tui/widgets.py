@@ -13,7 +13,7 @@ from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import Input, Static
 
-from qa.display import NOT_FOUND, highlighted, printable
+from qa.display import NOT_FOUND, highlighted, one_line, printable
 
 if TYPE_CHECKING:
     from qa.answers import Answer, Passage
@@ -99,7 +99,7 @@ def answer_text(answer: Answer) -> Text:
         head.append(printable(a.short_text), style="bold reverse")
         head.append("\n")
     body.append("\n— ")
-    body.append(printable(str(a.citation)), style="italic")
+    body.append(one_line(str(a.citation)), style="italic")
     return head + body
 
 
@@ -117,7 +117,7 @@ def passage_text(p: Passage) -> Text:
     else:
         head.append(f"  score {p.score:.2f}" + ("  weak" if p.weak else ""), style="dim")
     head.append("\n")
-    head.append(printable(str(p.citation)), style="italic")
+    head.append(one_line(str(p.citation)), style="italic")
     head.append("\n")
     head.append_text(highlighted(p.text, p.highlight.start - p.start, p.highlight.end - p.start))
     return head
