@@ -38,6 +38,8 @@ def _friendly(func: Callable[..., Any]) -> Callable[..., Any]:
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        import sqlite3
+
         from qa.embedding import ModelError
         from qa.indexer import IndexBusy
         from qa.manifest import IndexError_
@@ -46,6 +48,13 @@ def _friendly(func: Callable[..., Any]) -> Callable[..., Any]:
             return func(*args, **kwargs)
         except (IndexError_, IndexBusy, ModelError) as exc:
             raise UserError(str(exc)) from None
+        except sqlite3.DatabaseError as exc:
+            # A damaged store page may only show when a query reaches it, long after
+            # the index opened; it is still the index's fault, and rebuilding fixes it.
+            from qa.index import damaged
+
+            where = kwargs.get("index_dir") or DEFAULT_INDEX
+            raise UserError(str(damaged(where, f"store: {exc}"))) from None
         except KeyboardInterrupt:
             click.echo("qa: interrupted; the index is as it was before this run", err=True)
             sys.exit(130)
@@ -208,11 +217,19 @@ def index_command(paths: tuple[Path, ...], index_dir: Path, rebuild: bool) -> No
 
 
 def _questions(question: str | None) -> Iterator[str]:
+    """The questions to answer. An empty QUESTION is a one-line error (there is nothing
+    to look for); standard input that is not valid UTF-8 is read with U+FFFD for the
+    bad bytes, so one stray byte costs one character, not the whole batch."""
     if question is not None and question != "-":
+        if not question.strip():
+            raise UserError("the question is empty")
         yield question
         return
     if question is None and sys.stdin.isatty():
         raise click.UsageError("give a QUESTION, or '-' to read questions from standard input")
+    reconfigure = getattr(sys.stdin, "reconfigure", None)
+    if reconfigure is not None:
+        reconfigure(errors="replace")
     for line in sys.stdin:
         if line.strip():
             yield line.strip()
@@ -234,6 +251,7 @@ def _questions(question: str | None) -> Iterator[str]:
 def ask_command(question: str | None, index_dir: Path, top_k: int, as_json: bool) -> None:
     """Answer QUESTION ('-' or a pipe: one question per line) from the index."""
     from qa.asking import ask
+    from qa.display import json_line
     from qa.embedding import Embedder
     from qa.render import render_answer
 
@@ -245,7 +263,7 @@ def ask_command(question: str | None, index_dir: Path, top_k: int, as_json: bool
         for q in questions:
             result = ask(index, embedder, q, k=top_k)
             if as_json:
-                sys.stdout.write(json.dumps(result.to_json(), ensure_ascii=False) + "\n")
+                sys.stdout.write(json_line(result.to_json()) + "\n")
                 sys.stdout.flush()
             else:
                 render_answer(console, result)
@@ -263,6 +281,7 @@ def quotes_command(speaker: str | None, index_dir: Path, as_json: bool) -> None:
 
     Exits 1 when there are none (or none by SPEAKER).
     """
+    from qa.display import json_line
     from qa.quotes.listing import list_quotes, speakers
     from qa.render_quotes import render_quotes
 
@@ -271,7 +290,7 @@ def quotes_command(speaker: str | None, index_dir: Path, as_json: bool) -> None:
         hits = list_quotes(index.store, speaker)
         if as_json:
             for hit in hits:
-                sys.stdout.write(json.dumps(hit.to_json(), ensure_ascii=False) + "\n")
+                sys.stdout.write(json_line(hit.to_json()) + "\n")
             sys.stdout.flush()
         elif hits:
             render_quotes(_console(), hits)
@@ -293,7 +312,13 @@ def quotes_command(speaker: str | None, index_dir: Path, as_json: bool) -> None:
 @index_option
 @_friendly
 def text_command(source: str, index_dir: Path) -> None:
-    """Print a document's extracted text exactly as the offsets count it."""
+    """Print a document's extracted text exactly as the offsets count it.
+
+    On a terminal, control and bidi characters are shown as visible escapes (as
+    ``qa ask`` does), so a document cannot drive the terminal; a pipe or a file gets
+    the text exactly.
+    """
+    from qa.display import printable
     from qa.index import open_index
 
     index = open_index(index_dir)
@@ -303,7 +328,7 @@ def text_command(source: str, index_dir: Path) -> None:
         doc = index.store.document_by_source(os.path.normpath(source))
         if doc is None:
             raise UserError(f"{source} is not in the index at {index_dir}")
-        sys.stdout.write(doc.text)
+        sys.stdout.write(printable(doc.text) if sys.stdout.isatty() else doc.text)
         sys.stdout.flush()
     finally:
         index.close()
@@ -351,6 +376,7 @@ def verify_command(text: str, index_dir: Path, as_json: bool) -> None:
 
     Exit status: 0 when TEXT was found, 1 when nothing matches (or on an error).
     """
+    from qa.display import json_line
     from qa.render import render_verify
     from qa.verify import verify
 
@@ -360,7 +386,7 @@ def verify_command(text: str, index_dir: Path, as_json: bool) -> None:
     finally:
         index.close()
     if as_json:
-        sys.stdout.write(json.dumps(result.to_json(), ensure_ascii=False) + "\n")
+        sys.stdout.write(json_line(result.to_json()) + "\n")
         sys.stdout.flush()
     else:
         render_verify(_console(), result)

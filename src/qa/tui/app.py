@@ -247,9 +247,13 @@ class QaApp(App[None]):
     def _answer(self, card: AnswerCard) -> None:
         try:
             answer = self.engine.ask(card.question)
+            # The engine may have moved to a newer index generation (another `qa index`
+            # ran): the status line follows it.
+            status = self.engine.status()
         except Exception as exc:
             self._from_thread(card.show_message, f"error: {exc}")
             return
+        self._from_thread(self.set_status, status)
         self._from_thread(self._answered, card, answer)
 
     def _answered(self, card: AnswerCard, answer: Any) -> None:
@@ -304,7 +308,7 @@ class QaApp(App[None]):
         """Open the source pane on ``source`` with ``[start, end)`` selected and in view."""
         doc = self.engine.document(source)
         if doc is None:
-            self.notify(f"{source} is no longer in the index", severity="warning")
+            self.notify(f"{source} is no longer in the index", severity="warning", markup=False)
             return
         pane = self.query_one("#source")
         pane.add_class("open")
@@ -403,9 +407,9 @@ class QaApp(App[None]):
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(text + "\n", encoding="utf-8")
         except OSError as exc:
-            self.notify(f"Copied {what} (could not save a copy: {exc})")
+            self.notify(f"Copied {what} (could not save a copy: {exc})", markup=False)
             return
-        self.notify(f"Copied {what} (also saved to {path})")
+        self.notify(f"Copied {what} (also saved to {path})", markup=False)
 
     def action_copy_quote(self) -> None:
         self.copy_text(self.quote(), "the quote")
@@ -447,9 +451,9 @@ class QaApp(App[None]):
         try:
             path.write_text(self.session_markdown(), encoding="utf-8")
         except OSError as exc:
-            self.notify(f"Could not export: {exc}", severity="error")
+            self.notify(f"Could not export: {exc}", severity="error", markup=False)
             return
-        self.notify(f"Exported the session to {path}")
+        self.notify(f"Exported the session to {path}", markup=False)
 
     async def action_clear(self) -> None:
         await self.query_one("#conversation").remove_children()
@@ -477,7 +481,7 @@ class QaApp(App[None]):
         self.busy = False
         if error is not None:
             self.set_status(f"error: {error}")
-            self.notify(f"Re-index failed: {error}", severity="error")
+            self.notify(f"Re-index failed: {error}", severity="error", markup=False)
         else:
             self.set_status(self.engine.status())
             self.notify("Re-indexed")

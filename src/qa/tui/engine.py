@@ -52,6 +52,9 @@ class Engine:
         self._embedder = embedder
         self.index: OpenIndex | None = None
         self._lock = threading.RLock()
+        # The manifest file the open index was read from: when another process (a
+        # `qa index` in another terminal) swaps in a new generation, this changes.
+        self._signature: tuple[int, int, int] | None = None
 
     # -- start-up ---------------------------------------------------------------
     def _default_paths(self) -> list[Path]:
@@ -71,10 +74,11 @@ class Engine:
     def prepare(self, progress: Progress) -> None:
         """Open the index (building it first when there is none) and load the model."""
         from qa.embedding import Embedder
-        from qa.index import open_index
+        from qa.index import manifest_signature, open_index
         from qa.manifest import IndexError_
 
         with self._lock:
+            self._signature = manifest_signature(self.index_dir)
             rebuild = False
             try:
                 opened = open_index(self.index_dir)
@@ -86,6 +90,7 @@ class Engine:
                 self._embedder = Embedder()
             if opened is None:
                 self._build(self._default_paths(), progress, rebuild)
+                self._signature = manifest_signature(self.index_dir)
                 opened = open_index(self.index_dir)
                 if opened is None:
                     raise EngineError(f"nothing could be indexed into {self.index_dir}")
@@ -110,17 +115,48 @@ class Engine:
 
     def reindex(self, progress: Progress) -> None:
         """Index again (only changed files are re-embedded), then reopen the new generation."""
-        from qa.index import open_index
+        from qa.index import manifest_signature, open_index
 
         with self._lock:
             paths = self._default_paths()
             self._build(paths, progress)
+            self._signature = manifest_signature(self.index_dir)
             opened = open_index(self.index_dir)
             if opened is None:
                 raise EngineError(f"no index at {self.index_dir}")
             old, self.index = self.index, opened
             if old is not None:
                 old.close()
+
+    def _follow(self) -> None:
+        """Answer from the newest generation: reopen when the manifest file changed.
+
+        The open generation stays usable meanwhile (its vectors are in memory, and its
+        SQLite file stays readable while open even if the indexer sweeps it), so a
+        question asked during another process's re-index gets the old index's answer,
+        and the next one after the swap gets the new index's. A manifest that now
+        names a damaged index raises its one-line error rather than answering from the
+        old data as if nothing were wrong.
+        """
+        from qa.index import manifest_signature, open_index
+
+        signature = manifest_signature(self.index_dir)
+        if self.index is None or signature == self._signature:
+            return
+        opened = open_index(self.index_dir)
+        if opened is None:
+            raise EngineError(
+                f"the index at {self.index_dir} was removed; press ctrl+r to index again"
+            )
+        old, self.index, self._signature = self.index, opened, signature
+        old.close()
+
+    @staticmethod
+    def _damaged(index_dir: Path, exc: Exception) -> Exception:
+        """A store error met at query time (a damaged page) as the one-line remedy."""
+        from qa.index import damaged
+
+        return damaged(index_dir, f"store: {exc}")
 
     # -- use ----------------------------------------------------------------------
     def status(self) -> str:
@@ -138,28 +174,46 @@ class Engine:
 
     def ask(self, question: str, k: int = 5) -> Answer:
         """The core's answer to one question (quote questions from the quote index)."""
+        import sqlite3
+
         from qa.asking import ask
 
         with self._lock:
             if self.index is None or self._embedder is None:
                 raise EngineError("the index is not open yet")
-            return ask(self.index, self._embedder, question, k=k)
+            self._follow()
+            try:
+                return ask(self.index, self._embedder, question, k=k)
+            except sqlite3.DatabaseError as exc:
+                raise self._damaged(self.index_dir, exc) from None
 
     def quotes(self) -> list[QuoteHit] | None:
         """Every quotation of the open index, in document order; None before it opens."""
+        import sqlite3
+
         from qa.quotes.listing import list_quotes
 
         with self._lock:
             if self.index is None:
                 return None
-            return list_quotes(self.index.store)
+            try:
+                return list_quotes(self.index.store)
+            except sqlite3.DatabaseError as exc:
+                raise self._damaged(self.index_dir, exc) from None
 
     def document(self, source: str) -> DocumentText | None:
         """The full text of an indexed document, for the source pane."""
+        import sqlite3
+
         with self._lock:
             if self.index is None:
                 return None
-            return self.index.store.document_by_source(source)
+            try:
+                return self.index.store.document_by_source(source)
+            except sqlite3.DatabaseError:
+                # Called on the UI thread, where an exception would end the chat: the
+                # pane stays shut, and the next question reports the damage.
+                return None
 
     def close(self) -> None:
         """Close the index, unless a worker still holds it (quitting mid-load must not

@@ -1,0 +1,29 @@
+"""The session's model behind a cache: the same texts give the same vectors.
+
+Tests that rebuild or query one small corpus dozens of times (after each kill, for each
+kind of damage) would spend most of their time re-encoding identical texts; the
+indexer and the answer path still run in full, on the model's own vectors.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from qa.embedding import Embedder
+
+
+class CachedEmbedder(Embedder):
+    """Wraps a loaded Embedder; each distinct batch of texts is encoded once."""
+
+    def __init__(self, inner: Embedder) -> None:
+        super().__init__()
+        self.inner = inner
+        self.cache: dict[tuple[str, ...], np.ndarray] = {}
+        self.__dict__["_model"] = inner._model  # loaded: the indexer skips load()
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        """The inner model's vectors for ``texts``, from the cache when seen before."""
+        key = tuple(texts)
+        if key not in self.cache:
+            self.cache[key] = self.inner.encode(texts)
+        return self.cache[key].copy()
