@@ -21,12 +21,15 @@ SUBSET = Path(__file__).resolve().parent / "fixtures" / "eval_subset"
 # (1/159 = 0.006, 1/120 = 0.008) for float noise across machines, none for real losses.
 RECORDED = {
     "squad": {
-        "hit@1": 0.956,
+        "hit@1": 0.950,
         "hit@5": 0.994,
-        "answer_span_hit@1": 0.849,
-        "short_exact_match": 0.51,  # of ~41 short answers: one is 0.024
+        "answer_span_hit@1": 0.843,
+        "short_exact_match": 0.537,  # of ~41 short answers: one is 0.024
     },
-    "covidqa": {"hit@1": 0.867, "hit@5": 0.967, "answer_span_hit@1": 0.783},
+    # Re-recorded when chunk vectors became sentence means and the weights were refitted:
+    # on all 642 COVID-QA questions hit@1 went 0.632 -> 0.643 and the span 0.481 -> 0.488,
+    # while these 120 went 0.867 -> 0.833 and 0.783 -> 0.733.
+    "covidqa": {"hit@1": 0.833, "hit@5": 0.967, "answer_span_hit@1": 0.733},
 }
 SLACK = 0.013
 
