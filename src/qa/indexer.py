@@ -10,9 +10,11 @@ every reader sees the previous index whole, whatever happens to this process.
 from __future__ import annotations
 
 import contextlib
+import errno
 import fcntl
 import os
 import shutil
+import stat
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -23,13 +25,15 @@ import numpy as np
 from qa import vectors
 from qa.chunking import CHUNKER_VERSION, DEFAULT_TARGET_CHARS, Layout, chunk_text
 from qa.documents import SUPPORTED_SUFFIXES, ExtractedText, ExtractionError, extract
-from qa.embedding import Embedder
-from qa.index import STORE_NAME, VECTORS_NAME, compatibility_problem
+from qa.embedding import Embedder, chunk_means
+from qa.index import STORE_NAME, VECTORS_NAME, compatibility_problem, open_generation
 from qa.manifest import (
     IndexError_,
     Manifest,
+    checkpoint,
     fsync_dir,
     read_manifest,
+    remove_stale_temp_files,
     sha256_file,
     write_manifest,
 )
@@ -85,16 +89,89 @@ def index_lock(index_dir: Path) -> Iterator[None]:
             raise IndexBusy(
                 f"another qa is updating the index at {index_dir}; try again when it finishes"
             ) from None
+        # flock belongs to the open file: the kernel drops it when this process ends,
+        # however it ends (SIGKILL included), so a dead indexer never leaves a stale lock.
         try:
+            checkpoint("locked")
             yield
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
+def _file_problem(path: Path) -> str | None:
+    """Why ``path`` cannot be read as a document, found without opening it, or None.
+
+    Opening a named pipe blocks until something writes to it and a device can be
+    endless, so only regular files (or links to them) are ever opened; a link loop or
+    a dangling link is named as such, not as a missing file.
+    """
+    try:
+        mode = path.stat().st_mode
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return "symlink loop"
+        if path.is_symlink():
+            return "broken link"
+        if exc.errno in (errno.ENOENT, errno.ENOTDIR):
+            return "no such file or folder"
+        return f"cannot read file: {exc.strerror or type(exc).__name__}"
+    if stat.S_ISREG(mode):
+        return None
+    kind = next((name for test, name in _SPECIAL_FILES if test(mode)), None)
+    return f"not a regular file ({kind})" if kind else "not a regular file"
+
+
+_SPECIAL_FILES: tuple[tuple[Callable[[int], bool], str], ...] = (
+    (stat.S_ISFIFO, "named pipe"),
+    (stat.S_ISSOCK, "socket"),
+    (stat.S_ISCHR, "character device"),
+    (stat.S_ISBLK, "block device"),
+    (stat.S_ISDIR, "folder"),
+)
+
+
+def _walk(
+    given: Path,
+    source_root: str,
+    consider: Callable[[str, Path], None],
+    skipped: list[tuple[str, str]],
+) -> None:
+    """Walk one folder: files go to ``consider``; symlinked and unreadable folders are
+    reported in ``skipped`` (``os.walk`` would pass over both without a word)."""
+
+    def as_source(full: str) -> str:
+        return os.path.normpath(os.path.join(source_root, os.path.relpath(full, given)))
+
+    def unreadable(exc: OSError) -> None:
+        where = as_source(exc.filename) if exc.filename else source_root
+        skipped.append((where, f"cannot read folder: {exc.strerror or type(exc).__name__}"))
+
+    for dirpath, dirnames, filenames in os.walk(given, onerror=unreadable):
+        kept = []
+        for name in sorted(dirnames):
+            if name.startswith("."):
+                continue
+            full = os.path.join(dirpath, name)
+            if os.path.islink(full):
+                skipped.append((as_source(full), "symlinked folder not followed"))
+            else:
+                kept.append(name)
+        dirnames[:] = kept
+        for name in sorted(filenames):
+            if not name.startswith("."):
+                full = os.path.join(dirpath, name)
+                consider(as_source(full), Path(full))
+
+
 def discover(paths: Iterable[Path]) -> tuple[list[SourceFile], list[tuple[str, str]]]:
-    """Files to index under ``paths`` (folders walked recursively, hidden entries and
-    symlinked folders skipped so link loops cannot trap the walk), and the paths that
-    cannot be indexed, each with its reason."""
+    """Files to index under ``paths`` (folders walked recursively, hidden entries
+    skipped), and the paths that cannot be indexed, each with its reason.
+
+    Symlinked folders are reported and never followed, so a link loop cannot trap the
+    walk; an unreadable folder is reported rather than silently missing. Only regular
+    files are returned, so indexing never opens a named pipe or a device (which would
+    block or never end).
+    """
     files: list[SourceFile] = []
     skipped: list[tuple[str, str]] = []
     seen: set[str] = set()
@@ -103,30 +180,20 @@ def discover(paths: Iterable[Path]) -> tuple[list[SourceFile], list[tuple[str, s
         if source in seen:
             return
         seen.add(source)
-        if path.suffix.lower() not in SUPPORTED_SUFFIXES:
+        problem = _file_problem(path)
+        if problem:
+            skipped.append((source, problem))
+        elif path.suffix.lower() not in SUPPORTED_SUFFIXES:
             skipped.append((source, f"unsupported file type {path.suffix or '(none)'}"))
-        elif not path.exists():
-            skipped.append((source, "broken link"))
         else:
             files.append(SourceFile(source, path))
 
     for given in paths:
         source_root = os.path.normpath(str(given))
         if given.is_dir():
-            for dirpath, dirnames, filenames in os.walk(given, followlinks=False):
-                dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-                for name in sorted(filenames):
-                    if name.startswith("."):
-                        continue
-                    full = Path(dirpath) / name
-                    rel = os.path.relpath(full, given)
-                    consider(os.path.normpath(os.path.join(source_root, rel)), full)
-        elif given.exists():
-            consider(source_root, given)
-        elif given.is_symlink():
-            skipped.append((source_root, "broken link"))
+            _walk(given, source_root, consider, skipped)
         else:
-            skipped.append((source_root, "no such file or folder"))
+            consider(source_root, given)
     return files, skipped
 
 
@@ -160,10 +227,12 @@ def _live_generations(index_dir: Path) -> set[str]:
 
 
 def _sweep_generations(index_dir: Path, keep: set[str]) -> None:
-    """Remove generation folders no manifest points at (left by killed runs, or old)."""
+    """Remove generation folders no manifest points at (left by killed runs, or old),
+    and manifest temp files a killed run left; the caller holds the index lock."""
     for entry in index_dir.glob("gen-*"):
         if entry.name not in keep and entry.is_dir():
             shutil.rmtree(entry, ignore_errors=True)
+    remove_stale_temp_files(index_dir)
 
 
 class _Build:
@@ -200,9 +269,11 @@ class _Build:
                 f"the index has {manifest.chunk_target_chars}"
             )
             return None
-        gen = self.index_dir / manifest.generation
-        if not (gen / STORE_NAME).is_file() or not (gen / VECTORS_NAME).is_file():
-            self.report.rebuilt = "the old index files were missing"
+        try:
+            # Updating copies the old store and vectors: they must be whole and match.
+            open_generation(self.index_dir, manifest, thorough=True).close()
+        except IndexError_ as exc:
+            self.report.rebuilt = f"the old index was unusable ({exc})"
             return None
         return manifest
 
@@ -213,21 +284,25 @@ class _Build:
         # on a rebuild: readers may be using it, and this run may be interrupted.
         keep = _live_generations(self.index_dir)
         _sweep_generations(self.index_dir, keep)
+        checkpoint("swept")
 
         files, skipped = discover(paths)
         self.report.skipped.extend(skipped)
         roots = [os.path.normpath(str(p)) for p in paths]
+        checkpoint("discovered")
 
         gen_name = _new_generation_name()
         gen_dir = self.index_dir / gen_name
         gen_dir.mkdir()
         committed = False
         try:
+            checkpoint("generation-created")
             if base:
                 shutil.copyfile(self.index_dir / base.generation / STORE_NAME, gen_dir / STORE_NAME)
                 index = vectors.read_index(self.index_dir / base.generation / VECTORS_NAME)
             else:
                 index = vectors.new_index(self.embedder.dimensions)
+            checkpoint("base-copied")
             conn = connect(gen_dir / STORE_NAME)
             conn.execute("PRAGMA journal_mode = OFF")
             conn.execute("PRAGMA synchronous = OFF")
@@ -238,11 +313,20 @@ class _Build:
                 hashes = {d.source: d.content_hash for d in store.documents().values()}
                 conn.commit()
                 conn.close()
+                checkpoint("store-written")
+                # Exact below qa.vectors.EXACT_MAX chunks, IVF-fp16 above it (retrained
+                # when the size has changed ~4x): kind and parameters go in the manifest.
+                index, vector_kind, vector_params = vectors.fit(
+                    index, previous=base.vector_params if base else None, progress=self.progress
+                )
                 vectors.write_index(index, gen_dir / VECTORS_NAME)
+                checkpoint("vectors-written")
                 for name in (STORE_NAME, VECTORS_NAME):
                     with open(gen_dir / name, "rb") as f:
                         os.fsync(f.fileno())
                 fsync_dir(gen_dir)
+                checkpoint("synced")
+                store_path, vectors_path = gen_dir / STORE_NAME, gen_dir / VECTORS_NAME
                 now = time.time()
                 manifest = Manifest(
                     generation=gen_name,
@@ -255,16 +339,26 @@ class _Build:
                     chunks=self.report.chunks,
                     created=base.created if base else now,
                     updated=now,
+                    vector_index=vector_kind,
+                    vector_params=vector_params,
+                    store_bytes=store_path.stat().st_size,
+                    store_sha256=sha256_file(store_path),
+                    vectors_bytes=vectors_path.stat().st_size,
+                    vectors_sha256=sha256_file(vectors_path),
                 )
                 write_manifest(self.index_dir, manifest)
+                checkpoint("manifest-swapped")
                 committed = True
                 # Keep the previous generation one run longer for readers that have
                 # read the old manifest but not yet opened its files.
                 _sweep_generations(self.index_dir, {gen_name} | keep)
+                checkpoint("committed")
             else:
                 conn.close()
         finally:
-            if not committed:
+            # Ctrl-C can land after the manifest's rename but before ``committed`` is
+            # set: the generation the manifest names must never be removed.
+            if not committed and gen_name not in _live_generations(self.index_dir):
                 shutil.rmtree(gen_dir, ignore_errors=True)
         self.report.seconds = time.perf_counter() - started
         return self.report
@@ -292,6 +386,7 @@ class _Build:
                     self.report.unchanged += 1
                     continue
                 extracted = extract(sf.path)
+                checkpoint("extracted")
             except ExtractionError as exc:
                 self._skip(sf.source, str(exc), kept=old is not None)
                 continue
@@ -324,12 +419,15 @@ class _Build:
             if source not in seen and _under(source, roots):
                 vectors.remove(index, store.remove_document(doc.id))
                 self.report.removed.append(source)
+                checkpoint("removed")
 
     def _quotes(self, source: str, extracted: ExtractedText, layout: Layout) -> list[Quote]:
         """The document's quotations; a failure here costs its quote list, never the
         document (and never the run)."""
         try:
-            return extract_quotes(extracted.text, [(p.start, p.end) for p in layout.paragraphs])
+            found = extract_quotes(extracted.text, [(p.start, p.end) for p in layout.paragraphs])
+            checkpoint("quotes")
+            return found
         except Exception as exc:  # a parser bug must not stop indexing
             self.report.warnings.append((source, f"quotations not extracted ({exc})"))
             return []
@@ -343,8 +441,12 @@ class _Build:
         """Embed the pending documents' chunks and sentences, then store them."""
         if not pending:
             return
-        chunk_texts: list[str] = []
-        sentence_texts: list[str] = []
+        # Every word is encoded once: sentence by sentence. A chunk's vector is the mean
+        # of its sentences' (and of its title and heading, when it has them), which also
+        # sees the whole chunk where MiniLM would cut a chunk at 256 tokens.
+        texts: list[str] = []
+        groups: list[int] = []  # per chunk: its sentence count, its context (chunk_means)
+        contexts: dict[str, int] = {}  # "title. heading" -> row, encoded once per section
         for p in pending:
             text = p.extracted.text
             for chunk in p.layout.chunks:
@@ -352,23 +454,27 @@ class _Build:
                 if chunk.heading_index is not None:
                     h = p.layout.paragraphs[chunk.heading_index]
                     heading = text[h.start : h.end]
-                chunk_texts.append(
-                    embedding_text(p.extracted.title, heading, text[chunk.start : chunk.end])
+                texts.extend(embedding_text(None, None, text[s:e]) for s, e in chunk.sentences)
+                groups.append(len(chunk.sentences))
+                context = embedding_text(
+                    None, None, ". ".join(c for c in (p.extracted.title, heading) if c)
                 )
-                sentence_texts.extend(
-                    embedding_text(None, None, text[s:e]) for s, e in chunk.sentences
-                )
-        total = len(chunk_texts) + len(sentence_texts)
+                if context:
+                    contexts.setdefault(context, len(contexts))
+                groups.append(-(contexts[context] + 1) if context else 0)
+        context_rows = len(texts)
+        texts.extend(contexts)
         if not self.embedder.loaded:
             self.progress("loading model", 0, 1)
             self.embedder.load()
             self.progress("loading model", 1, 1)
-        chunk_vectors = self.embedder.encode_many(
-            chunk_texts, lambda n: self.progress("embedding", n, total)
+            checkpoint("model-loaded")
+        encoded = self.embedder.encode_many(
+            texts, lambda n: self.progress("embedding", n, len(texts))
         )
-        sentence_vectors = self.embedder.encode_many(
-            sentence_texts, lambda n: self.progress("embedding", len(chunk_texts) + n, total)
-        )
+        sentence_vectors = encoded[:context_rows]
+        chunk_vectors = chunk_means(sentence_vectors, encoded[context_rows:], groups)
+        checkpoint("embedded")
         row = 0
         offset = 0
         for p in pending:
@@ -392,9 +498,10 @@ class _Build:
                 quotes=p.quotes,
             )
             vectors.add(index, ids, chunk_vectors[row : row + len(ids)])
+            checkpoint("stored")
             row += len(ids)
             self.report.indexed.append(p.source.source)
-        self.report.new_chunks += len(chunk_texts)
+        self.report.new_chunks += len(chunk_vectors)
 
 
 def build_index(
@@ -408,6 +515,7 @@ def build_index(
 ) -> IndexReport:
     """Index ``paths`` into ``index_dir``, incrementally; see the module docstring."""
     index_dir.mkdir(parents=True, exist_ok=True)
+    checkpoint("start")
     with index_lock(index_dir):
         build = _Build(
             index_dir, embedder or Embedder(), progress or (lambda *_: None), target_chars

@@ -11,12 +11,36 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
+import signal
+import sys
 import tempfile
-from dataclasses import asdict, dataclass, field
+from dataclasses import MISSING, asdict, dataclass, field, fields
 from pathlib import Path
+from typing import Any
 
 MANIFEST_NAME = "manifest.json"
-FORMAT_VERSION = 2  # 2: the store keeps quotations with speakers
+FORMAT_VERSION = 3  # 2: the store keeps quotations; 3: chunk vectors are sentence means
+# What a generation folder may be called: a manifest naming anything else (a path with
+# slashes, "..") is damaged, never followed out of the index folder.
+GENERATION_NAME = re.compile(r"gen-[0-9A-Za-z_-]+")
+PAUSE_ENV = "QA_TEST_PAUSE_AT"
+_paused: set[str] = set()
+
+
+def checkpoint(name: str) -> None:
+    """Test hook, inert unless ``QA_TEST_PAUSE_AT`` equals ``name``: then say so on stderr
+    and stop this process (SIGSTOP), so a test can kill it at exactly this point of a
+    build (SIGKILL, or SIGINT then SIGCONT) or let it go on (SIGCONT).
+
+    Interruption safety is only believable when it is tried at every step of a build,
+    and waiting on timings would make such tests slow and flaky.
+    """
+    if os.environ.get(PAUSE_ENV) == name and name not in _paused:
+        _paused.add(name)  # once: a run let go on from here passes freely
+        sys.stderr.write(f"qa: test pause at {name}\n")
+        sys.stderr.flush()
+        os.kill(os.getpid(), signal.SIGSTOP)
 
 
 class IndexError_(Exception):
@@ -35,8 +59,18 @@ class Manifest:
     chunks: int = 0
     created: float = 0.0
     updated: float = 0.0
-    vector_index: str = "flat-ip"
+    vector_index: str = "flat-ip"  # or "ivf-fp16": qa.vectors chooses by size
     format_version: int = FORMAT_VERSION
+    # The approximate index's parameters (nlist, nprobe, quantizer, trained_on, the
+    # recall@10 nprobe was tuned to); empty for the exact index and in older manifests.
+    vector_params: dict[str, Any] = field(default_factory=dict)
+    # The generation's files as written (empty in manifests written before these were
+    # recorded): SQLite and FAISS files carry no checksums of their own, so without
+    # these a flipped byte could give a wrong passage or score silently.
+    store_bytes: int = 0
+    store_sha256: str = ""
+    vectors_bytes: int = 0
+    vectors_sha256: str = ""
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), indent=1, sort_keys=True, ensure_ascii=False)
@@ -68,11 +102,57 @@ def write_atomic(path: Path, data: bytes) -> None:
             f.write(data)
             f.flush()
             os.fsync(f.fileno())
+        checkpoint("manifest-temp")
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
     fsync_dir(path.parent)
+
+
+def remove_stale_temp_files(index_dir: Path) -> None:
+    """Remove manifest temp files a killed writer left (SIGKILL skips the cleanup in
+    ``write_atomic``); only call this holding the index lock, when no writer is live."""
+    for tmp in index_dir.glob(f".{MANIFEST_NAME}.*.tmp"):
+        tmp.unlink(missing_ok=True)
+
+
+_TYPES: dict[str, tuple[type, ...]] = {
+    "str": (str,),
+    "int": (int,),
+    "float": (int, float),
+    "dict[str, str]": (dict,),
+    "dict[str, Any]": (dict,),
+}
+
+
+def manifest_from_json(data: Any) -> Manifest:
+    """A Manifest from parsed JSON, or ValueError saying what is wrong with it.
+
+    Keys this qa does not know are ignored (a newer build may add optional ones);
+    every known key must have its type, and the keys without a default must be there.
+    """
+    if not isinstance(data, dict):
+        raise ValueError("not a JSON object")
+    known = {}
+    for f in fields(Manifest):
+        if f.name not in data:
+            if f.default is MISSING and f.default_factory is MISSING:
+                raise ValueError(f"no {f.name!r}")
+            continue
+        value = data[f.name]
+        types = _TYPES.get(str(f.type))
+        if types and (not isinstance(value, types) or isinstance(value, bool)):
+            raise ValueError(f"{f.name!r} is not a {f.type}")
+        known[f.name] = value
+    documents = known.get("documents", {})
+    if not all(isinstance(k, str) and isinstance(v, str) for k, v in documents.items()):
+        raise ValueError("'documents' is not a map of sources to hashes")
+    if not GENERATION_NAME.fullmatch(known["generation"]):
+        raise ValueError(f"{known['generation'][:40]!r} is not a generation name")
+    if known.get("chunks", 0) < 0 or known.get("dimensions", 0) <= 0:
+        raise ValueError("negative chunk count or dimensions")
+    return Manifest(**known)
 
 
 def read_manifest(index_dir: Path) -> Manifest | None:
@@ -82,16 +162,21 @@ def read_manifest(index_dir: Path) -> Manifest | None:
         return None
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-        if data.get("format_version") != FORMAT_VERSION:
-            raise IndexError_(
-                f"index at {index_dir} has format {data.get('format_version')}, this qa reads "
-                f"{FORMAT_VERSION}; run `qa index --rebuild`"
-            )
-        return Manifest(**data)
+    except (OSError, ValueError) as exc:
+        what = "not JSON" if isinstance(exc, ValueError) else (exc.strerror or "unreadable")
+        raise IndexError_(
+            f"index manifest at {path} is damaged ({what}); run `qa index --rebuild`"
+        ) from None
+    if isinstance(data, dict) and data.get("format_version") != FORMAT_VERSION:
+        raise IndexError_(
+            f"index at {index_dir} has format {str(data.get('format_version'))[:20]}, this qa "
+            f"reads {FORMAT_VERSION}; run `qa index --rebuild`"
+        )
+    try:
+        return manifest_from_json(data)
     except (ValueError, TypeError) as exc:
         raise IndexError_(
-            f"index manifest at {path} is damaged ({exc.__class__.__name__}); "
-            "run `qa index --rebuild`"
+            f"index manifest at {path} is damaged ({exc}); run `qa index --rebuild`"
         ) from None
 
 
