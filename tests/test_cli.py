@@ -205,3 +205,15 @@ def test_installed_qa_help_works_and_import_is_cheap() -> None:
         [sys.executable, "-c", check], capture_output=True, text=True, timeout=120
     )
     assert imported.returncode == 0, imported.stderr
+
+
+def test_default_corpus_is_the_bundled_article_not_the_design_notes(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The chat on the bundled document answers from the article alone: the project's
+    own notes and figures in docs/design are never indexed as documents."""
+    from qa.cli import default_documents
+
+    monkeypatch.chdir(Path(__file__).resolve().parent.parent)
+    assert [p.as_posix() for p in default_documents()] == ["docs/north-korean-troops-in-russia.txt"]
+    assert Path("docs/design/scale.md").is_file()

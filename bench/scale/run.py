@@ -19,7 +19,7 @@ from the real chunks' stored vectors (see ``corpus.py``): embedding 1M chunks at
 
 Every measurement runs in its own process (peak RSS is per process). Work files go to
 ``bench/work/scale`` (git-ignored; ~12 GB at 1M, removed at the end unless ``--keep``);
-results to ``bench/results/scale-*.json`` and the plot to ``docs/scale.png``.
+results to ``bench/results/scale-*.json`` and the plot to ``docs/design/scale.png``.
 """
 
 from __future__ import annotations
@@ -50,7 +50,7 @@ QA = ROOT / ".venv" / "bin" / "qa"
 PYTHON = sys.executable
 WORK = ROOT / "bench" / "work" / "scale"
 RESULTS = ROOT / "bench" / "results"
-PLOT = ROOT / "docs" / "scale.png"
+PLOT = ROOT / "docs" / "design" / "scale.png"
 SIZES = {"1k": 1_000, "10k": 10_000, "100k": 100_000, "1m": 1_000_000}
 QUESTIONS = 200
 SMALL_DOCS = 10_000

@@ -17,6 +17,16 @@ from typing import Any
 import click
 
 DEFAULT_DOCS = Path("docs")
+
+
+def default_documents() -> list[Path]:
+    """The bundled documents: the files directly in docs/. Its subfolders hold the
+    project's own design notes and figures (docs/design), which are not for the chat."""
+    if not DEFAULT_DOCS.is_dir():
+        return []
+    return sorted(p for p in DEFAULT_DOCS.iterdir() if p.is_file() and not p.name.startswith("."))
+
+
 DEFAULT_INDEX = Path(os.environ.get("QA_INDEX", "index"))
 
 EXIT_ERROR = 1
@@ -148,7 +158,7 @@ def _open_or_build(index_dir: Path) -> Any:
         )
     if not rebuild:
         click.echo(f"qa: no index yet; indexing {DEFAULT_DOCS}/ into {index_dir}/ first", err=True)
-    report = run_index([DEFAULT_DOCS], index_dir, rebuild=rebuild, quiet=True)
+    report = run_index(default_documents(), index_dir, rebuild=rebuild, quiet=True)
     if not (report.indexed or report.unchanged):
         raise UserError(f"nothing in {DEFAULT_DOCS}/ could be indexed")
     opened = open_index(index_dir)
@@ -207,11 +217,11 @@ def chat_command(paths: tuple[Path, ...], index_dir: Path) -> None:
 @click.option("--rebuild", is_flag=True, help="Re-extract and re-embed everything.")
 @_friendly
 def index_command(paths: tuple[Path, ...], index_dir: Path, rebuild: bool) -> None:
-    """Index files and folders (default: docs/) into the index folder.
+    """Index files and folders (default: the files directly in docs/) into the index folder.
 
     Only new or changed documents are embedded again; removed ones are dropped.
     """
-    report = run_index(list(paths) or [DEFAULT_DOCS], index_dir, rebuild=rebuild)
+    report = run_index(list(paths) or default_documents(), index_dir, rebuild=rebuild)
     if not (report.indexed or report.unchanged):
         sys.exit(EXIT_ERROR)
 

@@ -59,12 +59,12 @@ class Engine:
     # -- start-up ---------------------------------------------------------------
     def _default_paths(self) -> list[Path]:
         """What to index: the given paths, docs/ for the default index, else the indexed files."""
-        from qa.cli import DEFAULT_DOCS, DEFAULT_INDEX
+        from qa.cli import DEFAULT_DOCS, DEFAULT_INDEX, default_documents
 
         if self.paths:
             return list(self.paths)
         if self.index_dir == DEFAULT_INDEX and DEFAULT_DOCS.is_dir():
-            return [DEFAULT_DOCS]
+            return default_documents()
         if self.index is not None:
             return sorted(Path(s) for s in self.index.manifest.documents)
         raise EngineError(
