@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 import pytest
+from chat_pilot import ask
 from click.testing import CliRunner, Result
 from conftest import FIXTURE_DOCS
 from textual.geometry import Region
@@ -34,7 +35,7 @@ from qa.indexer import build_index
 from qa.tui.app import QaApp
 from qa.tui.engine import Engine
 from qa.tui.quotes import QuotesScreen
-from qa.tui.widgets import AnswerCard, HistoryInput, PassageView
+from qa.tui.widgets import PassageView
 
 QA = str(Path(sys.executable).parent / "qa")
 HANG_GUARD_SECONDS = 600  # against a hang, not a timing assertion
@@ -324,15 +325,7 @@ async def test_chat_shows_the_document_literally(
 ) -> None:
     app = QaApp(tmp_path / "copies", engine=lambda: Engine(hostile.index_dir, embedder=embedder))
     async with app.run_test(size=(160, 60)) as pilot:
-        await app.workers.wait_for_complete()
-        box = app.query_one("#question", HistoryInput)
-        box.focus()
-        box.value = QUESTION
-        await pilot.press("enter")
-        await pilot.pause()
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-        card = list(app.query(AnswerCard))[-1]
+        card = await ask(pilot, QUESTION)
         assert card.answer is not None and card.answer.answer is not None
 
         # The widgets' content: literal text, with styles only from qa itself.

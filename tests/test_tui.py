@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from chat_pilot import ask
 from textual.widgets import OptionList, Static, TextArea
 
 from qa.answers import Answer
@@ -46,20 +47,6 @@ def sample_app(sample_index: Any, embedder: Embedder, tmp_path: Path) -> QaApp:
         tmp_path / "copies",
         engine=lambda: Engine(sample_index.index_dir, embedder=embedder),
     )
-
-
-async def ask(pilot: Any, question: str) -> AnswerCard:
-    """Type a question, submit it, and wait for its answer card."""
-    app = pilot.app
-    await app.workers.wait_for_complete()
-    box = app.query_one("#question", HistoryInput)
-    box.focus()
-    box.value = question
-    await pilot.press("enter")
-    await pilot.pause()
-    await app.workers.wait_for_complete()
-    await pilot.pause()
-    return list(app.query(AnswerCard))[-1]
 
 
 def shown(card: AnswerCard) -> str:

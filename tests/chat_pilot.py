@@ -1,0 +1,21 @@
+"""Driving the chat from a test: one shared way to ask a question and wait for its card."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from qa.tui.widgets import AnswerCard, HistoryInput
+
+
+async def ask(pilot: Any, question: str) -> AnswerCard:
+    """Type a question, submit it, and wait for its answer card."""
+    app = pilot.app
+    await app.workers.wait_for_complete()
+    box = app.query_one("#question", HistoryInput)
+    box.focus()
+    box.value = question
+    await pilot.press("enter")
+    await pilot.pause()
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+    return list(app.query(AnswerCard))[-1]
