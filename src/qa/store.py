@@ -405,12 +405,7 @@ class Store:
         from qa.lexical import stems  # the porter stemmer FTS5's tokenizer applies
 
         terms = stems(words)
-        marks = ",".join("?" * len(set(terms)))
-        df = dict(
-            self.conn.execute(
-                f"SELECT term, doc FROM chunks_vocab WHERE term IN ({marks})", list(set(terms))
-            ).fetchall()
-        )
+        df, _ = self.document_frequencies(set(terms))
         if sum(df.get(t, 0) for t in set(terms)) <= POSTINGS_BUDGET:
             return match
         kept: set[int] = set()
