@@ -151,24 +151,25 @@ class Embedder:
 
 
 def chunk_means(
-    sentence_vectors: np.ndarray, context_vectors: np.ndarray, groups: list[int]
+    sentence_vectors: np.ndarray,
+    context_vectors: np.ndarray,
+    shapes: list[tuple[int, int | None]],
 ) -> np.ndarray:
     """Chunk vectors as the unit mean of their sentences' vectors and their context's.
 
-    ``groups`` holds two numbers per chunk: how many consecutive rows of
-    ``sentence_vectors`` are its sentences, then ``-(row + 1)`` of its title-and-heading
-    vector in ``context_vectors`` (which weighs as one sentence), or 0 for none.
+    ``shapes`` holds, per chunk, how many consecutive rows of ``sentence_vectors`` are
+    its sentences and the row of its title-and-heading vector in ``context_vectors``
+    (which weighs as one sentence), or None.
     Measured on the eval sets' stored vectors, dense-only hit@30 was 0.927 against
     0.931 for encoding the chunk whole on SQuAD and 0.787 against 0.748 on COVID-QA
     (long chunks lose their tail to the 256-token cut), at half the encoding cost.
     """
-    out = np.zeros((len(groups) // 2, sentence_vectors.shape[1]), dtype=np.float32)
+    out = np.zeros((len(shapes), sentence_vectors.shape[1]), dtype=np.float32)
     row = 0
-    for n in range(len(out)):
-        count, context = groups[2 * n], groups[2 * n + 1]
+    for n, (count, context) in enumerate(shapes):
         total = sentence_vectors[row : row + count].sum(axis=0)
-        if context:
-            total = total + context_vectors[-context - 1]
+        if context is not None:
+            total = total + context_vectors[context]
         row += count
         norm = float(np.linalg.norm(total))
         out[n] = total / norm if norm > 0 else total

@@ -445,7 +445,7 @@ class _Build:
         # of its sentences' (and of its title and heading, when it has them), which also
         # sees the whole chunk where MiniLM would cut a chunk at 256 tokens.
         texts: list[str] = []
-        groups: list[int] = []  # per chunk: its sentence count, its context (chunk_means)
+        shapes: list[tuple[int, int | None]] = []  # per chunk: sentences, context row
         contexts: dict[str, int] = {}  # "title. heading" -> row, encoded once per section
         for p in pending:
             text = p.extracted.text
@@ -455,13 +455,11 @@ class _Build:
                     h = p.layout.paragraphs[chunk.heading_index]
                     heading = text[h.start : h.end]
                 texts.extend(embedding_text(None, None, text[s:e]) for s, e in chunk.sentences)
-                groups.append(len(chunk.sentences))
                 context = embedding_text(
                     None, None, ". ".join(c for c in (p.extracted.title, heading) if c)
                 )
-                if context:
-                    contexts.setdefault(context, len(contexts))
-                groups.append(-(contexts[context] + 1) if context else 0)
+                context_row = contexts.setdefault(context, len(contexts)) if context else None
+                shapes.append((len(chunk.sentences), context_row))
         context_rows = len(texts)
         texts.extend(contexts)
         if not self.embedder.loaded:
@@ -473,7 +471,7 @@ class _Build:
             texts, lambda n: self.progress("embedding", n, len(texts))
         )
         sentence_vectors = encoded[:context_rows]
-        chunk_vectors = chunk_means(sentence_vectors, encoded[context_rows:], groups)
+        chunk_vectors = chunk_means(sentence_vectors, encoded[context_rows:], shapes)
         checkpoint("embedded")
         row = 0
         offset = 0
