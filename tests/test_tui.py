@@ -543,6 +543,70 @@ def test_import_and_first_frame_import_no_torch(tmp_path: Path) -> None:
     assert result.stdout.strip().endswith("ok")
 
 
+# Everything the chat can do without before its first frame: the core (the engine's
+# worker imports it once the screen is up) and the source pane's editor (mounted when
+# the index opens). Importing any of them first delays the chat's first frame.
+NOT_BEFORE_FIRST_FRAME = (
+    "numpy",
+    "faiss",
+    "torch",
+    "sentence_transformers",
+    "spacy",
+    "sqlite3",
+    "qa.index",
+    "qa.answers",
+    "qa.asking",
+    "textual.widgets._text_area",
+)
+
+FIRST_FRAME_CORE = """
+import asyncio, sys
+from pathlib import Path
+import qa.tui.app
+
+class NeverReady:  # the chat as it is drawn while the index is still opening
+    def prepare(self, progress): raise RuntimeError('still opening')
+    def status(self): return 'loading'
+    def close(self): pass
+
+async def main():
+    app = qa.tui.app.QaApp(Path(sys.argv[1]), engine=NeverReady)
+    async with app.run_test() as pilot:
+        await pilot.pause()
+    print(' '.join(m for m in sys.argv[2:] if m in sys.modules))
+
+asyncio.run(main())
+"""
+
+
+def test_first_frame_imports_none_of_the_core(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-c", FIRST_FRAME_CORE, str(tmp_path / "index"), *NOT_BEFORE_FIRST_FRAME],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [], "imported before the first frame"
+
+
+@pytest.mark.anyio
+async def test_footer_keys_are_in_the_first_frame(tmp_path: Path) -> None:
+    """The footer's keys are drawn with the rest of the chat, not a moment later."""
+    from textual.widgets import Footer
+    from textual.widgets._footer import FooterKey
+
+    app = QaApp(tmp_path / "index", engine=FixedEngine)
+    async with app.run_test(size=SIZE) as pilot:
+        # Ready, before a single message is processed (and the screen first drawn).
+        keys = [key.description for key in app.query_one(Footer).query(FooterKey)]
+        assert keys[:3] == ["Passages", "Quotes", "Help"]
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        # The question box has the focus, so the keys it types (n, p, o, c) are not shown.
+        assert [key.description for key in app.query_one(Footer).query(FooterKey)] == keys
+
+
 class FixedEngine:
     """Instantly ready, with a fixed status: a deterministic first frame."""
 

@@ -2,13 +2,16 @@
 
 The first frame never waits on the core: the index is opened (or built) and the model
 loaded in a thread worker, and every question is answered in a thread worker too, so
-the UI thread only ever draws.
+the UI thread only ever draws. Nor does it wait on widgets it does not show: the source
+pane's TextArea (with its document and tree-sitter modules) and the quotes view are
+imported when first needed.
 """
 
 from __future__ import annotations
 
 import base64
 import os
+import sys
 import time
 from collections.abc import Callable, Iterable
 from functools import partial
@@ -19,27 +22,28 @@ from rich.text import Text
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.css.query import NoMatches
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Footer, Header, Input, Static, TextArea
-from textual.widgets.text_area import Selection
+from textual.widgets import Header, Input, Static
 
 from qa.display import printable
-from qa.render_quotes import speaker_label
 from qa.tui.engine import Engine
-from qa.tui.quotes import QuotesScreen
-from qa.tui.quotes import copy_text as quote_copy_text
 from qa.tui.widgets import (
     BADGE_STYLES,
     NO_SPEAKER,
     AnswerCard,
     HistoryInput,
+    KeysFooter,
     PassageView,
     is_quote_answer,
     quote_with_citation,
 )
 
 if TYPE_CHECKING:
+    from textual.widgets import TextArea
+
     from qa.quotes.listing import QuoteHit
+    from qa.tui.quotes import QuotesScreen
 
 EngineFactory = Callable[[], Any]
 
@@ -65,6 +69,21 @@ HelpScreen { align: center middle; }
         background: $panel; border: round $accent; }
 #help-text { height: auto; }
 """
+
+
+def quotes_screen_class() -> type[QuotesScreen]:
+    """The quotes view, imported on first use (ctrl+o, the palette)."""
+    from qa.tui.quotes import QuotesScreen
+
+    return QuotesScreen
+
+
+def open_quotes_screens(screens: Iterable[Screen]) -> list[QuotesScreen]:
+    """The quotes views among ``screens``: none while the quotes module is not imported."""
+    if "qa.tui.quotes" not in sys.modules:
+        return []
+    cls = quotes_screen_class()
+    return [s for s in screens if isinstance(s, cls)]
 
 
 def location(text: str, offset: int) -> tuple[int, int]:
@@ -94,6 +113,14 @@ class HelpScreen(ModalScreen[None]):
         )
         with VerticalScroll(id="help"):
             yield Static(text, id="help-text")
+
+
+class ChatScreen(Screen[None]):
+    """The chat's screen. The question box takes the focus as the screen mounts (not the
+    conversation, the first focusable widget, which would hand it on a moment later),
+    so the keys the footer shows are settled before the first frame."""
+
+    AUTO_FOCUS = "#question"
 
 
 class QaApp(App[None]):
@@ -159,22 +186,26 @@ class QaApp(App[None]):
         self.sub_title = str(index_dir)
 
     # -- layout -----------------------------------------------------------------
+    def get_default_screen(self) -> Screen:
+        return ChatScreen(id="_default")
+
     def compose(self) -> ComposeResult:
         yield Header()
         with Horizontal(id="main"):
             yield VerticalScroll(id="conversation")
-            with Vertical(id="source"):
+            with Vertical(id="source"):  # its TextArea is mounted by source_area()
                 yield Static(id="source-title")
-                yield TextArea(id="source-text", read_only=True, soft_wrap=True, show_cursor=True)
         yield HistoryInput(id="question", placeholder="Ask a question about your documents…")
         yield Static(Text("loading model…"), id="status")
-        yield Footer()
+        # The footer is mounted by on_mount, once the question box has focus.
 
-    def on_mount(self) -> None:
-        self.query_one("#source-text", TextArea).cursor_blink = False
-        self.query_one("#question").focus()
-        # Start the heavy imports only once the first frame is painted: the worker would
-        # otherwise compete with it for the GIL.
+    async def on_mount(self) -> None:
+        # Focus now (focus() would wait for the next message), so that the footer mounted
+        # next shows the question box's keys; docked at the bottom, it may come last.
+        self.screen.set_focus(self.query_one("#question"))
+        await self.mount(KeysFooter())
+        # Start the heavy imports only once the whole screen is painted, footer included:
+        # the worker would otherwise compete with it for the GIL.
         self.call_after_refresh(
             self.run_worker, self._prepare, thread=True, group="prepare", name="prepare"
         )
@@ -218,6 +249,7 @@ class QaApp(App[None]):
     def _on_engine_ready(self) -> None:
         self.ready = True
         self.set_status(self.engine.status())
+        self.source_area()  # mounted now, so opening the first passage is instant
         self._reload_quotes()
         waiting, self.pending = self.pending, []
         for card in waiting:
@@ -306,19 +338,34 @@ class QaApp(App[None]):
 
     def show_source(self, source: str, start: int, end: int, title: Text) -> None:
         """Open the source pane on ``source`` with ``[start, end)`` selected and in view."""
+        from textual.widgets.text_area import Selection
+
         doc = self.engine.document(source)
         if doc is None:
             self.notify(f"{source} is no longer in the index", severity="warning", markup=False)
             return
-        pane = self.query_one("#source")
-        pane.add_class("open")
+        area = self.source_area()
+        self.query_one("#source").add_class("open")
         self.query_one("#source-title", Static).update(title)
-        area = self.query_one("#source-text", TextArea)
         shown = printable(doc.text)
         if area.text != shown:
             area.load_text(shown)
         area.selection = Selection(location(doc.text, start), location(doc.text, end))
         self.call_after_refresh(area.scroll_cursor_visible, center=True)
+
+    def source_area(self) -> TextArea:
+        """The source pane's read-only text area, mounted on first use: TextArea is the
+        costliest widget to import and mount, and the pane is hidden until a passage
+        (which needs the open index) is shown."""
+        from textual.widgets import TextArea
+
+        try:
+            return self.query_one("#source-text", TextArea)
+        except NoMatches:
+            area = TextArea(id="source-text", read_only=True, soft_wrap=True, show_cursor=True)
+            area.cursor_blink = False
+            self.query_one("#source").mount(area)
+            return area
 
     def action_toggle_source(self) -> None:
         self.query_one("#source").toggle_class("open")
@@ -326,16 +373,16 @@ class QaApp(App[None]):
     # -- quotes view --------------------------------------------------------------------
     def action_quotes(self) -> None:
         """Open the quotes view (every quotation by speaker), where it was left."""
-        if isinstance(self.screen, QuotesScreen):
+        cls = quotes_screen_class()
+        if isinstance(self.screen, cls):
             return
-        screen = QuotesScreen(self.engine, self.quote_position)
+        screen = cls(self.engine, self.quote_position)
         self.push_screen(screen, partial(self._quote_chosen, screen))
 
     def _reload_quotes(self) -> None:
         """A quotes view opened before the index was (re)opened reads it again."""
-        for screen in self.screen_stack:
-            if isinstance(screen, QuotesScreen):
-                screen.reload()
+        for screen in open_quotes_screens(self.screen_stack):
+            screen.reload()
 
     def _quote_chosen(self, screen: QuotesScreen, hit: QuoteHit | None) -> None:
         self.quote_position = screen.position
@@ -344,6 +391,8 @@ class QaApp(App[None]):
 
     def show_quote(self, hit: QuoteHit) -> None:
         """Show a quotation in the source pane, its words selected."""
+        from qa.render_quotes import speaker_label
+
         if self.current is not None:
             self.current.remove_class("current")
             self.current = None
@@ -355,8 +404,7 @@ class QaApp(App[None]):
         self.show_source(hit.source, hit.start, hit.end, title)
         # Read it there: the read-only pane scrolls with the keys and leaves c (copy),
         # ctrl+o (back to the quotes) and / (ask) to the app.
-        area = self.query_one("#source-text", TextArea)
-        self.call_after_refresh(area.focus)
+        self.call_after_refresh(self.source_area().focus)
 
     # -- copy -------------------------------------------------------------------------
     def copy_to_clipboard(self, text: str) -> None:
@@ -371,7 +419,9 @@ class QaApp(App[None]):
         """The latest answer (or the current passage's highlight, or the quotation opened
         from the quotes view) with its short citation; a quotation with its speaker."""
         if self.shown_quote is not None:
-            return quote_copy_text(self.shown_quote)
+            from qa.tui.quotes import copy_text
+
+            return copy_text(self.shown_quote)
         if self.latest is None or self.latest.answer is None:
             return None
         answer = self.latest.answer
@@ -509,7 +559,7 @@ class QaApp(App[None]):
             "Open the current passage in the source pane",
             partial(self.action_move, 0),
         )
-        if not isinstance(screen, QuotesScreen):
+        if not open_quotes_screens([screen]):
             yield SystemCommand(
                 "Quotes by speaker",
                 "Every quotation in the documents, grouped by speaker (ctrl+o)",
