@@ -44,6 +44,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.bench_startup import visible  # noqa: E402
 from bench.scale import corpus  # noqa: E402
 
 QA = ROOT / ".venv" / "bin" / "qa"
@@ -356,7 +357,10 @@ def _pty_run(args: list[str], question: str | None, wait_for: str, timeout: floa
             except OSError:
                 break
             buffer += chunk
-            plain = buffer.decode(errors="ignore")
+            # Matched in the text a terminal shows: the question box's cursor is drawn
+            # over the placeholder's first letter, so the raw bytes hold the words in one
+            # piece only once the cursor first blinks off, 0.5-1 s after the real frame.
+            plain = visible(buffer)
             if first is None and "Ask a question" in plain:
                 first = time.perf_counter() - started
                 buffer = b""
