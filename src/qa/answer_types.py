@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
 
 from qa.lexical import STOPWORDS, fold
@@ -114,16 +115,18 @@ class Candidate:
     end: int
 
 
-def _question_words(question: str) -> set[str]:
-    return {fold(w) for w in re.findall(r"\w+", question)} - STOPWORDS
+@lru_cache(maxsize=64)
+def _question_words(question: str) -> frozenset[str]:
+    """The question's own words (asked once per sentence scored: cached)."""
+    return frozenset(fold(w) for w in re.findall(r"\w+", question)) - STOPWORDS
 
 
-def _all_asked(text: str, asked: set[str]) -> bool:
+def _all_asked(text: str, asked: frozenset[str]) -> bool:
     words = [fold(w) for w in re.findall(r"\w+", text)]
     return all(w in asked or w in STOPWORDS for w in words)
 
 
-def _names(sentence: str, asked: set[str], places_only: bool) -> list[Candidate]:
+def _names(sentence: str, asked: frozenset[str], places_only: bool) -> list[Candidate]:
     out = []
     for m in _NAME.finditer(sentence):
         words = m.group(0).split()

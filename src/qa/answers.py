@@ -251,6 +251,27 @@ def short_answer(question: str, text: str, start: int, end: int) -> Span | None:
     return Span(start + found.start, start + found.end) if found else None
 
 
+def _passage_terms(
+    context: str,
+    text: str,
+    start: int,
+    end: int,
+    sentences: tuple[tuple[int, int], ...],
+    sentence_terms: list[set[str]],
+) -> set[str]:
+    """Content terms of a passage with its title and heading, from its sentences' terms
+    plus whatever lies between them: each word is stemmed once per question, not twice."""
+    terms = set(content_terms(context)).union(*sentence_terms)
+    at = start
+    for s, e in sentences:
+        if s > at:
+            terms.update(content_terms(text[at:s]))
+        at = max(at, e)
+    if end > at:
+        terms.update(content_terms(text[at:end]))
+    return terms
+
+
 def score_candidates(
     index: OpenIndex,
     query: ParsedQuery,
@@ -285,15 +306,15 @@ def score_candidates(
         if chunk.heading_index is not None:
             h = doc.paragraphs[chunk.heading_index]
             heading = text[h.start : h.end]
-        passage_terms = set(
-            content_terms(f"{doc.title or ''} {heading} {text[chunk.start : chunk.end]}")
-        )
         sents = chunk.sentences
+        sent_terms = [set(content_terms(text[s:e])) for s, e in sents]
+        passage_terms = _passage_terms(
+            f"{doc.title or ''} {heading}", text, chunk.start, chunk.end, sents, sent_terms
+        )
         svecs = sentence_vectors.get(cand.chunk_id)
         cosines = (
             svecs @ qvec if svecs is not None and len(svecs) == len(sents) else np.zeros(len(sents))
         )
-        sent_terms = [set(content_terms(text[s:e])) for s, e in sents]
         typed = [
             1.0 if kind and words_of_type(text[s:e], kind, query.text) else 0.0 for s, e in sents
         ]
