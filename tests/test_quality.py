@@ -23,13 +23,14 @@ RECORDED = {
     "squad": {
         "hit@1": 0.950,
         "hit@5": 0.994,
-        "answer_span_hit@1": 0.843,
+        "answer_span_hit@1": 0.855,
         "short_exact_match": 0.537,  # of ~41 short answers: one is 0.024
     },
     # Re-recorded when chunk vectors became sentence means and the weights were refitted:
     # on all 642 COVID-QA questions hit@1 went 0.632 -> 0.643 and the span 0.481 -> 0.488,
-    # while these 120 went 0.867 -> 0.833 and 0.783 -> 0.733.
-    "covidqa": {"hit@1": 0.833, "hit@5": 0.967, "answer_span_hit@1": 0.733},
+    # while these 120 went 0.867 -> 0.833 and 0.783 -> 0.733. Spans that take a following
+    # sentence pointing back: all 642 0.488 -> 0.505, these 120 0.733 -> 0.725 (one).
+    "covidqa": {"hit@1": 0.833, "hit@5": 0.967, "answer_span_hit@1": 0.725},
 }
 SLACK = 0.013
 

@@ -35,8 +35,12 @@ from qa.vectors import vectors_for
 RERANK_DEPTH = 30
 # Answer spans: a neighbouring sentence scoring at least this share of the best joins it
 # (chosen on the development sets: SQuAD answer-span hit@1 0.705 -> 0.746 with the
-# pointing-back rule, spans 188 -> 232 characters on average); never over 500 characters.
-NEIGHBOUR_RATIO = 0.5
+# pointing-back rule, spans 188 -> 232 characters on average; taking a following sentence
+# that points back: 0.751 -> 0.762 on 2,500 SQuAD questions, COVID-QA 0.492 -> 0.506,
+# spans 232 -> 247 characters; then this ratio 0.5 -> 0.4: SQuAD 0.762 -> 0.768, COVID-QA
+# 0.506 -> 0.509, spans 247 -> 260 characters, two sentences or more in 38% -> 46% of
+# answers. Lower gains little more: 0.35 gives 0.768 at 266 characters); never over 500.
+NEIGHBOUR_RATIO = 0.4
 MAX_SPAN_CHARS = 500
 # A sentence that opens like this leans on the one before it.
 _POINTS_BACK = re.compile(
@@ -160,9 +164,13 @@ class ScoredPassage:
         """The best sentence, with a neighbour when it cannot stand alone.
 
         A sentence that opens by pointing back ("This created…", "He later…") takes the
-        one before it, whose words it depends on; and when a neighbour scores at least
-        ``NEIGHBOUR_RATIO`` of the best, the two are shown together rather than one
-        guessed. Never more than ``MAX_SPAN_CHARS``.
+        one before it, whose words it depends on; the sentence after it joins when that
+        one points back to it, since it carries on the same subject (the question's
+        words in one sentence, the answer in the next: "…the Ten Commandments … show
+        Christians how to live. This has traditionally been called the 'third use of
+        the law'."); and when a neighbour scores at least ``NEIGHBOUR_RATIO`` of the
+        best, the two are shown together rather than one guessed. Never more than
+        ``MAX_SPAN_CHARS``.
         """
         scores, sents = self.sentence_scores, self.sentences
         best = int(np.argmax(scores))
@@ -171,6 +179,10 @@ class ScoredPassage:
         leans_back = best > 0 and _POINTS_BACK.match(text[start:end]) is not None
         if leans_back and end - sents[best - 1][0] <= MAX_SPAN_CHARS:
             first = best - 1
+        if last + 1 < len(sents) and sents[last + 1][1] - sents[first][0] <= MAX_SPAN_CHARS:
+            following = text[sents[last + 1][0] : sents[last + 1][1]]
+            if _POINTS_BACK.match(following):
+                last += 1
         options = []
         if first > 0 and sents[last][1] - sents[first - 1][0] <= MAX_SPAN_CHARS:
             options.append((float(scores[first - 1]), first - 1, last))
