@@ -307,31 +307,31 @@ def score_candidates(
     total_weight = sum(term_weights.values())
     best_bm25 = max((c.lexical_score or 0.0 for c in candidates), default=0.0) or 1.0
 
+    texts = store.passage_texts(chunks.values())
     out = []
     for cand in candidates:
         chunk = chunks.get(cand.chunk_id)
-        if chunk is None:
+        passage = texts.get(cand.chunk_id)
+        if chunk is None or passage is None:
             continue
-        doc = store.document_text(chunk.doc_id)
-        text = doc.text
-        heading = ""
-        if chunk.heading_index is not None:
-            h = doc.paragraphs[chunk.heading_index]
-            heading = text[h.start : h.end]
+        # Sentence offsets are document offsets; the text read is the chunk's alone.
+        base = passage.start
         sents = chunk.sentences
-        sent_terms = [set(content_terms(text[s:e])) for s, e in sents]
+        local = [(s - base, e - base) for s, e in sents]
+        text = passage.text
+        sent_terms = [set(content_terms(text[s:e])) for s, e in local]
         passage_terms = _passage_terms(
-            f"{doc.title or ''} {heading}", text, chunk.start, chunk.end, sents, sent_terms
+            f"{passage.title or ''} {passage.heading}", text, 0, len(text), local, sent_terms
         )
         svecs = sentence_vectors.get(cand.chunk_id)
         cosines = (
             svecs @ qvec if svecs is not None and len(svecs) == len(sents) else np.zeros(len(sents))
         )
         typed = [
-            1.0 if kind and words_of_type(text[s:e], kind, query.text) else 0.0 for s, e in sents
+            1.0 if kind and words_of_type(text[s:e], kind, query.text) else 0.0 for s, e in local
         ]
         sf = np.zeros((len(sents), len(SENTENCE_FEATURES)), dtype=np.float32)
-        for i, (s, e) in enumerate(sents):
+        for i, (s, e) in enumerate(local):
             around = sent_terms[i].union(*sent_terms[max(0, i - 1) : i + 2])
             sf[i] = (
                 float(cosines[i]),
