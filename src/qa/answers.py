@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import math
 import re
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -22,7 +24,7 @@ from qa.citations import Citation, cite
 from qa.embedding import Embedder
 from qa.index import OpenIndex
 from qa.lexical import ParsedQuery, content_terms, parse_query
-from qa.retrieval import RRF_K, Candidate, gather_candidates
+from qa.retrieval import RRF_K, Candidate, gather_candidates, lexical_hits
 from qa.scoring import (
     SENTENCE_FEATURES,
     Weights,
@@ -195,6 +197,12 @@ class ScoredPassage:
         return sents[first][0], sents[last][1]
 
 
+@lru_cache(maxsize=1)
+def _encoder_thread() -> ThreadPoolExecutor:
+    """One thread that embeds questions while the calling thread searches keywords."""
+    return ThreadPoolExecutor(max_workers=1, thread_name_prefix="qa-embed")
+
+
 def answer_question(
     index: OpenIndex,
     embedder: Embedder,
@@ -208,8 +216,13 @@ def answer_question(
     query = parse_query(question)
     if not question or (not query.terms and not query.phrases):
         return Answer(question, None, [])
-    qvec = embedder.encode([question])[0]
-    candidates = gather_candidates(index, query, qvec, max(RERANK_DEPTH, k))
+    # The question's embedding (torch) and the keyword search (SQLite) both let go of
+    # the GIL, so side by side they take the longer of the two, not the sum.
+    pending = _encoder_thread().submit(embedder.encode, [question])
+    lexical = lexical_hits(index, query)
+    index.store.document_frequencies(query.terms)  # kept for the reranker's IDF
+    qvec = pending.result()[0]
+    candidates = gather_candidates(index, query, qvec, max(RERANK_DEPTH, k), lexical=lexical)
     scored = score_candidates(index, query, qvec, candidates, weights)
     top = scored[:k]
     if not top:

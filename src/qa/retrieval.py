@@ -44,6 +44,11 @@ class Candidate:
         return "keyword" if lex > d else "meaning"
 
 
+def lexical_hits(index: OpenIndex, query: ParsedQuery) -> list[tuple[int, float]]:
+    """The keyword channel's ranking: (chunk id, BM25) of the best ``LEXICAL_DEPTH``."""
+    return index.store.lexical_search(fts_any_terms(query), LEXICAL_DEPTH)
+
+
 def gather_candidates(
     index: OpenIndex,
     query: ParsedQuery,
@@ -51,8 +56,13 @@ def gather_candidates(
     depth: int,
     dense_weight: float = 1.0,
     lexical_weight: float = 1.0,
+    lexical: list[tuple[int, float]] | None = None,
 ) -> list[Candidate]:
-    """The ``depth`` best candidates by fused rank, exact-phrase hits first."""
+    """The ``depth`` best candidates by fused rank, exact-phrase hits first.
+
+    ``lexical`` is the keyword channel's ranking when already run (``lexical_hits``):
+    `qa ask` runs it while the question is being embedded.
+    """
     pool: dict[int, Candidate] = {}
 
     def get(chunk_id: int) -> Candidate:
@@ -67,9 +77,9 @@ def gather_candidates(
         cand = get(chunk_id)
         cand.dense_rank, cand.dense_score = rank, score
         cand.fused += dense_weight / (RRF_K + rank)
-    for rank, (chunk_id, score) in enumerate(
-        index.store.lexical_search(fts_any_terms(query), LEXICAL_DEPTH), 1
-    ):
+    if lexical is None:
+        lexical = lexical_hits(index, query)
+    for rank, (chunk_id, score) in enumerate(lexical, 1):
         cand = get(chunk_id)
         cand.lexical_rank, cand.lexical_score = rank, score
         cand.fused += lexical_weight / (RRF_K + rank)
