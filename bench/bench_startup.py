@@ -116,6 +116,12 @@ def pty_run(args: list[str], question: str | None = None, timeout: float = 120) 
             got["echo_s"] = now - got["first_frame_s"]
         if ANSWERED in shown:
             got["first_answer_s"] = now
+    close_chat(pid, fd)
+    return got
+
+
+def close_chat(pid: int, fd: int) -> None:
+    """Quit the chat on its pseudo-terminal (ctrl+q), kill it if it lingers, reap it."""
     with contextlib.suppress(OSError):  # the chat may have gone already
         os.write(fd, b"\x11")  # ctrl+q
     time.sleep(0.3)
@@ -123,7 +129,6 @@ def pty_run(args: list[str], question: str | None = None, timeout: float = 120) 
         os.kill(pid, 9)
     os.waitpid(pid, 0)
     os.close(fd)
-    return got
 
 
 def help_seconds() -> float:

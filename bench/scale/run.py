@@ -25,7 +25,6 @@ results to ``bench/results/scale-*.json`` and the plot to ``docs/design/scale.pn
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
 import os
 import platform
@@ -44,7 +43,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.bench_startup import visible  # noqa: E402
+from bench.bench_startup import close_chat, visible  # noqa: E402
 from bench.scale import corpus  # noqa: E402
 
 QA = ROOT / ".venv" / "bin" / "qa"
@@ -370,12 +369,7 @@ def _pty_run(args: list[str], question: str | None, wait_for: str, timeout: floa
             elif first is not None and wait_for in plain:
                 answer = time.perf_counter() - started
                 break
-    os.write(fd, b"\x11")  # ctrl+q
-    time.sleep(0.3)
-    with contextlib.suppress(ProcessLookupError):
-        os.kill(pid, 9)
-    os.waitpid(pid, 0)
-    os.close(fd)
+    close_chat(pid, fd)
     return {"first_frame_s": first, "first_answer_s": answer}
 
 
