@@ -78,6 +78,12 @@ def test_what_did_someone_say_lists_their_quotations(sample_index: SampleIndex) 
     assert data["notes"] == ["Volodymyr Zelenskyy: 2 quotations."]
 
 
+def test_showing_fewer_quotations_still_counts_them_all(sample_index: SampleIndex) -> None:
+    data = ask_json(sample_index, "What did Zelensky say?", "-k", "1")
+    assert [p["speaker"] for p in data["passages"]] == ["Volodymyr Zelenskyy"]
+    assert data["notes"] == ["Volodymyr Zelenskyy: 2 quotations."]
+
+
 def test_someone_never_quoted_gets_what_the_text_reports(sample_index: SampleIndex) -> None:
     data = ask_json(sample_index, "What did Blinken say?")
     assert data["notes"] == [

@@ -191,6 +191,13 @@ def _measure(index_dir: Path, n: int) -> None:
             totals[k] = totals.get(k, 0.0) + v
         found += answer.answer is not None
     count = len(latencies)
+    # Questions the quote index answers ("What did X say?"): a few named speakers, and a
+    # name nobody in the corpus has (that one also looks for reported speech).
+    quote_ms = []
+    for name in [*sorted(index.store.speakers())[:4], "Nobody Atall"]:
+        started = time.perf_counter()
+        qa.asking.ask(index, embedder, f"What did {name} say?")
+        quote_ms.append((time.perf_counter() - started) * 1000)
     result = {
         "questions": count,
         "ms_p50": round(statistics.median(latencies), 1),
@@ -202,6 +209,7 @@ def _measure(index_dir: Path, n: int) -> None:
         "ms_p95_without_embed": round(percentile(without_embed, 0.95), 1),
         "stage_ms_mean": {k: round(v * 1000 / count, 2) for k, v in sorted(totals.items())},
         "answered": round(found / count, 3),
+        "quote_question_ms_max": round(max(quote_ms), 1),
         "open_s": round(open_s, 2),
         "model_load_s": round(load_s, 2),
         "rss_after_open_mb": round(rss_open, 1),

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from qa.answers import Answer, AnswerSpan, Passage, Span, answer_question
 from qa.citations import cite
-from qa.quotes.listing import QuoteHit, list_quotes, quote_around, quotes_holding
+from qa.quotes.listing import QuoteHit, matching_speakers, quote_around, quote_hit, quotes_holding
 from qa.quotes.names import name_matches, name_words, person_name
 from qa.quotes.questions import QuoteQuestion, parse_quote_question
 from qa.store import Store
@@ -167,7 +167,8 @@ def answer_from_quotes(index: OpenIndex, question: str, asked: QuoteQuestion, k:
     when the quote index does not hold what was asked."""
     store = index.store
     if asked.speaker is not None:
-        hits = list_quotes(store, asked.speaker)
+        names = matching_speakers(store, asked.speaker)
+        hits = [quote_hit(store, q) for q in store.quotes_by(names, limit=k)]
         if not hits:
             if not any(c.isupper() for c in asked.speaker):
                 return Answer(question, None, [])
@@ -177,8 +178,8 @@ def answer_from_quotes(index: OpenIndex, question: str, asked: QuoteQuestion, k:
                 note += " What the text reports them saying:"
                 return _quote_answer(store, question, reported, [note], k, match="reported")
             return Answer(question, None, [], notes=(note,))
-        names = sorted({h.speaker for h in hits if h.speaker})
-        count = f"{len(hits)} quotation{'s' * (len(hits) != 1)}"
+        total = store.count_quotes_by(names)
+        count = f"{total} quotation{'s' * (total != 1)}"
         return _quote_answer(store, question, hits, [f"{' / '.join(names)}: {count}."], k)
 
     phrase = asked.phrase or ""

@@ -56,6 +56,7 @@ CREATE TABLE IF NOT EXISTS quotes (
     how TEXT                     -- named, pronoun, description, continued
 );
 CREATE INDEX IF NOT EXISTS quotes_by_doc ON quotes(doc_id);
+CREATE INDEX IF NOT EXISTS quotes_by_speaker ON quotes(speaker);
 CREATE VIRTUAL TABLE IF NOT EXISTS chunks_vocab USING fts5vocab(chunks_fts, 'row');
 CREATE INDEX IF NOT EXISTS chunks_by_doc ON chunks(doc_id);
 CREATE VIRTUAL TABLE IF NOT EXISTS chunks_fts USING fts5(
@@ -291,16 +292,46 @@ class Store:
     # -- quotes ----------------------------------------------------------------
     def quotes(self, doc_ids: Iterable[int] | None = None) -> list[StoredQuote]:
         """Quotations (of the given documents, or all), in document and text order."""
-        where, args = "", []
-        if doc_ids is not None:
-            args = list(doc_ids)
-            if not args:
-                return []
-            where = f"WHERE q.doc_id IN ({','.join('?' * len(args))}) "
+        if doc_ids is None:
+            return self._quote_rows("", [])
+        args = list(doc_ids)
+        if not args:
+            return []
+        return self._quote_rows(f"WHERE q.doc_id IN ({','.join('?' * len(args))}) ", args)
+
+    def quotes_by(self, speakers: Iterable[str], limit: int | None = None) -> list[StoredQuote]:
+        """Quotations whose speaker is one of ``speakers`` (exact stored names), in
+        document and text order, the first ``limit`` of them when given.
+
+        Read through the speaker index: at 1M chunks (~500k quotations) reading every
+        quotation row to filter it in Python took 7-33 s.
+        """
+        names = list(speakers)
+        if not names:
+            return []
+        where = f"WHERE q.speaker IN ({','.join('?' * len(names))}) "
+        return self._quote_rows(where, names, limit)
+
+    def count_quotes_by(self, speakers: Iterable[str]) -> int:
+        names = list(speakers)
+        if not names:
+            return 0
+        marks = ",".join("?" * len(names))
+        row = self.conn.execute(f"SELECT count(*) FROM quotes WHERE speaker IN ({marks})", names)
+        return int(row.fetchone()[0])
+
+    def speakers(self) -> list[str]:
+        """Every speaker named, once: a walk of the speaker index's distinct values,
+        not of the quotations (~10 ms at 1M chunks)."""
+        rows = self.conn.execute("SELECT DISTINCT speaker FROM quotes WHERE speaker IS NOT NULL")
+        return [r[0] for r in rows]
+
+    def _quote_rows(self, where: str, args: list, limit: int | None = None) -> list[StoredQuote]:
+        tail = "" if limit is None else f" LIMIT {int(limit)}"
         rows = self.conn.execute(
             "SELECT q.id, q.doc_id, q.start, q.end, q.speaker, q.mention_start, q.mention_end, "
             f"q.how FROM quotes q JOIN documents d ON d.id = q.doc_id {where}"
-            "ORDER BY d.source, q.start",
+            f"ORDER BY d.source, q.start{tail}",
             args,
         )
         return [

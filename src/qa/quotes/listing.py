@@ -49,7 +49,7 @@ def _context(text: str, start: int, end: int, limit: int = 400) -> str:
     return text[lo:hi]
 
 
-def _hit(store: Store, q: StoredQuote) -> QuoteHit:
+def quote_hit(store: Store, q: StoredQuote) -> QuoteHit:
     doc = store.document_text(q.doc_id)
     return QuoteHit(
         quote=doc.text[q.start : q.end],
@@ -64,14 +64,23 @@ def _hit(store: Store, q: StoredQuote) -> QuoteHit:
     )
 
 
-def list_quotes(store: Store, speaker: str | None = None) -> list[QuoteHit]:
-    """Quotations in document order; with ``speaker``, only those whose speaker matches
-    the name as a reader would type it ("Zelensky", "President Zelenskyy")."""
-    return [
-        _hit(store, q)
-        for q in store.quotes()
-        if speaker is None or (q.speaker is not None and name_matches(speaker, q.speaker))
-    ]
+def matching_speakers(store: Store, speaker: str) -> list[str]:
+    """The stored speaker names that ``speaker`` names, as a reader would type it
+    ("Zelensky" matches "Volodymyr Zelenskyy"); the distinct names are few next to
+    the quotations, so matching them, not every quotation, keeps this cheap at scale."""
+    return sorted(s for s in store.speakers() if name_matches(speaker, s))
+
+
+def list_quotes(
+    store: Store, speaker: str | None = None, limit: int | None = None
+) -> list[QuoteHit]:
+    """Quotations in document order (the first ``limit`` when given); with ``speaker``,
+    only those whose speaker matches the name as a reader would type it ("Zelensky",
+    "President Zelenskyy")."""
+    if speaker is None:
+        quotes = store.quotes()
+        return [quote_hit(store, q) for q in quotes[:limit]]
+    return [quote_hit(store, q) for q in store.quotes_by(matching_speakers(store, speaker), limit)]
 
 
 def by_speaker(hits: Iterable[QuoteHit]) -> dict[str | None, list[QuoteHit]]:
@@ -84,8 +93,8 @@ def by_speaker(hits: Iterable[QuoteHit]) -> dict[str | None, list[QuoteHit]]:
 
 
 def speakers(store: Store) -> list[str]:
-    """Every named speaker, once."""
-    return sorted({q.speaker for q in store.quotes() if q.speaker})
+    """Every named speaker, once, in alphabetical order."""
+    return sorted(store.speakers())
 
 
 # Chunks the lexical channel looks at to find the documents a phrase may be quoted in.
@@ -104,7 +113,7 @@ def quotes_holding(store: Store, phrase: str) -> list[QuoteHit]:
     Only documents whose chunks hold the phrase's words are read, so this stays cheap on
     a large index.
     """
-    hits = [_hit(store, q) for q in store.quotes(_documents_with_words(store, phrase))]
+    hits = [quote_hit(store, q) for q in store.quotes(_documents_with_words(store, phrase))]
     return [hit for hit in hits if find_phrase(hit.quote, phrase) is not None]
 
 
@@ -115,4 +124,4 @@ def quote_around(store: Store, doc_id: int, start: int, end: int) -> QuoteHit | 
         overlap = min(end, q.end) - max(start, q.start)
         if overlap > best_overlap and overlap * 2 > end - start:
             best, best_overlap = q, overlap
-    return _hit(store, best) if best else None
+    return quote_hit(store, best) if best else None
