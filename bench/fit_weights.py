@@ -304,6 +304,11 @@ def main() -> None:
     parser.add_argument(
         "--target-chars", type=int, default=DEFAULT_TARGET_CHARS, help="chunk size to index with"
     )
+    parser.add_argument(
+        "--without",
+        default="",
+        help="comma-separated features to leave out (held at zero), to measure what each adds",
+    )
     args = parser.parse_args()
 
     embedder = Embedder()
@@ -332,6 +337,12 @@ def main() -> None:
 
     if built:
         save_sets(cache, sets)
+    for feature in filter(None, args.without.split(",")):
+        for c in sets.values():
+            if feature in PASSAGE_FEATURES:
+                c.passage[:, PASSAGE_FEATURES.index(feature)] = 0.0
+            if feature in SENTENCE_FEATURES:
+                c.sentence[:, SENTENCE_FEATURES.index(feature)] = 0.0
     answerable = {name: c for name, c in sets.items() if c.answerable}
     rng = np.random.default_rng(7)
     halves = {name: rng.random(c.question.max() + 1) < 0.5 for name, c in answerable.items()}
