@@ -439,3 +439,153 @@ def test_index_is_busy_while_another_indexer_holds_the_lock(
     assert build_index([folder], index_dir, embedder=embedder).indexed == [
         os.path.join(str(folder), "utf8.txt")
     ]
+
+
+def test_encode_many_gives_each_text_its_own_vector_in_input_order(embedder: Embedder) -> None:
+    """Texts are encoded in batches of like token counts, not in the order given (and
+    not by their length in characters): each row still belongs to its own text."""
+    texts = [
+        "Tomatoes need six hours of sun.",
+        "In 1973–74, OAPEC's 5,000,000 bbl/d cut (≈7%) hit the U.S., Japan and the EEC.",
+        "Yes.",
+        "Basil likes warm nights and well-drained soil, and it hates a cold draught at dusk.",
+    ] * 20
+    many = embedder.encode_many(texts)
+    one_by_one = np.vstack([embedder.encode([t]) for t in texts[:4]] * 20)
+    assert many.shape == (80, 384)
+    assert np.allclose(many, one_by_one, atol=1e-5)
+    counts = embedder.token_counts(texts[:4])
+    assert counts[1] > counts[3] and len(texts[1]) < len(texts[3])  # why characters mislead
+
+
+def test_the_thread_count_follows_the_measured_speed() -> None:
+    """Both thread counts are timed as batches go; the faster one is used, and the other
+    tried again now and then, ever more rarely while it stays slower."""
+    from qa.embedding import ThreadChooser
+
+    chooser = ThreadChooser(2)
+    picks: list[int] = []
+
+    def run(batches: int, seconds_per_token: dict[int, float]) -> list[int]:
+        out = []
+        for _ in range(batches):
+            threads = chooser.next()
+            chooser.record(threads, 1000, 1000 * seconds_per_token[threads])
+            out.append(threads)
+        picks.extend(out)
+        return out
+
+    busy = run(40, {2: 3.0, 1: 1.0})  # other jobs hold the cores: one thread is faster
+    assert busy[:2] == [2, 1] and busy.count(2) == 4  # the first try and three probes
+    idle = run(40, {2: 1.0, 1: 5.0})  # the machine is free again
+    assert idle.count(1) <= 6 and idle[-10:] == [2] * 10
+    assert ThreadChooser(1).next() == 1
+
+    # On one thread after a long busy spell, a core seen idle brings a try of two soon.
+    chooser = ThreadChooser(2)
+    run(60, {2: 3.0, 1: 1.0})
+    assert chooser.interval == ThreadChooser.PROBE_MOST
+    picks.clear()
+    for _ in range(10):
+        threads = chooser.next()
+        chooser.record(threads, 1000, 1000 * {2: 0.5, 1: 1.0}[threads], idle_cores=1.0)
+        picks.append(threads)
+    assert picks[-3:] == [2, 2, 2]
+
+
+class _UnloadedStubEmbedder:
+    """Stands in for a model not yet loaded (as in `qa index`), without loading one."""
+
+    name, sha256, dimensions = MODEL_NAME, MODEL_SHA256, 384
+    loaded = False
+
+    def load(self) -> None:
+        self.loaded = True
+
+    def encode_many(self, texts: list[str], progress: object = None) -> np.ndarray:
+        rng = np.random.default_rng(len(texts))
+        out = rng.normal(size=(len(texts), self.dimensions)).astype(np.float32)
+        return out / np.linalg.norm(out, axis=1, keepdims=True)
+
+
+def test_quotations_are_parsed_by_a_worker_while_the_model_loads(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, open_index: Opener
+) -> None:
+    """With the model still to load, documents holding quotations go to the worker
+    process (the others need no parse), and what it finds is what is stored."""
+    from qa import indexer
+    from qa.chunking import chunk_text
+    from qa.documents import extract
+    from qa.quotes import extract_quotes
+
+    submitted: list[str] = []
+
+    class Watched(indexer.QuoteWorker):
+        def submit(self, text: str, *rest: object) -> int:
+            submitted.append(text[:20])
+            return super().submit(text, *rest)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(indexer, "QuoteWorker", Watched)
+    monkeypatch.setattr(indexer, "_model_load_is_slow", lambda: True)  # as in a fresh `qa`
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    shutil.copyfile(SAMPLE, folder / "article.txt")
+    (folder / "plain.txt").write_text("Nothing here is quoted.\n", encoding="utf-8")
+    build_index([folder], tmp_path / "index", embedder=_UnloadedStubEmbedder())  # type: ignore[arg-type]
+
+    extracted = extract(SAMPLE)
+    assert submitted == [extracted.text[:20]]
+    layout = chunk_text(extracted)
+    expected = extract_quotes(
+        extracted.text,
+        [(p.start, p.end) for p in layout.paragraphs],
+        [s for chunk in layout.chunks for s in chunk.sentences],
+    )
+    stored = open_index(tmp_path / "index").store.quotes()
+    assert [(q.start, q.end, q.speaker, q.mention, q.how) for q in stored] == [
+        (q.start, q.end, q.speaker, q.mention, q.how) for q in expected
+    ]
+
+
+def test_an_update_reads_the_old_vectors_once(
+    tmp_path: Path, embedder: Embedder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The check that the old index is whole reads its vectors; the update starts from
+    those rather than reading the file a second time."""
+    from qa import vectors
+
+    folder = make_corpus(tmp_path / "docs")
+    index_dir = tmp_path / "index"
+    build_index([folder], index_dir, embedder=embedder)
+    (folder / "basil.txt").write_text("Basil likes warm nights.\n", encoding="utf-8")
+    reads: list[Path] = []
+    real = vectors.read_index
+
+    def counted(path: Path) -> object:
+        reads.append(path)
+        return real(path)
+
+    monkeypatch.setattr(vectors, "read_index", counted)
+    report = build_index([folder], index_dir, embedder=embedder)
+    assert report.indexed == [str(folder / "basil.txt")] and not report.rebuilt
+    assert len(reads) == 1
+
+
+def test_a_loaded_model_means_quotations_are_parsed_here(
+    tmp_path: Path, embedder: Embedder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With the model loaded (a test session, the chat's re-index) no child is started:
+    it would cost more than the parse."""
+    from qa import indexer
+
+    def no_worker() -> None:
+        raise AssertionError("a quote worker was started though the model was loaded")
+
+    monkeypatch.setattr(indexer, "QuoteWorker", no_worker)
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "note.txt").write_text("“We will find the money,” said Jane Okafor.\n", "utf-8")
+    build_index([folder], tmp_path / "index", embedder=embedder)
+    result = CliRunner().invoke(main, ["quotes", "--json", "--index", str(tmp_path / "index")])
+    assert result.exit_code == 0
+    assert [json.loads(line)["speaker"] for line in result.stdout.splitlines()] == ["Jane Okafor"]

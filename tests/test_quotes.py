@@ -278,3 +278,127 @@ def test_attribution_on_the_labelled_news_set_holds_its_recorded_level() -> None
     assert figures["speaker"]["precision"] >= 0.94
     assert figures["speaker"]["recall"] >= 0.90
     assert figures["speaker"]["guesses_on_ambiguous"] == 0  # never a guessed "he"
+
+
+def test_a_quotation_with_no_speech_verb_near_it_is_never_parsed(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Titles and terms with no word near them that could be a speech verb have no
+    speaker whatever the parse: the parser (most of `qa index`'s time) is not even
+    loaded for them."""
+    import qa.quotes.attribution as attribution
+
+    def no_model() -> None:
+        raise AssertionError("the parser was loaded though no quotation could have a speaker")
+
+    monkeypatch.setattr(attribution, "pipeline", no_model)
+    text = "The film “Jaws” played all week.\n\nLater the “peace dividend” never arrived.\n"
+    assert quoted(text) == [("Jaws", None), ("peace dividend", None)]
+
+
+def _sample_layout(sample_text: str) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+    """The sample article's paragraphs and sentences, as the indexer lays them out."""
+    from conftest import SAMPLE_ARTICLE
+
+    from qa.chunking import chunk_text
+    from qa.documents import extract
+
+    extracted = extract(SAMPLE_ARTICLE)
+    assert extracted.text == sample_text
+    layout = chunk_text(extracted)
+    paragraphs = [(p.start, p.end) for p in layout.paragraphs]
+    return paragraphs, [s for chunk in layout.chunks for s in chunk.sentences]
+
+
+def test_the_indexers_sentences_give_the_same_quotations(sample_text: str) -> None:
+    """The indexer passes the chunker's sentences rather than have them split again;
+    they only choose what is parsed, and must not change a speaker."""
+    paragraphs, sentences = _sample_layout(sample_text)
+    assert extract_quotes(sample_text, paragraphs, sentences) == extract_quotes(
+        sample_text, paragraphs
+    )
+
+
+def test_a_pronoun_finds_its_person_paragraphs_back() -> None:
+    """Only the sentences around a quotation are parsed up front; a pronoun's person is
+    looked for further back, parsed as the search reaches it."""
+    text = (
+        "The bridge has been closed since March. Mayor Ruth Abara chaired the hearing. "
+        "Repairs were delayed twice. The contractor blamed the weather.\n\n"
+        "Traffic has moved to the ring road. Shops on the quay report lost trade. "
+        "Buses run every hour.\n\n"
+        "Tolls were waived. She said the delays were “simply unacceptable” for the town.\n"
+    )
+    [quote] = extract_quotes(text)
+    assert (quote.speaker, quote.how) == ("Ruth Abara", "pronoun")
+    assert quote.mention is not None and text[quote.mention[0] : quote.mention[1]] == "She"
+
+
+def test_the_quote_worker_answers_as_extract_quotes(sample_text: str) -> None:
+    """`qa index` parses quotations in a child process while it loads the model: the
+    child's answers are exactly what this process finds."""
+    from qa.quotes.worker import QuoteWorker
+
+    paragraphs, sentences = _sample_layout(sample_text)
+    worker = QuoteWorker()
+    try:
+        tickets = [worker.submit(sample_text, paragraphs, sentences) for _ in range(2)]
+        tickets.append(worker.submit("No quotation here.\n", [(0, 18)], [(0, 18)]))
+        answers = [worker.result(t) for t in tickets]
+    finally:
+        worker.close()
+    expected = extract_quotes(sample_text, paragraphs, sentences)
+    assert answers == [expected, expected, []]
+
+
+def test_a_dead_quote_worker_answers_none() -> None:
+    """The indexer parses in-process when the child is gone: it is told, not hung."""
+    from qa.quotes.worker import QuoteWorker
+
+    worker = QuoteWorker()
+    try:
+        worker._proc.kill()
+        worker._proc.wait()
+        ticket = worker.submit("“Yes,” she said.\n", [(0, 16)], [(0, 16)])
+        assert worker.result(ticket) is None
+    finally:
+        worker.close()
+
+
+# From Wikipedia's "French and Indian War" (CC BY-SA 4.0), as in the SQuAD eval set.
+SAINT_PIERRE = (
+    "Jacques Legardeur de Saint-Pierre, who succeeded Marin as commander of the French "
+    "forces after the latter died on October 29, invited Washington to dine with him. Over "
+    "dinner, Washington presented Saint-Pierre with the letter from Dinwiddie demanding an "
+    'immediate French withdrawal from the Ohio Country. Saint-Pierre said, "As to the '
+    'Summons you send me to retire, I do not think myself obliged to obey it." He told '
+    "Washington that France's claim to the region was superior to that of the British.\n"
+)
+# From Wikipedia's "Doctor Who" (CC BY-SA 4.0): "he" is the Doctor, whom no entity names.
+DOCTOR_WHO = (
+    "Peter Capaldi took on the role after Matt Smith's exit in the 2013 Christmas special. "
+    "The primary companions of the Ninth and Tenth Doctors were Rose Tyler (Billie Piper), "
+    "Martha Jones (Freema Agyeman), and Donna Noble (Catherine Tate).\n\n"
+    "The 2005 series reveals that the Ninth Doctor thought he was the last surviving Time "
+    'Lord, and that his home planet had been destroyed; in "The Empty Child" (2005), Dr. '
+    'Constantine states that, "Before the war even began, I was a father and a '
+    'grandfather. Now I am neither." The Doctor remarks in response, "Yeah, I know the '
+    'feeling." In "Smith and Jones" (2007), when asked if he had a brother, he replied, '
+    '"No, not any more." In both "Fear Her" (2006) and "The Doctor\'s Daughter" (2008), '
+    "he states that he had, in the past, been a father.\n"
+)
+
+
+def test_a_short_name_gets_the_full_name_given_sentences_before() -> None:
+    """Only a window of sentences around a quotation is parsed, but the speaker's full
+    name is taken from the first full mention, wherever it is."""
+    [quote] = extract_quotes(SAINT_PIERRE)
+    assert quote.speaker == "Jacques Legardeur de Saint-Pierre"
+
+
+def test_a_pronoun_is_not_given_a_person_named_sentences_earlier() -> None:
+    """ "Smith and Jones" names people the text names elsewhere (Matt Smith, Martha
+    Jones): "he" after it is not resolved past them to Constantine."""
+    speakers = dict(quoted(DOCTOR_WHO))
+    assert speakers["No, not any more."] is None
+    assert speakers["Fear Her"] is None

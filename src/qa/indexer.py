@@ -15,6 +15,7 @@ import fcntl
 import os
 import shutil
 import stat
+import sys
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -38,7 +39,8 @@ from qa.manifest import (
     write_manifest,
 )
 from qa.passage_text import embedding_text
-from qa.quotes import Quote, extract_quotes
+from qa.quotes import Quote, extract_quotes, has_quotations
+from qa.quotes.worker import QuoteWorker
 from qa.store import Store, connect
 
 # Embed in groups this large: big enough to keep the model busy, small enough that
@@ -210,6 +212,13 @@ class _Pending:
     size: int
     mtime_ns: int
     quotes: list[Quote]
+    ticket: int | None = None  # quotations still owed by the worker, when not None
+
+
+def _model_load_is_slow() -> bool:
+    """True while this process has not imported the embedding model's libraries: then
+    loading it takes seconds (torch, transformers, sentence-transformers)."""
+    return "sentence_transformers" not in sys.modules
 
 
 def _new_generation_name() -> str:
@@ -246,6 +255,8 @@ class _Build:
         self.embedder = embedder
         self.progress = progress
         self.report = IndexReport()
+        self._worker: QuoteWorker | None = None
+        self._base_vectors: object | None = None  # read once, by the base check
 
     def base_manifest(self, rebuild: bool) -> Manifest | None:
         """The manifest to build on, or None for a fresh build (reason in the report)."""
@@ -271,10 +282,14 @@ class _Build:
             return None
         try:
             # Updating copies the old store and vectors: they must be whole and match.
-            open_generation(self.index_dir, manifest, thorough=True).close()
+            opened = open_generation(self.index_dir, manifest, thorough=True)
         except IndexError_ as exc:
             self.report.rebuilt = f"the old index was unusable ({exc})"
             return None
+        opened.close()
+        # The check has just read the vectors whole (and hashed the file): the update
+        # starts from them rather than reading them again (on a million chunks, 1.5 GB).
+        self._base_vectors = opened.vectors
         return manifest
 
     def run(self, paths: list[Path], rebuild: bool) -> IndexReport:
@@ -299,7 +314,10 @@ class _Build:
             checkpoint("generation-created")
             if base:
                 shutil.copyfile(self.index_dir / base.generation / STORE_NAME, gen_dir / STORE_NAME)
-                index = vectors.read_index(self.index_dir / base.generation / VECTORS_NAME)
+                index = self._base_vectors
+                self._base_vectors = None
+                if index is None:
+                    index = vectors.read_index(self.index_dir / base.generation / VECTORS_NAME)
             else:
                 index = vectors.new_index(self.embedder.dimensions)
             checkpoint("base-copied")
@@ -307,7 +325,11 @@ class _Build:
             conn.execute("PRAGMA journal_mode = OFF")
             conn.execute("PRAGMA synchronous = OFF")
             store = Store(conn)
-            self._apply(store, index, files, roots)
+            try:
+                self._apply(store, index, files, roots)
+            finally:
+                if self._worker is not None:
+                    self._worker.close()
             self.report.documents, self.report.chunks = store.counts()
             if self.report.changed or not base:
                 hashes = {d.source: d.content_hash for d in store.documents().values()}
@@ -403,9 +425,12 @@ class _Build:
                 vectors.remove(index, store.remove_document(old.id))
             for warning in extracted.warnings:
                 self.report.warnings.append((sf.source, warning))
-            quotes = self._quotes(sf.source, extracted, layout)
+            ticket = self._send_quotes(extracted, layout)
+            quotes = [] if ticket is not None else self._quotes(sf.source, extracted, layout)
             pending.append(
-                _Pending(sf, extracted, layout, content_hash, st.st_size, st.st_mtime_ns, quotes)
+                _Pending(
+                    sf, extracted, layout, content_hash, st.st_size, st.st_mtime_ns, quotes, ticket
+                )
             )
             pending_chunks += len(layout.chunks)
             if pending_chunks >= EMBED_GROUP_CHUNKS:
@@ -425,12 +450,51 @@ class _Build:
         """The document's quotations; a failure here costs its quote list, never the
         document (and never the run)."""
         try:
-            found = extract_quotes(extracted.text, [(p.start, p.end) for p in layout.paragraphs])
+            found = extract_quotes(
+                extracted.text,
+                [(p.start, p.end) for p in layout.paragraphs],
+                [s for chunk in layout.chunks for s in chunk.sentences],
+            )
             checkpoint("quotes")
             return found
         except Exception as exc:  # a parser bug must not stop indexing
             self.report.warnings.append((source, f"quotations not extracted ({exc})"))
             return []
+
+    def _send_quotes(self, extracted: ExtractedText, layout: Layout) -> int | None:
+        """Hand the document's quotations to the worker process (``qa.quotes.worker``)
+        and return its ticket, or None to find them here.
+
+        The worker pays when loading the model takes seconds (a fresh `qa index`):
+        spaCy parses on the other core meanwhile. With the model loaded already, or its
+        libraries imported (a test session, the chat), starting a child and its spaCy
+        would cost more than parsing here.
+        """
+        paragraphs = [(p.start, p.end) for p in layout.paragraphs]
+        if self._worker is None and (self.embedder.loaded or not _model_load_is_slow()):
+            return None
+        try:
+            if not has_quotations(extracted.text, paragraphs):
+                return None
+            if self._worker is None:
+                self._worker = QuoteWorker()
+            sentences = [s for chunk in layout.chunks for s in chunk.sentences]
+            return self._worker.submit(extracted.text, paragraphs, sentences)
+        except Exception:  # parsed here instead, where a failure becomes a warning
+            return None
+
+    def _collect_quotes(self, p: _Pending) -> None:
+        """The worker's answer for a pending document, or the parse done here when the
+        worker failed on it."""
+        if p.ticket is None:
+            return
+        found = self._worker.result(p.ticket) if self._worker is not None else None
+        p.ticket = None
+        if found is None:
+            p.quotes = self._quotes(p.source.source, p.extracted, p.layout)
+        else:
+            p.quotes = found
+            checkpoint("quotes")
 
     def _skip(self, source: str, reason: str, kept: bool) -> None:
         if kept:
@@ -473,6 +537,8 @@ class _Build:
         sentence_vectors = encoded[:context_rows]
         chunk_vectors = chunk_means(sentence_vectors, encoded[context_rows:], shapes)
         checkpoint("embedded")
+        for p in pending:  # parsed by the worker while the model loaded and encoded
+            self._collect_quotes(p)
         row = 0
         offset = 0
         for p in pending:

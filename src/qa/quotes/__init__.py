@@ -24,8 +24,22 @@ class Quote:
     how: str | None = None
 
 
-def extract_quotes(text: str, paragraphs: Sequence[tuple[int, int]] | None = None) -> list[Quote]:
-    """Every top-level quotation in ``text``, in order, with its speaker or None."""
+def has_quotations(text: str, paragraphs: Sequence[tuple[int, int]]) -> bool:
+    """True when ``text`` holds a quotation (no parse needed to know)."""
+    return bool(find_marked_spans(text, list(paragraphs)))
+
+
+def extract_quotes(
+    text: str,
+    paragraphs: Sequence[tuple[int, int]] | None = None,
+    sentences: Sequence[tuple[int, int]] | None = None,
+) -> list[Quote]:
+    """Every top-level quotation in ``text``, in order, with its speaker or None.
+
+    ``sentences`` may give the chunker's sentence spans of the body paragraphs (the
+    indexer has them), so they are not split again; they only decide which few
+    sentences around a quotation are parsed.
+    """
     if paragraphs is None:
         from qa.structure import find_paragraphs
 
@@ -33,9 +47,11 @@ def extract_quotes(text: str, paragraphs: Sequence[tuple[int, int]] | None = Non
     spans = find_marked_spans(text, list(paragraphs))
     if not spans:
         return []
-    from qa.quotes.attribution import NO_SPEAKER, Attributor, parse_paragraphs
+    from qa.quotes.attribution import NO_SPEAKER, Attributor, pipeline
+    from qa.quotes.pieces import Pieces
 
-    attributor = Attributor(text, spans, parse_paragraphs(text, paragraphs, spans))
+    attributor = Attributor(text, spans, Pieces(text, paragraphs, pipeline, sentences))
+    attributor.prepare([s for s in spans if attributor.may_attribute(s)])
     quotes: list[Quote] = []
     previous: Quote | None = None
     previous_span = spans[0]

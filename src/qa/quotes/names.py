@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from rapidfuzz import fuzz
 
@@ -35,12 +36,19 @@ def _fold(word: str) -> str:
 
 def name_words(name: str) -> list[str]:
     """The words of a name that identify someone: folded, without titles or possessives."""
+    return list(_name_words(name))
+
+
+# Attribution compares every name a text gives with every other, thousands of times a
+# document: the same few hundred names, folded once each.
+@lru_cache(maxsize=8192)
+def _name_words(name: str) -> tuple[str, ...]:
     words = [_POSSESSIVE.sub("", _fold(w)).rstrip(".") for w in _WORD.findall(name)]
     words = [w for w in words if w]
     lead = 0
     while lead < len(words) - 1 and (words[lead] in TITLES or words[lead] in TITLE_GLUE):
         lead += 1
-    return [w for w in words[lead:] if w not in _MINOR] or words[lead:]
+    return tuple([w for w in words[lead:] if w not in _MINOR] or words[lead:])
 
 
 def clean_name(name: str) -> str:
@@ -73,10 +81,11 @@ def _same_word(a: str, b: str) -> bool:
     return min(len(a), len(b)) >= 5 and fuzz.ratio(a, b) >= 85
 
 
+@lru_cache(maxsize=65536)
 def name_matches(query: str, speaker: str) -> bool:
     """True when every word of ``query`` (titles aside) is a word of ``speaker``."""
-    wanted = name_words(query)
-    have = name_words(speaker)
+    wanted = _name_words(query)
+    have = _name_words(speaker)
     if not wanted or not have:
         return False
     return all(any(_same_word(w, h) for h in have) for w in wanted)
@@ -85,13 +94,13 @@ def name_matches(query: str, speaker: str) -> bool:
 def fuller_name(name: str, known: list[str]) -> str:
     """The one fuller form of ``name`` among names the document gives ("Zelenskyy" ->
     "Volodymyr Zelenskyy"); ``name`` itself when there is none or more than one."""
-    words = name_words(name)
+    words = _name_words(name)
     if not words:
         return name
     fuller = {
         k
-        for k in known
-        if len(name_words(k)) > len(words) and all(w in name_words(k) for w in words)
+        for k in set(known)
+        if len(_name_words(k)) > len(words) and all(w in _name_words(k) for w in words)
     }
     longest = {k for k in fuller if not any(k != o and name_matches(k, o) for o in fuller)}
     return longest.pop() if len(longest) == 1 else name
