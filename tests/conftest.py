@@ -7,7 +7,9 @@ one in ``tmp_path`` with the shared ``embedder``.
 
 from __future__ import annotations
 
+import os
 import shutil
+import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import NamedTuple
@@ -77,11 +79,36 @@ def line_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """Keep the session's ONNX question export in a folder of its own (``QA_CACHE_DIR``,
+    inherited by the `qa` processes tests start), never in the user's cache."""
+    os.environ["QA_CACHE_DIR"] = tempfile.mkdtemp(prefix="qa-test-cache-")
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    shutil.rmtree(os.environ.get("QA_CACHE_DIR", ""), ignore_errors=True)
+
+
 @pytest.fixture(scope="session")
-def embedder() -> Embedder:
-    """The one real embedding model of the session, loaded once."""
+def question_export() -> Path:
+    """The model exported once for the session, as `qa index` or ``./dev setup`` leaves
+    it on a user's machine: questions are then encoded by onnxruntime, as theirs are."""
+    from qa.embedding import model_dir
+    from qa.onnx_encoder import cached_onnx_path, export_onnx
+
+    path = cached_onnx_path()
+    export_onnx(model_dir(), path)
+    return path
+
+
+@pytest.fixture(scope="session")
+def embedder(question_export: Path) -> Embedder:
+    """The one real embedding model of the session, loaded once (torch for passages,
+    the session's ONNX export for questions)."""
     model = Embedder()
     model.load()
+    model.load_for_questions()
+    assert model.questions_note is None, model.questions_note
     return model
 
 

@@ -7,6 +7,8 @@ indexer and the answer path still run in full, on the model's own vectors.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 
 from qa.embedding import Embedder
@@ -22,8 +24,17 @@ class CachedEmbedder(Embedder):
         self.__dict__["_model"] = inner._model  # loaded: the indexer skips load()
 
     def encode(self, texts: list[str]) -> np.ndarray:
-        """The inner model's vectors for ``texts``, from the cache when seen before."""
-        key = tuple(texts)
+        """The inner model's vectors for ``texts`` (questions), from the cache when seen
+        before."""
+        return self._cached(("question", *texts), self.inner.encode, texts)
+
+    def encode_passages(self, texts: list[str]) -> np.ndarray:
+        """Likewise for the batches of passages the indexer encodes."""
+        return self._cached(("passages", *texts), self.inner.encode_passages, texts)
+
+    def _cached(
+        self, key: tuple[str, ...], encode: Callable[[list[str]], np.ndarray], texts: list[str]
+    ) -> np.ndarray:
         if key not in self.cache:
-            self.cache[key] = self.inner.encode(texts)
+            self.cache[key] = encode(texts)
         return self.cache[key].copy()

@@ -86,8 +86,9 @@ def answers(index: OpenIndex, embedder: Embedder, question: str = CORPUS_QUESTIO
 
 
 class InterruptingEmbedder(Embedder):
-    """The real model, but Ctrl-C arrives during its ``interrupt_on``-th encode call
-    (the small corpus is encoded in one call: every sentence, then the chunk means)."""
+    """The real model, but Ctrl-C arrives during its ``interrupt_on``-th batch of
+    passages (the small corpus is encoded in one batch: every sentence, then the chunk
+    means)."""
 
     def __init__(self, inner: Embedder, interrupt_on: int = 1) -> None:
         super().__init__()
@@ -95,12 +96,12 @@ class InterruptingEmbedder(Embedder):
         self.interrupt_on = interrupt_on
         self.calls = 0
 
-    def encode(self, texts: list[str]) -> np.ndarray:
+    def encode_passages(self, texts: list[str]) -> np.ndarray:
         """Encode with the shared model, or raise KeyboardInterrupt on the chosen call."""
         self.calls += 1
         if self.calls == self.interrupt_on:
             raise KeyboardInterrupt
-        return self.inner.encode(texts)
+        return self.inner.encode_passages(texts)
 
 
 @pytest.fixture

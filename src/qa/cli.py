@@ -222,8 +222,23 @@ def index_command(paths: tuple[Path, ...], index_dir: Path, rebuild: bool) -> No
     Only new or changed documents are embedded again; removed ones are dropped.
     """
     report = run_index(list(paths) or default_documents(), index_dir, rebuild=rebuild)
+    if report.new_chunks:
+        _prepare_question_encoder()
     if not (report.indexed or report.unchanged):
         sys.exit(EXIT_ERROR)
+
+
+def _prepare_question_encoder() -> None:
+    """Export the model for questions once per machine, while torch is loaded anyway
+    (questions then skip the seconds of importing torch); a failure only costs speed."""
+    from qa.onnx_encoder import ensure_export, export_ready
+
+    if export_ready():
+        return
+    click.echo("qa: preparing the fast question encoder (once, about 15 s)", err=True)
+    why = ensure_export()
+    if why is not None:
+        click.echo(f"qa: questions will be encoded with torch ({why})", err=True)
 
 
 def _questions(question: str | None) -> Iterator[str]:

@@ -162,6 +162,9 @@ class Embedder:
         self.batch_size = batch_size
         # Reentrant: encode_many holds it across a batch's thread count and encode().
         self._lock = threading.RLock()
+        self._questions: Any = None  # the ONNX question encoder, when its export is ready
+        self._questions_tried = False
+        self.questions_note: str | None = None  # why questions go through torch, if they do
 
     @cached_property
     def _model(self) -> Any:
@@ -184,12 +187,49 @@ class Embedder:
 
     @property
     def loaded(self) -> bool:
+        """Whether the torch model (what passages are encoded with) is loaded."""
         return "_model" in self.__dict__
 
     def load(self) -> None:
-        """Load the model now (the chat calls this in a worker at start-up)."""
+        """Load the torch model now (indexing calls this before its first batch)."""
         with self._lock:
             _ = self._model
+
+    def load_for_questions(self) -> None:
+        """Load what encoding a question needs (the chat calls this in a worker at
+        start-up): the ONNX export when it is ready, well under a second, else the
+        torch model, which takes seconds to import."""
+        if self._question_encoder() is None:
+            self.load()
+
+    def _question_encoder(self) -> Any:
+        """The ONNX encoder of ``qa.onnx_encoder``, or None when its export is missing
+        or refused (``questions_note`` says why): questions then go through torch.
+
+        A question is a dozen tokens; importing torch and sentence-transformers to
+        encode it cost 7-8 s of a cold `qa ask`, the ONNX export 0.9 s, with vectors
+        within 2e-7 of torch's (bench/bench_query_encode.py).
+        """
+        if self._questions_tried:
+            return self._questions
+        with self._lock:
+            if not self._questions_tried:
+                from qa.onnx_encoder import OnnxEncoderError, OnnxQueryEncoder
+
+                encoder = OnnxQueryEncoder()
+                try:
+                    encoder.load()
+                    self._questions = encoder
+                except OnnxEncoderError as exc:
+                    self.questions_note = str(exc)
+                self._questions_tried = True
+        return self._questions
+
+    def retry_question_encoder(self) -> None:
+        """Look for the ONNX export again on the next question (one was just made)."""
+        with self._lock:
+            if self._questions is None:
+                self._questions_tried = False
 
     @property
     def max_tokens(self) -> int:
@@ -219,7 +259,7 @@ class Embedder:
             cpu_before = cpu_counters()
             started = time.perf_counter()
             with self._lock, _threads(threads):  # a question's encode waits for the batch
-                out[rows] = self.encode([texts[j] for j in rows])
+                out[rows] = self.encode_passages([texts[j] for j in rows])
             seconds = time.perf_counter() - started
             cpu_after = cpu_counters()
             idle = None
@@ -243,13 +283,23 @@ class Embedder:
     def encode(self, texts: list[str]) -> np.ndarray:
         """Unit-length float32 vectors, one row per text (sorted by length internally).
 
-        A question or two is encoded on one thread: splitting so little work makes
+        A few texts (questions) go through the ONNX export when it is ready, else
+        through torch on one thread: splitting so little work makes
         torch's threads wait on each other, and on a busy machine one question took
         500 ms on two threads against 30 ms on one (p50, measured here). Batches of
         passages keep every thread.
         """
         if not texts:
             return np.zeros((0, DIMENSIONS), dtype=np.float32)
+        if len(texts) <= SMALL_BATCH:
+            questions = self._question_encoder()
+            if questions is not None:
+                return questions.encode(texts)
+        return self.encode_passages(texts)
+
+    def encode_passages(self, texts: list[str]) -> np.ndarray:
+        """``encode`` through sentence-transformers (torch): every batch of passages
+        ``encode_many`` makes, and questions when the ONNX export is not ready."""
         with self._lock, _threads(1 if len(texts) <= SMALL_BATCH else None):
             vectors = self._model.encode(
                 texts,
