@@ -5,8 +5,10 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -205,6 +207,28 @@ def test_installed_qa_help_works_and_import_is_cheap() -> None:
         [sys.executable, "-c", check], capture_output=True, text=True, timeout=120
     )
     assert imported.returncode == 0, imported.stderr
+
+
+@pytest.mark.parametrize("delay", [0.15, 0.25, 0.4, 0.6, 1.0])
+def test_ctrl_c_at_any_moment_of_start_up_prints_no_traceback(
+    delay: float, sample_index: tuple[Path, Path]
+) -> None:
+    """Ctrl-C while click and the core are still importing, or once `qa ask -` waits
+    for questions: a short line and status 130, never a traceback. (Python's own
+    start-up, the first ~30 ms here, is before any code of ours can catch it.)"""
+    proc = subprocess.Popen(
+        [QA, "ask", "-", "--index", str(sample_index.index_dir)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    time.sleep(delay)
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=120)
+    assert "Traceback" not in err, err
+    assert proc.returncode == 130, err
+    assert err.strip().splitlines()[-1].startswith("qa: interrupted"), err
 
 
 def test_default_corpus_is_the_bundled_article_not_the_design_notes(
