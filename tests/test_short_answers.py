@@ -58,6 +58,13 @@ def test_names_are_never_guessed_as_short_answers() -> None:
     assert best_candidate(sentence, "person", "Who defected?") is None
 
 
+def test_a_number_word_inside_another_word_is_not_a_number() -> None:
+    sentence = "Someone often said the weight was written on behalf of the crew."
+    assert best_candidate(sentence, "number", "How many were written?") is None
+    found = best_candidate("Someone counted ten boats.", "number", "How many boats?")
+    assert found is not None and "Someone counted ten boats."[found.start : found.end] == "ten"
+
+
 def test_no_short_answer_without_words_of_the_type() -> None:
     assert best_candidate("Experts worry about the terrain.", "number", "How many?") is None
     # The question's own number is not its answer.
