@@ -209,3 +209,20 @@ def test_indexing_the_same_files_again_changes_nothing(
         rebuilt = build_index([folder], index_dir, embedder=embedder, rebuild=True)
         assert sorted(rebuilt.indexed) == sorted(first.indexed)
         assert (rebuilt.documents, rebuilt.chunks) == (first.documents, first.chunks)
+
+
+ASCII_TEXT = st.text(alphabet="ab Z-9.\"'\n\t\r\x0b\x0c\x1c ", max_size=40)
+
+
+@given(ASCII_TEXT, st.sampled_from(["join", "keep"]))
+@example("ab-\n cd  \n\n ef-", "join")
+def test_plain_ascii_folds_as_any_text_does(text: str, hyphenation: str) -> None:
+    """Plain-ASCII text takes a faster fold (qa.textfold._fold_ascii); a non-ASCII
+    character after it sends the same text through the general one, which must agree
+    (offsets included), or verify and the quote look-ups would cite other spans."""
+    from qa.textfold import fold_with_map
+
+    fast = fold_with_map(text, hyphenation)  # type: ignore[arg-type]
+    general, origin = fold_with_map(text + "€", hyphenation)  # type: ignore[arg-type]
+    assert general.endswith("€") and origin[-1] == len(text)
+    assert fast == (general[:-1], origin[:-1])

@@ -7,6 +7,7 @@ needs no model and no parse: a table read and the document texts for citations.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -14,6 +15,7 @@ from qa.citations import Citation, cite
 from qa.lexical import find_phrase, fts_all_phrases, parse_query
 from qa.quotes.names import name_matches
 from qa.store import Store, StoredQuote
+from qa.textfold import normalize_for_match
 
 
 @dataclass(frozen=True)
@@ -107,14 +109,27 @@ def _documents_with_words(store: Store, phrase: str) -> set[int]:
     return {c.doc_id for c in store.chunks(ids).values()}
 
 
+_NOT_ASCII_ALNUM = re.compile(r"[^0-9a-z]+")
+
+
 def quotes_holding(store: Store, phrase: str) -> list[QuoteHit]:
     """Quotations whose words hold ``phrase`` (case, quotes, dashes and spaces folded).
 
     Only documents whose chunks hold the phrase's words are read, so this stays cheap on
-    a large index.
+    a large index. Folding a quotation with its offset map costs about a millisecond, and
+    a common phrase's documents hold thousands (150-250 ms a question at 100k chunks):
+    a plain-ASCII quotation is first checked for the phrase's letters and digits in
+    order, which folding never changes, and only those that hold them are folded.
     """
-    hits = [quote_hit(store, q) for q in store.quotes(_documents_with_words(store, phrase))]
-    return [hit for hit in hits if find_phrase(hit.quote, phrase) is not None]
+    needle = _NOT_ASCII_ALNUM.sub("", normalize_for_match(phrase))
+    hits = []
+    for q in store.quotes(_documents_with_words(store, phrase)):
+        text = store.document_text(q.doc_id).text[q.start : q.end]
+        if text.isascii() and needle not in _NOT_ASCII_ALNUM.sub("", text.lower()):
+            continue
+        if find_phrase(text, phrase) is not None:
+            hits.append(quote_hit(store, q))
+    return hits
 
 
 def quote_around(store: Store, doc_id: int, start: int, end: int) -> QuoteHit | None:
