@@ -135,14 +135,15 @@ def addition(tmp_path_factory: pytest.TempPathFactory, embedder: Embedder) -> Wo
     return make_world(tmp_path_factory.mktemp("addition"), embedder, "add")
 
 
-def stop(run: Indexer, sig: str) -> None:
-    """Kill or interrupt a paused run, and check how it ended."""
+def stop(run: Indexer, sig: str) -> str:
+    """Kill or interrupt a paused run, check how it ended, and return what it printed."""
     if sig == "SIGKILL":
         assert run.kill() == -signal.SIGKILL
-    else:
-        status, output = run.interrupt()
-        assert status == 130, output
-        assert "interrupted" in output and "Traceback" not in output, output
+        return ""
+    status, output = run.interrupt()
+    assert status == 130, output
+    assert "interrupted" in output and "Traceback" not in output, output
+    return output
 
 
 def assert_whole(world: World, embedder: Embedder, may_be_updated: bool) -> None:
@@ -192,8 +193,12 @@ def test_update_stopped_at_each_step(
     removal.restore()
     run = Indexer(removal.folder, removal.index_dir, point)
     assert run.wait_paused(), run.finish()
-    stop(run, sig)
+    output = stop(run, sig)
     assert_whole(removal, embedder, may_be_updated=point in AFTER_SWAP)
+    if sig == "SIGINT":  # the line says what Ctrl-C left: the old index, or the update
+        saved = read_manifest(removal.index_dir) != removal.before
+        assert ("already saved" in output) == saved, output
+        assert ("as it was before this run" in output) == (not saved), output
     next_run(removal, embedder, by_cli=sig == "SIGKILL")
 
 

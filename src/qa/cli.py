@@ -65,8 +65,8 @@ def _friendly(func: Callable[..., Any]) -> Callable[..., Any]:
 
             where = kwargs.get("index_dir") or DEFAULT_INDEX
             raise UserError(str(damaged(where, f"store: {exc}"))) from None
-        except KeyboardInterrupt:
-            click.echo("qa: interrupted; the index is as it was before this run", err=True)
+        except KeyboardInterrupt as exc:
+            click.echo(f"qa: interrupted{_after_interrupt(exc)}", err=True)
             sys.exit(130)
         except BrokenPipeError:
             sys.exit(0)
@@ -78,6 +78,15 @@ def _friendly(func: Callable[..., Any]) -> Callable[..., Any]:
             raise UserError(f"{exc.__class__.__name__}: {exc} (QA_DEBUG=1 shows details)") from None
 
     return wrapper
+
+
+def _after_interrupt(exc: KeyboardInterrupt) -> str:
+    """What Ctrl-C left of the index, for the one line that reports it."""
+    from qa.indexer import InterruptedAfterUpdate
+
+    if isinstance(exc, InterruptedAfterUpdate):
+        return "; the update was already saved (the index holds this run's documents)"
+    return "; the index is as it was before this run"
 
 
 def _console(err: bool = False) -> Any:

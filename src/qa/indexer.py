@@ -54,6 +54,12 @@ class IndexBusy(Exception):
     """Another process is updating this index."""
 
 
+class InterruptedAfterUpdate(KeyboardInterrupt):
+    """Ctrl-C came after the new manifest was in place: the update is saved, and only
+    the tidying after it was cut short. Still a KeyboardInterrupt, so it stops what
+    any other interrupt stops; it only lets the message say what really happened."""
+
+
 @dataclass
 class IndexReport:
     """What a run did, for the summary line and for scripts."""
@@ -377,6 +383,10 @@ class _Build:
                 checkpoint("committed")
             else:
                 conn.close()
+        except KeyboardInterrupt:
+            if committed or gen_name in _live_generations(self.index_dir):
+                raise InterruptedAfterUpdate from None
+            raise
         finally:
             # Ctrl-C can land after the manifest's rename but before ``committed`` is
             # set: the generation the manifest names must never be removed.
