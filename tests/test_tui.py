@@ -462,6 +462,24 @@ async def test_quotes_view_lists_quotations_by_speaker(
 
 
 @pytest.mark.anyio
+async def test_the_palette_over_the_quotes_view_offers_no_chat_commands(
+    sample_index: Any, embedder: Embedder, tmp_path: Path
+) -> None:
+    """Copy, clear, export or open a passage from the palette would act on the chat
+    hidden under the quotes view: over it, the palette offers none of them."""
+    app = sample_app(sample_index, embedder, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        chat = {c.title for c in app.get_system_commands(app.screen)}
+        assert {"Clear", "Copy quote", "Export", "Quotes by speaker"} <= chat
+        screen = await open_quotes(pilot)
+        over_quotes = {c.title for c in app.get_system_commands(screen)}
+        assert "Help" in over_quotes
+        assert not over_quotes & {"Clear", "Copy quote", "Copy passage", "Export", "Re-index"}
+        assert not over_quotes & {"Open document", "Quotes by speaker"}
+
+
+@pytest.mark.anyio
 async def test_quotes_view_enter_shows_the_quote_in_the_source_pane(
     sample_index: Any, embedder: Embedder, tmp_path: Path, sample_text: str
 ) -> None:

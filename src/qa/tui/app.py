@@ -547,6 +547,11 @@ class QaApp(App[None]):
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
+        if open_quotes_screens([screen]):
+            # The chat is hidden under the quotes view: its commands (copy, clear,
+            # export, open a passage) would act on what the reader cannot see.
+            yield SystemCommand("Help", "Show every key binding", self.action_help)
+            return
         yield SystemCommand("Re-index", "Index the documents again", self.action_reindex)
         yield SystemCommand(
             "Copy quote", "Copy the answer with its citation", self.action_copy_quote
@@ -559,12 +564,11 @@ class QaApp(App[None]):
             "Open the current passage in the source pane",
             partial(self.action_move, 0),
         )
-        if not open_quotes_screens([screen]):
-            yield SystemCommand(
-                "Quotes by speaker",
-                "Every quotation in the documents, grouped by speaker (ctrl+o)",
-                self.action_quotes,
-            )
+        yield SystemCommand(
+            "Quotes by speaker",
+            "Every quotation in the documents, grouped by speaker (ctrl+o)",
+            self.action_quotes,
+        )
         yield SystemCommand("Clear", "Clear the conversation", self.action_clear)
         yield SystemCommand("Export", "Save the session as Markdown", self.action_export)
         yield SystemCommand("Help", "Show every key binding", self.action_help)
