@@ -103,12 +103,20 @@ def question_export() -> Path:
 
 @pytest.fixture(scope="session")
 def embedder(question_export: Path) -> Embedder:
-    """The one real embedding model of the session, loaded once (torch for passages,
-    the session's ONNX export for questions)."""
+    """The one real embedding model of the session, loaded once: the session's ONNX
+    export, as on a user's machine once it is made."""
     model = Embedder()
     model.load()
-    model.load_for_questions()
     assert model.questions_note is None, model.questions_note
+    return model
+
+
+@pytest.fixture(scope="session")
+def torch_embedder() -> Embedder:
+    """The model through sentence-transformers on torch, which the ONNX export must
+    match (and what encodes everything on a machine without the export)."""
+    model = Embedder(onnx=False)
+    model.load()
     return model
 
 

@@ -21,14 +21,19 @@ class CachedEmbedder(Embedder):
         super().__init__()
         self.inner = inner
         self.cache: dict[tuple[str, ...], np.ndarray] = {}
-        self.__dict__["_model"] = inner._model  # loaded: the indexer skips load()
+        inner.load()
+        # Loaded as the inner model is (the indexer skips load()): its ONNX encoder, or
+        # its torch model.
+        self._onnx, self._onnx_tried = inner._onnx, True
+        if inner._onnx is None:
+            self.__dict__["_model"] = inner._model
 
     def encode(self, texts: list[str]) -> np.ndarray:
         """The inner model's vectors for ``texts`` (questions), from the cache when seen
         before."""
         return self._cached(("question", *texts), self.inner.encode, texts)
 
-    def encode_passages(self, texts: list[str]) -> np.ndarray:
+    def encode_passages(self, texts: list[str], threads: int | None = None) -> np.ndarray:
         """Likewise for the batches of passages the indexer encodes."""
         return self._cached(("passages", *texts), self.inner.encode_passages, texts)
 

@@ -96,12 +96,12 @@ class InterruptingEmbedder(Embedder):
         self.interrupt_on = interrupt_on
         self.calls = 0
 
-    def encode_passages(self, texts: list[str]) -> np.ndarray:
+    def encode_passages(self, texts: list[str], threads: int | None = None) -> np.ndarray:
         """Encode with the shared model, or raise KeyboardInterrupt on the chosen call."""
         self.calls += 1
         if self.calls == self.interrupt_on:
             raise KeyboardInterrupt
-        return self.inner.encode_passages(texts)
+        return self.inner.encode_passages(texts, threads)
 
 
 @pytest.fixture

@@ -88,18 +88,20 @@ def test_cache_location_follows_the_environment(
 
 
 def test_long_text_is_cut_like_sentence_transformers(
-    encoder: OnnxQueryEncoder, embedder: Embedder
+    encoder: OnnxQueryEncoder, torch_embedder: Embedder
 ) -> None:
     from tokenizers import Tokenizer
 
     whole = Tokenizer.from_file(str(model_dir() / "tokenizer.json"))
     whole.no_truncation()
     assert len(whole.encode(LONG_TEXT).ids) > 600
-    assert encoder.max_tokens == embedder.max_tokens == 256
+    assert encoder.max_tokens == torch_embedder.max_tokens == 256
 
 
-def test_vectors_match_sentence_transformers(encoder: OnnxQueryEncoder, embedder: Embedder) -> None:
-    expected = embedder.encode_many(TEXTS)  # passages' path: always torch
+def test_vectors_match_sentence_transformers(
+    encoder: OnnxQueryEncoder, torch_embedder: Embedder
+) -> None:
+    expected = torch_embedder.encode_many(TEXTS)  # the reference: torch
     batched = encoder.encode(TEXTS)
     assert batched.dtype == expected.dtype == np.float32
     assert batched.shape == expected.shape == (len(TEXTS), DIMENSIONS)
@@ -111,15 +113,17 @@ def test_vectors_match_sentence_transformers(encoder: OnnxQueryEncoder, embedder
         single = encoder.encode([text])
         assert single.shape == (1, DIMENSIONS)
         assert float(np.abs(single[0] - row).max()) < 1e-5
-        assert float(np.abs(single[0] - embedder.encode_many([text])[0]).max()) < 1e-5
+        assert float(np.abs(single[0] - torch_embedder.encode_many([text])[0]).max()) < 1e-5
 
 
-def test_nearest_neighbours_are_the_same(encoder: OnnxQueryEncoder, embedder: Embedder) -> None:
+def test_nearest_neighbours_are_the_same(
+    encoder: OnnxQueryEncoder, torch_embedder: Embedder
+) -> None:
     lines = [line.strip() for line in SAMPLE_ARTICLE.read_text(encoding="utf-8").splitlines()]
-    passages = embedder.encode_many([line for line in lines if line])
+    passages = torch_embedder.encode_many([line for line in lines if line])
     questions = TEXTS[:7]
     ours = encoder.encode(questions) @ passages.T
-    theirs = embedder.encode_many(questions) @ passages.T
+    theirs = torch_embedder.encode_many(questions) @ passages.T
     for a, b in zip(ours, theirs, strict=True):
         assert list(np.argsort(-a, kind="stable")[:5]) == list(np.argsort(-b, kind="stable")[:5])
 
@@ -198,12 +202,25 @@ def test_a_question_is_answered_without_importing_torch(sample_index: SampleInde
     assert result.stdout.strip() == "True []"
 
 
-def test_without_an_export_questions_go_through_torch(
+def test_without_an_export_text_goes_through_torch(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path, embedder: Embedder
 ) -> None:
     monkeypatch.setenv("QA_CACHE_DIR", str(tmp_path))
     model = Embedder()
     vector = model.encode(["How many North Korean troops arrived in Russia?"])
     assert model.questions_note is not None and "no ONNX export" in model.questions_note
+    assert "_model" in model.__dict__  # the torch model did the work
     expected = embedder.encode(["How many North Korean troops arrived in Russia?"])
     assert float(np.abs(vector - expected).max()) < 1e-5
+
+
+def test_passages_batched_on_every_core_match_torch(
+    embedder: Embedder, torch_embedder: Embedder
+) -> None:
+    lines = [line for line in SAMPLE_ARTICLE.read_text(encoding="utf-8").splitlines() if line]
+    ours = embedder.encode_many(lines)
+    theirs = torch_embedder.encode_many(lines)
+    assert "_model" not in embedder.__dict__  # no torch: the export did the work
+    assert ours.shape == theirs.shape
+    assert float(np.abs(ours - theirs).max()) < 1e-5
+    assert embedder.token_counts(lines) == torch_embedder.token_counts(lines)

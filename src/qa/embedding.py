@@ -158,13 +158,13 @@ class Embedder:
     sha256 = MODEL_SHA256
     dimensions = DIMENSIONS
 
-    def __init__(self, batch_size: int = 64) -> None:
+    def __init__(self, batch_size: int = 64, onnx: bool = True) -> None:
         self.batch_size = batch_size
         # Reentrant: encode_many holds it across a batch's thread count and encode().
         self._lock = threading.RLock()
-        self._questions: Any = None  # the ONNX question encoder, when its export is ready
-        self._questions_tried = False
-        self.questions_note: str | None = None  # why questions go through torch, if they do
+        self._onnx: Any = None  # the ONNX export's encoder, when it is ready
+        self._onnx_tried = not onnx  # onnx=False: torch only (a reference for tests)
+        self.questions_note: str | None = None  # why text goes through torch, if it does
 
     @cached_property
     def _model(self) -> Any:
@@ -187,53 +187,63 @@ class Embedder:
 
     @property
     def loaded(self) -> bool:
-        """Whether the torch model (what passages are encoded with) is loaded."""
-        return "_model" in self.__dict__
+        """Whether an encoder is loaded: the ONNX export's, or the torch model."""
+        return self._onnx is not None or "_model" in self.__dict__
 
     def load(self) -> None:
-        """Load the torch model now (indexing calls this before its first batch)."""
-        with self._lock:
-            _ = self._model
+        """Load the encoder now (the chat calls this in a worker at start-up, `qa index`
+        before its first batch): the ONNX export when it is ready, under a second, else
+        the torch model, which takes seconds to import."""
+        if self._onnx_encoder() is None:
+            with self._lock:
+                _ = self._model
 
     def load_for_questions(self) -> None:
-        """Load what encoding a question needs (the chat calls this in a worker at
-        start-up): the ONNX export when it is ready, well under a second, else the
-        torch model, which takes seconds to import."""
-        if self._question_encoder() is None:
-            self.load()
+        """What answering needs loaded: the same as ``load``."""
+        self.load()
 
-    def _question_encoder(self) -> Any:
-        """The ONNX encoder of ``qa.onnx_encoder``, or None when its export is missing
-        or refused (``questions_note`` says why): questions then go through torch.
+    def _onnx_encoder(self) -> Any:
+        """The encoder of ``qa.onnx_encoder``, or None when its export is missing or
+        refused (``questions_note`` says why): text then goes through torch.
 
-        A question is a dozen tokens; importing torch and sentence-transformers to
-        encode it cost 7-8 s of a cold `qa ask`, the ONNX export 0.9 s, with vectors
-        within 2e-7 of torch's (bench/bench_query_encode.py).
+        It gives torch's vectors to within 2e-7 (bench/bench_query_encode.py) without
+        importing torch and sentence-transformers, which cost 7-8 s of a cold `qa ask`
+        and 5-6 s of every `qa index`; it encodes passages as fast as torch does.
         """
-        if self._questions_tried:
-            return self._questions
+        if self._onnx_tried:
+            return self._onnx
         with self._lock:
-            if not self._questions_tried:
+            if not self._onnx_tried:
                 from qa.onnx_encoder import OnnxEncoderError, OnnxQueryEncoder
 
                 encoder = OnnxQueryEncoder()
                 try:
                     encoder.load()
-                    self._questions = encoder
+                    self._onnx = encoder
                 except OnnxEncoderError as exc:
                     self.questions_note = str(exc)
-                self._questions_tried = True
-        return self._questions
+                self._onnx_tried = True
+        return self._onnx
 
     def retry_question_encoder(self) -> None:
-        """Look for the ONNX export again on the next question (one was just made)."""
+        """Look for the ONNX export again on the next encode (one was just made)."""
         with self._lock:
-            if self._questions is None:
-                self._questions_tried = False
+            if self._onnx is None and "_model" not in self.__dict__:
+                self._onnx_tried = False
+
+    def _most_threads(self) -> int:
+        """Threads a batch of passages may use: every core this process may run on."""
+        if self._onnx_encoder() is not None:
+            try:
+                return len(os.sched_getaffinity(0))
+            except AttributeError:  # not Linux
+                return os.cpu_count() or 1
+        return _torch_threads()
 
     @property
     def max_tokens(self) -> int:
-        return int(self._model.max_seq_length)
+        onnx = self._onnx_encoder()
+        return int(onnx.max_tokens) if onnx is not None else int(self._model.max_seq_length)
 
     def encode_many(
         self, texts: list[str], progress: Callable[[int], None] | None = None
@@ -251,15 +261,15 @@ class Embedder:
         order = np.argsort(counts, kind="stable")
         out = np.zeros((len(texts), DIMENSIONS), dtype=np.float32)
         step = self.batch_size
-        chooser = ThreadChooser(_torch_threads())
+        chooser = ThreadChooser(self._most_threads())
         cores = os.cpu_count() or 1
         for i in range(0, len(texts), step):
             rows = order[i : i + step]
             threads = chooser.next()
             cpu_before = cpu_counters()
             started = time.perf_counter()
-            with self._lock, _threads(threads):  # a question's encode waits for the batch
-                out[rows] = self.encode_passages([texts[j] for j in rows])
+            with self._lock:  # a question's encode waits for the batch
+                out[rows] = self.encode_passages([texts[j] for j in rows], threads)
             seconds = time.perf_counter() - started
             cpu_after = cpu_counters()
             idle = None
@@ -275,6 +285,9 @@ class Embedder:
         its maximum); the fast tokenizer does this in a fraction of encoding's time."""
         if not texts:
             return []
+        onnx = self._onnx_encoder()
+        if onnx is not None:
+            return onnx.token_counts(texts)
         limit = self.max_tokens
         with self._lock:  # the fast tokenizer must not be used by two threads at once
             ids = self._model.tokenizer(texts, add_special_tokens=True, truncation=False)
@@ -291,16 +304,16 @@ class Embedder:
         """
         if not texts:
             return np.zeros((0, DIMENSIONS), dtype=np.float32)
-        if len(texts) <= SMALL_BATCH:
-            questions = self._question_encoder()
-            if questions is not None:
-                return questions.encode(texts)
-        return self.encode_passages(texts)
+        return self.encode_passages(texts, 1 if len(texts) <= SMALL_BATCH else None)
 
-    def encode_passages(self, texts: list[str]) -> np.ndarray:
-        """``encode`` through sentence-transformers (torch): every batch of passages
-        ``encode_many`` makes, and questions when the ONNX export is not ready."""
-        with self._lock, _threads(1 if len(texts) <= SMALL_BATCH else None):
+    def encode_passages(self, texts: list[str], threads: int | None = None) -> np.ndarray:
+        """Vectors of ``texts`` on ``threads`` threads (None: every core): through the
+        ONNX export when it is ready, else sentence-transformers on torch. Every batch
+        ``encode_many`` makes comes here."""
+        onnx = self._onnx_encoder()
+        if onnx is not None:
+            return onnx.encode(texts, threads or self._most_threads())
+        with self._lock, _threads(threads):
             vectors = self._model.encode(
                 texts,
                 batch_size=self.batch_size,
