@@ -50,6 +50,27 @@ def weights_sha256(path: Path) -> str:
     return sha256_file(path / "model.safetensors")
 
 
+def verify_weights(path: Path) -> None:
+    """Raise ModelError unless the weights at ``path`` are the ones we ship with."""
+    found = weights_sha256(path)
+    if found != MODEL_SHA256:
+        raise ModelError(
+            f"embedding weights at {path} have sha256 {found[:12]}…, expected {MODEL_SHA256[:12]}…"
+        )
+
+
+def quiet_offline_transformers() -> None:
+    """Before transformers loads anything: no hub access, no progress bars or warnings
+    (the chat and the CLI own the terminal)."""
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    from transformers.utils import logging as hf_logging
+
+    hf_logging.disable_progress_bar()
+    hf_logging.set_verbosity_error()
+
+
 # Up to this many texts (questions, not passages) are encoded on a single thread.
 SMALL_BATCH = 8
 
@@ -169,20 +190,10 @@ class Embedder:
     @cached_property
     def _model(self) -> Any:
         path = model_dir()
-        found = weights_sha256(path)
-        if found != MODEL_SHA256:
-            raise ModelError(
-                f"embedding weights at {path} have sha256 {found[:12]}…, "
-                f"expected {MODEL_SHA256[:12]}…"
-            )
-        os.environ.setdefault("HF_HUB_OFFLINE", "1")
-        os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-        os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+        verify_weights(path)
+        quiet_offline_transformers()
         from sentence_transformers import SentenceTransformer
-        from transformers.utils import logging as hf_logging
 
-        hf_logging.disable_progress_bar()
-        hf_logging.set_verbosity_error()
         return SentenceTransformer(str(path), device="cpu", local_files_only=True)
 
     @property

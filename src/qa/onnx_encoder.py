@@ -29,7 +29,15 @@ from typing import Any
 
 import numpy as np
 
-from qa.embedding import DIMENSIONS, MODEL_NAME, MODEL_SHA256, ModelError, model_dir
+from qa.embedding import (
+    DIMENSIONS,
+    MODEL_NAME,
+    MODEL_SHA256,
+    ModelError,
+    model_dir,
+    quiet_offline_transformers,
+    verify_weights,
+)
 from qa.manifest import fsync_dir, sha256_file
 
 # Opset 17 is well inside what both torch's TorchScript exporter and onnxruntime 1.x
@@ -122,20 +130,15 @@ def export_onnx(model_path: Path, out_path: Path) -> None:
     uses it to assemble the file), plus onnxruntime: the export runs once through
     onnxruntime and is refused if its output differs from torch's.
     """
-    source_sha = sha256_file(model_path / "model.safetensors")
-    if source_sha != MODEL_SHA256:
-        raise OnnxEncoderError(
-            f"refusing to export weights with sha256 {source_sha[:12]}…, "
-            f"expected {MODEL_SHA256[:12]}…"
-        )
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    try:
+        verify_weights(model_path)
+    except ModelError as e:
+        raise OnnxEncoderError(f"refusing to export: {e}") from None
+    source_sha = MODEL_SHA256
+    quiet_offline_transformers()
     import torch
     from transformers import AutoModel
-    from transformers.utils import logging as hf_logging
 
-    hf_logging.disable_progress_bar()
-    hf_logging.set_verbosity_error()
     # Eager attention traces to plain MatMul/Softmax operators; the attention mask is an
     # input of the graph, not a constant of the trace.
     model = AutoModel.from_pretrained(
