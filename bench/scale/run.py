@@ -423,6 +423,23 @@ def measure_startup(index_dir: Path) -> dict:
 # -- the suite --------------------------------------------------------------------------
 
 
+def timed_real_build(paths: list[str], index_dir: Path) -> dict:
+    """`qa index PATHS` into ``index_dir`` with real embedding, timed: its figures."""
+    seconds, peak, _ = timed_qa(["index", *paths, "--index", str(index_dir)])
+    manifest = json.loads((index_dir / "manifest.json").read_text())
+    return {
+        "chunks": manifest["chunks"],
+        "documents": len(manifest["documents"]),
+        "built_by": "qa index (real embedding)",
+        "build_s": round(seconds, 1),
+        "build_cpu_s": round(LAST_CPU_S[0], 1),
+        "chunks_per_s": round(manifest["chunks"] / seconds, 2),
+        "build_peak_rss_mb": peak,
+        "disk_mb": round(corpus.index_bytes(index_dir) / 1e6, 1),
+        "vector_index": manifest["vector_index"],
+    }
+
+
 def stage_real(work: Path) -> tuple[dict, Path]:
     """`qa index` on ~1k chunks of real documents (embedding included); then, on a copy,
     `qa index` over all the eval documents, which embeds only the rest: that index is
@@ -438,20 +455,7 @@ def stage_real(work: Path) -> tuple[dict, Path]:
     chosen = {(d["set"], d["id"]) for d in corpus.real_subset(1_000)}
     subset = [str(p) for p, d in zip(paths, docs, strict=True) if (d["set"], d["id"]) in chosen]
     shutil.rmtree(index_1k, ignore_errors=True)
-    seconds, peak, _ = timed_qa(["index", *subset, "--index", str(index_1k)])
-    manifest = json.loads((index_1k / "manifest.json").read_text())
-    row = {
-        "size": "1k",
-        "chunks": manifest["chunks"],
-        "documents": len(manifest["documents"]),
-        "built_by": "qa index (real embedding)",
-        "build_s": round(seconds, 1),
-        "build_cpu_s": round(LAST_CPU_S[0], 1),
-        "chunks_per_s": round(manifest["chunks"] / seconds, 2),
-        "build_peak_rss_mb": peak,
-        "disk_mb": round(corpus.index_bytes(index_1k) / 1e6, 1),
-        "vector_index": manifest["vector_index"],
-    }
+    row = {"size": "1k", **timed_real_build(subset, index_1k)}
     index_all = work / "index-real"
     shutil.rmtree(index_all, ignore_errors=True)
     shutil.copytree(index_1k, index_all)
@@ -490,19 +494,7 @@ def stage_real_10k(work: Path) -> dict:
             path.parent.mkdir(parents=True, exist_ok=True)
             text = corpus.vary(doc["text"], rng) if copy else doc["text"]
             path.write_text(text, encoding="utf-8")
-    seconds, peak, _ = timed_qa(["index", str(folder), "--index", str(index_dir)])
-    manifest = json.loads((index_dir / "manifest.json").read_text())
-    row = {
-        "chunks": manifest["chunks"],
-        "documents": len(manifest["documents"]),
-        "built_by": "qa index (real embedding)",
-        "build_s": round(seconds, 1),
-        "build_cpu_s": round(LAST_CPU_S[0], 1),
-        "chunks_per_s": round(manifest["chunks"] / seconds, 2),
-        "build_peak_rss_mb": peak,
-        "disk_mb": round(corpus.index_bytes(index_dir) / 1e6, 1),
-        "vector_index": manifest["vector_index"],
-    }
+    row = timed_real_build([str(folder)], index_dir)
     shutil.rmtree(folder, ignore_errors=True)
     shutil.rmtree(index_dir, ignore_errors=True)
     return row
