@@ -157,7 +157,7 @@ def _measure(index_dir: Path, n: int) -> None:
     open_s = time.perf_counter() - started
     started = time.perf_counter()
     embedder = qa.embedding.Embedder()
-    embedder.load_for_questions()  # what `qa ask` and the chat load: ONNX when ready
+    embedder.load()  # what `qa ask` and the chat load: the ONNX export when ready
     load_s = time.perf_counter() - started
     rss_open = _rss_now_mb()
 

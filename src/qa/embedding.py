@@ -109,7 +109,7 @@ def cpu_counters() -> tuple[int, int] | None:
 
 
 class ThreadChooser:
-    """Chooses torch's thread count batch by batch, by the speed each count shows.
+    """Chooses the encoder's thread count batch by batch, by the speed each count shows.
 
     On an idle machine two threads encode passages nearly twice as fast as one; on
     a machine whose cores other jobs are using, the threads wait on each other at every
@@ -209,10 +209,6 @@ class Embedder:
             with self._lock:
                 _ = self._model
 
-    def load_for_questions(self) -> None:
-        """What answering needs loaded: the same as ``load``."""
-        self.load()
-
     def _onnx_encoder(self) -> Any:
         """The encoder of ``qa.onnx_encoder``, or None when its export is missing or
         refused (``questions_note`` says why): text then goes through torch.
@@ -235,12 +231,6 @@ class Embedder:
                     self.questions_note = str(exc)
                 self._onnx_tried = True
         return self._onnx
-
-    def retry_question_encoder(self) -> None:
-        """Look for the ONNX export again on the next encode (one was just made)."""
-        with self._lock:
-            if self._onnx is None and "_model" not in self.__dict__:
-                self._onnx_tried = False
 
     def _most_threads(self) -> int:
         """Threads a batch of passages may use: every core this process may run on."""

@@ -96,7 +96,7 @@ class Engine:
                     raise EngineError(f"nothing could be indexed into {self.index_dir}")
             self.index = opened
             progress("loading model", 0, 1)
-            self._embedder.load_for_questions()
+            self._embedder.load()
 
     def _can_build_default(self) -> bool:
         from qa.cli import DEFAULT_DOCS, DEFAULT_INDEX
