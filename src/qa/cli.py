@@ -232,22 +232,23 @@ def index_command(paths: tuple[Path, ...], index_dir: Path, rebuild: bool) -> No
     """
     report = run_index(list(paths) or default_documents(), index_dir, rebuild=rebuild)
     if report.new_chunks:
-        _prepare_question_encoder()
+        _prepare_onnx_export()
     if not (report.indexed or report.unchanged):
         sys.exit(EXIT_ERROR)
 
 
-def _prepare_question_encoder() -> None:
-    """Export the model for questions once per machine, while torch is loaded anyway
-    (questions then skip the seconds of importing torch); a failure only costs speed."""
+def _prepare_onnx_export() -> None:
+    """Export the model to ONNX once per machine, after an index built on torch (which
+    is loaded then anyway): later questions and indexing skip the seconds of importing
+    it. A failure only costs speed."""
     from qa.onnx_encoder import ensure_export, export_ready
 
     if export_ready():
         return
-    click.echo("qa: preparing the fast question encoder (once, about 15 s)", err=True)
+    click.echo("qa: preparing the ONNX encoder (once per machine, about 15 s)", err=True)
     why = ensure_export()
     if why is not None:
-        click.echo(f"qa: questions will be encoded with torch ({why})", err=True)
+        click.echo(f"qa: text will be encoded with torch ({why})", err=True)
 
 
 def _questions(question: str | None) -> Iterator[str]:

@@ -460,9 +460,9 @@ def main() -> int:
     """``python -m qa.onnx_encoder``: make the export now (set-up scripts call this)."""
     why = ensure_export()
     if why is not None:
-        print(f"qa: questions will be encoded with torch (no ONNX export: {why})")
+        print(f"qa: text will be encoded with torch (no ONNX export: {why})")
         return 1
-    print(f"qa: ONNX question encoder ready at {cached_onnx_path()}")
+    print(f"qa: ONNX encoder ready at {cached_onnx_path()}")
     return 0
 
 
