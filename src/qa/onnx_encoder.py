@@ -269,6 +269,7 @@ class OnnxQueryEncoder:
         self._session: Any = None
         self._sessions: dict[int, Any] = {}  # by thread count; 1 is ``_session``
         self._onnx_sha256 = ""
+        self._counted: dict[str, Any] = {}  # the last token_counts call's encodings
         self._tokenizer: Any = None
         self._pad_id = 0
         self._inputs: frozenset[str] = frozenset()
@@ -334,10 +335,24 @@ class OnnxQueryEncoder:
         return found
 
     def token_counts(self, texts: list[str]) -> list[int]:
-        """How many tokens the model sees of each text (cut at ``max_tokens``)."""
+        """How many tokens the model sees of each text (cut at ``max_tokens``).
+
+        The indexer counts every text's tokens to batch them by length, then encodes
+        them: the encodings are kept until the next count, so ``encode`` does not
+        tokenize the same texts again (0.56 s of SQuAD's 5,300 sentences).
+        """
         self.load()
         with self._lock:
-            return [len(e.ids) for e in self._tokenizer.encode_batch(self._cased(texts))]
+            encodings = self._tokenizer.encode_batch(self._cased(texts))
+            self._counted = dict(zip(texts, encodings, strict=True))
+            return [len(e.ids) for e in encodings]
+
+    def _encodings(self, texts: list[str]) -> list[Any]:
+        """The texts' encodings: those the last count made, the others made now."""
+        known = [self._counted.get(t) for t in texts]
+        missing = [t for t, e in zip(texts, known, strict=True) if e is None]
+        made = iter(self._tokenizer.encode_batch(self._cased(missing)) if missing else [])
+        return [e if e is not None else next(made) for e in known]
 
     def _cased(self, texts: list[str]) -> list[str]:
         return [t.lower() for t in texts] if self._lower_case else texts
@@ -392,7 +407,7 @@ class OnnxQueryEncoder:
         self.load()
         with self._lock:
             session = self._session_for(threads)
-            encodings = self._tokenizer.encode_batch(self._cased(texts))
+            encodings = self._encodings(texts)
             order = np.argsort([len(e.ids) for e in encodings], kind="stable")
             out = np.zeros((len(texts), DIMENSIONS), dtype=np.float32)
             for start in range(0, len(texts), BATCH):
