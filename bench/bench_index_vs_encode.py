@@ -59,7 +59,7 @@ def time_qa_index(corpus: Path, index_dir: Path) -> float:
 
 
 def time_bare_encode(texts_file: Path) -> float:
-    from qa.embedding import model_dir
+    from qa.embedding.model import model_dir
 
     out = subprocess.run(
         [sys.executable, "-c", BARE, str(texts_file), str(model_dir())],
@@ -72,7 +72,7 @@ def time_bare_encode(texts_file: Path) -> float:
 
 
 def chunk_texts(index_dir: Path) -> list[str]:
-    from qa.index import open_index
+    from qa.index.reader import open_index
 
     index = open_index(index_dir)
     assert index is not None
@@ -88,8 +88,8 @@ def main() -> None:
     parser.add_argument("dataset", nargs="?", type=Path, default=DEFAULT)
     parser.add_argument("--rounds", type=int, default=1, help="pairs to time (default 1)")
     args = parser.parse_args()
+    from qa.embedding.onnx import ensure_export
     from qa.evaluation import write_corpus
-    from qa.onnx_encoder import ensure_export
 
     # `qa index` makes the question encoder's export once per machine (~15 s) when there
     # is none: made here first, so every round times the same, steady-state work.

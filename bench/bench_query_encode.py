@@ -38,8 +38,8 @@ ROOT = Path(__file__).resolve().parent.parent
 SQUAD = Path("/work/shared/eval/squad")
 TOP = 10
 
-COLD_ONNX = "from qa.onnx_encoder import OnnxQueryEncoder\nOnnxQueryEncoder().encode([{q!r}])\n"
-COLD_TORCH = "from qa.embedding import Embedder\nEmbedder().encode([{q!r}])\n"
+COLD_ONNX = "from qa.embedding.onnx import OnnxQueryEncoder\nOnnxQueryEncoder().encode([{q!r}])\n"
+COLD_TORCH = "from qa.embedding.encoder import Embedder\nEmbedder().encode([{q!r}])\n"
 
 
 def loadavg() -> str:
@@ -55,7 +55,7 @@ def questions(count: int) -> list[str]:
 
 def passages(count: int) -> list[str]:
     """The first ``count`` sentences of the SQuAD documents, split as qa splits them."""
-    from qa.sentences import split_sentences
+    from qa.ingest.sentences import split_sentences
 
     out: list[str] = []
     for line in (SQUAD / "documents.jsonl").open(encoding="utf-8"):
@@ -101,8 +101,9 @@ def main() -> None:
     cache = args.cache_dir or Path(tmp.name)
     os.environ["QA_CACHE_DIR"] = str(cache)
 
-    from qa.embedding import Embedder, model_dir
-    from qa.onnx_encoder import OnnxEncoderError, OnnxQueryEncoder, cached_onnx_path, export_onnx
+    from qa.embedding.encoder import Embedder
+    from qa.embedding.model import model_dir
+    from qa.embedding.onnx import OnnxEncoderError, OnnxQueryEncoder, cached_onnx_path, export_onnx
 
     encoder = OnnxQueryEncoder()
     try:

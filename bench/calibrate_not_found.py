@@ -28,17 +28,17 @@ from pathlib import Path
 
 import numpy as np
 
-from qa.answers import answer_question
-from qa.chunking import DEFAULT_TARGET_CHARS
-from qa.embedding import Embedder
+from qa.answer.ask import answer_question
+from qa.embedding.encoder import Embedder
 from qa.evaluation import MAX_PASSAGE, holds_gold, load_questions, write_corpus
-from qa.index import open_index
-from qa.indexer import build_index
+from qa.index.builder import build_index
+from qa.index.reader import open_index
+from qa.ingest.chunking import DEFAULT_TARGET_CHARS
 
 HERE = Path(__file__).parent
 WORK = HERE / "work"
 UNANSWERABLE = HERE / "unanswerable"
-WEIGHTS = HERE.parent / "src" / "qa" / "weights.json"
+WEIGHTS = HERE.parent / "src" / "qa" / "answer" / "weights.json"
 THRESHOLDS = (0.01, 0.02, 0.03, 0.05, 0.08, 0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5)
 
 

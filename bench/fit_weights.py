@@ -1,4 +1,4 @@
-"""Fit the reranking weights (src/qa/weights.json) on the evaluation sets' development halves.
+"""Fit the reranking weights (src/qa/answer/weights.json) on the eval sets' development halves.
 
     .venv/bin/python bench/fit_weights.py ../shared/eval/squad ../shared/eval/covidqa
 
@@ -25,18 +25,23 @@ from pathlib import Path
 
 import numpy as np
 
-from qa.answers import RERANK_DEPTH, score_candidates
-from qa.chunking import DEFAULT_TARGET_CHARS
-from qa.embedding import Embedder
+from qa.answer.question import parse_query
+from qa.answer.rerank import (
+    PASSAGE_FEATURES,
+    RERANK_DEPTH,
+    SENTENCE_FEATURES,
+    default_weights,
+    score_candidates,
+)
+from qa.answer.retrieve import gather_candidates
+from qa.embedding.encoder import Embedder
 from qa.evaluation import MAX_PASSAGE, MAX_SPAN, holds_gold, load_questions, write_corpus
-from qa.index import OpenIndex, open_index
-from qa.indexer import build_index
-from qa.lexical import parse_query
-from qa.retrieval import gather_candidates
-from qa.scoring import PASSAGE_FEATURES, SENTENCE_FEATURES, default_weights
+from qa.index.builder import build_index
+from qa.index.reader import Index, open_index
+from qa.ingest.chunking import DEFAULT_TARGET_CHARS
 
 WORK = Path(__file__).parent / "work"
-WEIGHTS = Path(__file__).parents[1] / "src" / "qa" / "weights.json"
+WEIGHTS = Path(__file__).parents[1] / "src" / "qa" / "answer" / "weights.json"
 BEST_SENTENCE = PASSAGE_FEATURES.index("best_sentence_score")
 
 
@@ -53,7 +58,7 @@ class Collected:
     answerable: bool
 
 
-def build(dataset: Path, embedder: Embedder, target: int) -> tuple[OpenIndex, dict[str, str], Path]:
+def build(dataset: Path, embedder: Embedder, target: int) -> tuple[Index, dict[str, str], Path]:
     corpus = WORK / dataset.name / "corpus"
     corpus.mkdir(parents=True, exist_ok=True)
     names = write_corpus(dataset, corpus)
@@ -69,7 +74,7 @@ def build(dataset: Path, embedder: Embedder, target: int) -> tuple[OpenIndex, di
 
 
 def collect(
-    index: OpenIndex,
+    index: Index,
     questions: list,
     vectors: np.ndarray,
     expected: list[str | None],
@@ -300,7 +305,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("datasets", nargs="+", type=Path)
     parser.add_argument("--limit", type=int, default=None, help="questions per set")
-    parser.add_argument("--write", action="store_true", help="write src/qa/weights.json")
+    parser.add_argument("--write", action="store_true", help="write src/qa/answer/weights.json")
     parser.add_argument(
         "--target-chars", type=int, default=DEFAULT_TARGET_CHARS, help="chunk size to index with"
     )

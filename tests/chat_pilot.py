@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from qa.tui.widgets import AnswerCard, HistoryInput
+from qa.tui.widgets.answer_card import AnswerCard, HistoryInput
 
 
 async def ask(pilot: Any, question: str) -> AnswerCard:

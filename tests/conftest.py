@@ -16,10 +16,10 @@ from typing import NamedTuple
 
 import pytest
 
-from qa.embedding import Embedder
-from qa.index import OpenIndex
-from qa.index import open_index as qa_open_index
-from qa.indexer import IndexReport, build_index
+from qa.embedding.encoder import Embedder
+from qa.index.builder import IndexReport, build_index
+from qa.index.reader import Index
+from qa.index.reader import open_index as qa_open_index
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_ARTICLE = ROOT / "docs" / "north-korean-troops-in-russia.txt"
@@ -79,6 +79,40 @@ def line_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+# The fast tier (`./dev quick`, `pytest -m "not slow"`) is every test that needs none of
+# these: the real model (and what is built with it), spaCy's parser, or a `qa` process.
+SLOW_FIXTURES = frozenset(
+    {"embedder", "torch_embedder", "question_export", "sample_index", "formats_index", "index"}
+)
+# Modules whose tests start `qa` processes, build real indexes or drive the chat with
+# the real model throughout.
+SLOW_MODULES = frozenset(
+    {
+        "test_bad_corpus",
+        "test_cli",
+        "test_concurrency",
+        "test_damaged_index",
+        "test_hostile_documents",
+        "test_index",
+        "test_interruptions",
+        "test_onnx_encoder",
+        "test_quality",
+        "test_quotes",
+        "test_tui",
+    }
+)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Mark ``slow`` every test that loads a model, builds a real index or starts a
+    process, so the fast tier is chosen by what a test needs, not by hand."""
+    for item in items:
+        module = item.module.__name__.rsplit(".", 1)[-1] if item.module else ""
+        needs = set(getattr(item, "fixturenames", ()))
+        if module in SLOW_MODULES or needs & SLOW_FIXTURES:
+            item.add_marker(pytest.mark.slow)
+
+
 def pytest_configure(config: pytest.Config) -> None:
     """Keep the session's ONNX question export in a folder of its own (``QA_CACHE_DIR``,
     inherited by the `qa` processes tests start), never in the user's cache."""
@@ -93,8 +127,8 @@ def pytest_unconfigure(config: pytest.Config) -> None:
 def question_export() -> Path:
     """The model exported once for the session, as `qa index` or ``./dev setup`` leaves
     it on a user's machine: questions are then encoded by onnxruntime, as theirs are."""
-    from qa.embedding import model_dir
-    from qa.onnx_encoder import cached_onnx_path, export_onnx
+    from qa.embedding.model import model_dir
+    from qa.embedding.onnx import cached_onnx_path, export_onnx
 
     path = cached_onnx_path()
     export_onnx(model_dir(), path)
@@ -175,11 +209,11 @@ def formats_index(tmp_path_factory: pytest.TempPathFactory, embedder: Embedder) 
 
 
 @pytest.fixture(scope="session")
-def open_index() -> Iterator[Callable[[Path], OpenIndex]]:
+def open_index() -> Iterator[Callable[[Path], Index]]:
     """Open an index folder (which must hold an index); closed at the end of the session."""
-    opened: list[OpenIndex] = []
+    opened: list[Index] = []
 
-    def opener(index_dir: Path) -> OpenIndex:
+    def opener(index_dir: Path) -> Index:
         index = qa_open_index(index_dir)
         assert index is not None, f"no index at {index_dir}"
         opened.append(index)

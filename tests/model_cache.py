@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from qa.embedding import Embedder
+from qa.embedding.encoder import Embedder
 
 
 class CachedEmbedder(Embedder):

@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from qa.answers import Answer, answer_question
-from qa.embedding import Embedder
-from qa.index import OpenIndex
+from qa.answer.ask import answer_question
+from qa.answer.model import Answer
+from qa.embedding.encoder import Embedder
+from qa.index.reader import Index
 
 # One question aimed at each body paragraph of the article, in paragraph order (¶1..¶14).
 PARAGRAPH_QUESTIONS = (
@@ -38,13 +39,13 @@ PASSAGE_KEYS = {"rank", "source", "start", "end", "text", "score", "highlight", 
 
 
 @pytest.fixture(scope="module")
-def index(sample_index: tuple[Path, Path], open_index: Callable[[Path], OpenIndex]) -> OpenIndex:
+def index(sample_index: tuple[Path, Path], open_index: Callable[[Path], Index]) -> Index:
     """The sample article's index, open for reading."""
     return open_index(sample_index.index_dir)
 
 
 @pytest.fixture(scope="module")
-def ask(index: OpenIndex, embedder: Embedder) -> Callable[[str], Answer]:
+def ask(index: Index, embedder: Embedder) -> Callable[[str], Answer]:
     """Answer a question from the sample index with the shared model."""
 
     def ask(question: str) -> Answer:

@@ -31,11 +31,11 @@ import pytest
 from click.testing import CliRunner
 from conftest import FIXTURE_DOCS, SAMPLE_ARTICLE
 
-import qa.embedding
-from qa.cli import main
-from qa.display import one_line
-from qa.documents.plaintext import MAX_TEXT_BYTES
-from qa.embedding import Embedder
+import qa.embedding.encoder
+from qa.cli.main import main
+from qa.embedding.encoder import Embedder
+from qa.ingest.extract.plaintext import MAX_TEXT_BYTES
+from qa.text.safe import one_line
 
 QA = str(Path(sys.executable).parent / "qa")
 NOBODY = 65534
@@ -284,7 +284,7 @@ def test_bad_corpus_end_to_end(
 
     # The good articles answer, whatever their names: `qa ask --json -` in-process with
     # the session's model (reading an index needs no write access).
-    monkeypatch.setattr(qa.embedding, "Embedder", lambda: embedder)
+    monkeypatch.setattr(qa.embedding.encoder, "Embedder", lambda: embedder)
     asked = CliRunner().invoke(
         main,
         ["ask", "--json", "-", "--index", str(index_dir)],
@@ -319,7 +319,8 @@ def test_index_of_a_named_pipe_given_directly_does_not_hang(tmp_path: Path, kind
 
 
 def test_extract_refuses_a_named_pipe_without_opening_it(tmp_path: Path) -> None:
-    from qa.documents import ExtractionError, extract
+    from qa.errors import ExtractionError
+    from qa.ingest.extract import extract
 
     for suffix in (".txt", ".md", ".html", ".pdf", ".docx"):
         pipe = tmp_path / f"pipe{suffix}"
@@ -332,8 +333,9 @@ def test_oversize_text_is_refused_before_it_is_read(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The size cap is checked on the open file: a huge file costs no read at all."""
-    import qa.documents.plaintext as plaintext
-    from qa.documents import ExtractionError, extract
+    import qa.ingest.extract.plaintext as plaintext
+    from qa.errors import ExtractionError
+    from qa.ingest.extract import extract
 
     big = tmp_path / "big.txt"
     with open(big, "wb") as fh:

@@ -9,8 +9,9 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from qa.chunking import MAX_CHUNK_CHARS, Layout, chunk_text
-from qa.documents import ExtractedText, extract
+from qa.ingest.chunking import MAX_CHUNK_CHARS, Layout, chunk_text
+from qa.ingest.extract import extract
+from qa.ingest.extract.types import ExtractedText
 
 SAMPLE = Path(__file__).resolve().parent.parent / "docs" / "north-korean-troops-in-russia.txt"
 

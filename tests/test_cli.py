@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from qa.cli import main
-from qa.indexer import IndexReport
+from qa.cli.main import main
+from qa.index.builder import IndexReport
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "docs"
 QA = str(Path(sys.executable).parent / "qa")
@@ -236,7 +236,7 @@ def test_default_corpus_is_the_bundled_article_not_the_design_notes(
 ) -> None:
     """The chat on the bundled document answers from the article alone: the project's
     own notes and figures in docs/design are never indexed as documents."""
-    from qa.cli import default_documents
+    from qa.config import default_documents
 
     monkeypatch.chdir(Path(__file__).resolve().parent.parent)
     assert [p.as_posix() for p in default_documents()] == ["docs/north-korean-troops-in-russia.txt"]

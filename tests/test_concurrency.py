@@ -15,12 +15,14 @@ import pytest
 from conftest import FIXTURE_DOCS
 from indexer_process import Indexer, run_qa
 
-from qa.answers import answer_question
-from qa.embedding import Embedder
-from qa.index import open_index
-from qa.indexer import IndexBusy, build_index, index_lock
-from qa.manifest import IndexError_, read_manifest
-from qa.tui.engine import Engine
+from qa.answer.ask import answer_question
+from qa.embedding.encoder import Embedder
+from qa.errors import IndexBusy, IndexUnusable
+from qa.index.builder import build_index
+from qa.index.generations import index_lock
+from qa.index.manifest import read_manifest
+from qa.index.reader import open_index
+from qa.session import Session
 
 QUESTION = "How many hours of sun do tomatoes need?"
 TUNGSTEN = "What is the boiling point of tungsten?"
@@ -91,7 +93,7 @@ def test_lock_held_in_one_process_refuses_another(tmp_path: Path, embedder: Embe
     """The lock is per index folder and across processes: this test process holds it, a
     real `qa index` is refused, and a chat's re-index (ctrl+r) is told the same."""
     folder, index_dir = corpus(tmp_path, embedder)
-    engine = Engine(index_dir, [folder], embedder=embedder)
+    engine = Session(index_dir, [folder], embedder=embedder)
     engine.prepare(lambda *_: None)
     with index_lock(index_dir):
         assert_busy(*run_qa("index", str(folder), "--index", str(index_dir)), index_dir)
@@ -110,7 +112,7 @@ def test_chat_answers_from_the_old_index_during_a_reindex_then_from_the_new(
     tmp_path: Path, embedder: Embedder
 ) -> None:
     folder, index_dir = corpus(tmp_path, embedder)
-    engine = Engine(index_dir, [folder], embedder=embedder)
+    engine = Session(index_dir, [folder], embedder=embedder)
     engine.prepare(lambda *_: None)
     first = engine.index.manifest.generation
     assert engine.ask(TUNGSTEN).answer is None
@@ -162,7 +164,7 @@ def test_chat_answers_from_the_old_index_during_a_reindex_then_from_the_new(
 
     # A manifest damaged under the open chat is reported, not papered over.
     (index_dir / "manifest.json").write_text("{", encoding="utf-8")
-    with pytest.raises(IndexError_, match="qa index --rebuild") as damaged:
+    with pytest.raises(IndexUnusable, match="qa index --rebuild") as damaged:
         engine.ask(QUESTION)
     assert "\n" not in str(damaged.value)
     engine.close()

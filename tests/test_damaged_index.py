@@ -22,11 +22,12 @@ from conftest import FIXTURE_DOCS, SAMPLE_ARTICLE
 from indexer_process import run_qa
 from model_cache import CachedEmbedder
 
-from qa.cli import main
-from qa.embedding import Embedder
-from qa.indexer import build_index
-from qa.manifest import IndexError_, read_manifest
-from qa.tui.engine import Engine
+from qa.cli.main import main
+from qa.embedding.encoder import Embedder
+from qa.errors import IndexUnusable
+from qa.index.builder import build_index
+from qa.index.manifest import read_manifest
+from qa.session import Session
 
 QUESTION = "How many hours of sun do tomatoes need?"
 QUOTE = "Tomatoes need six hours of sun."
@@ -77,8 +78,8 @@ def cached(embedder: Embedder) -> CachedEmbedder:
 @pytest.fixture
 def shared_model(monkeypatch: pytest.MonkeyPatch, cached: CachedEmbedder) -> None:
     """Commands get the session's loaded model instead of loading their own."""
-    monkeypatch.setattr("qa.embedding.Embedder", lambda *a, **k: cached)
-    monkeypatch.setattr("qa.indexer.Embedder", lambda *a, **k: cached)
+    monkeypatch.setattr("qa.embedding.encoder.Embedder", lambda *a, **k: cached)
+    monkeypatch.setattr("qa.index.builder.Embedder", lambda *a, **k: cached)
 
 
 # --- the damage -------------------------------------------------------------------------
@@ -251,8 +252,8 @@ def test_damaged_index_is_refused_in_one_line_then_rebuilt(
     for command in commands(index_dir):
         assert_refused(runner.invoke(main, command))
 
-    engine = Engine(index_dir, embedder=embedder)
-    with pytest.raises(IndexError_) as refused:
+    engine = Session(index_dir, embedder=embedder)
+    with pytest.raises(IndexUnusable) as refused:
         engine.prepare(lambda *_: None)
     assert REBUILD in str(refused.value) and "\n" not in str(refused.value)
 
@@ -270,9 +271,9 @@ def test_damage_met_at_query_time_is_one_line_too(
         message = assert_refused(runner.invoke(main, command))
         assert "damaged" in message
 
-    engine = Engine(index_dir, embedder=embedder)
+    engine = Session(index_dir, embedder=embedder)
     engine.prepare(lambda *_: None)  # it opens: only reading the text fails
-    with pytest.raises(IndexError_) as refused:
+    with pytest.raises(IndexUnusable) as refused:
         engine.ask(QUESTION)
     assert REBUILD in str(refused.value) and "\n" not in str(refused.value)
     engine.close()

@@ -15,9 +15,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from qa.documents import SUPPORTED_SUFFIXES, ExtractedText, ExtractionError, extract
-from qa.documents.pdf import format_page_ranges
-from qa.documents.plaintext import decode_bytes, markdown_headings
+from qa.errors import ExtractionError
+from qa.ingest.extract import SUPPORTED_SUFFIXES, extract
+from qa.ingest.extract.pdf import format_page_ranges
+from qa.ingest.extract.plaintext import decode_bytes, markdown_headings
+from qa.ingest.extract.types import ExtractedText
 
 DOCS = Path(__file__).parent / "fixtures" / "docs"
 
@@ -72,7 +74,7 @@ def test_suffix_is_case_insensitive(tmp_path: Path) -> None:
 
 def test_import_does_not_load_heavy_libraries() -> None:
     code = (
-        "import sys, qa.documents\n"
+        "import sys, qa.ingest.extract\n"
         "heavy = {'trafilatura', 'pypdfium2', 'docx', 'charset_normalizer', 'lxml'}\n"
         "print(sorted(heavy & set(sys.modules)))\n"
     )
@@ -378,7 +380,7 @@ def test_not_a_pdf(tmp_path: Path) -> None:
 
 
 def test_pdf_page_cap_warns(monkeypatch: pytest.MonkeyPatch) -> None:
-    import qa.documents.pdf as pdf_module
+    import qa.ingest.extract.pdf as pdf_module
 
     monkeypatch.setattr(pdf_module, "MAX_PAGES", 2)
     doc = extract(DOCS / "three_pages.pdf")

@@ -28,14 +28,14 @@ from conftest import FIXTURE_DOCS
 from textual.geometry import Region
 from textual.widgets import OptionList, Static, TextArea
 
-from qa.cli import main
-from qa.display import json_line, one_line, printable
-from qa.embedding import Embedder
-from qa.indexer import build_index
+from qa.cli.main import main
+from qa.embedding.encoder import Embedder
+from qa.index.builder import build_index
+from qa.session import Session
+from qa.text.safe import json_line, one_line, printable
 from qa.tui.app import QaApp
-from qa.tui.engine import Engine
-from qa.tui.quotes import QuotesScreen
-from qa.tui.widgets import PassageView
+from qa.tui.screens.quotes import QuotesScreen
+from qa.tui.widgets.answer_card import PassageView
 
 QA = str(Path(sys.executable).parent / "qa")
 HANG_GUARD_SECONDS = 600  # against a hang, not a timing assertion
@@ -139,9 +139,9 @@ def qa(*args: str, env: dict[str, str] | None = None) -> Result:
 @pytest.fixture
 def session_model(monkeypatch: pytest.MonkeyPatch, embedder: Embedder) -> None:
     """`qa ask` in-process uses the session's loaded model instead of loading another."""
-    import qa.embedding
+    import qa.embedding.encoder
 
-    monkeypatch.setattr(qa.embedding, "Embedder", lambda: embedder)
+    monkeypatch.setattr(qa.embedding.encoder, "Embedder", lambda: embedder)
 
 
 # --- the command line ------------------------------------------------------------------
@@ -323,7 +323,7 @@ def assert_screen_safe(lines: list[str]) -> str:
 async def test_chat_shows_the_document_literally(
     hostile: HostileIndex, embedder: Embedder, tmp_path: Path
 ) -> None:
-    app = QaApp(tmp_path / "copies", engine=lambda: Engine(hostile.index_dir, embedder=embedder))
+    app = QaApp(tmp_path / "copies", engine=lambda: Session(hostile.index_dir, embedder=embedder))
     async with app.run_test(size=(160, 60)) as pilot:
         card = await ask(pilot, QUESTION)
         assert card.answer is not None and card.answer.answer is not None
@@ -409,7 +409,8 @@ def hostile_docx(path: Path, doctype: str, words: str) -> None:
 EXTRACT = """
 import sys
 from pathlib import Path
-from qa.documents import ExtractionError, extract
+from qa.errors import ExtractionError
+from qa.ingest.extract import extract
 try:
     doc = extract(Path(sys.argv[1]))
 except ExtractionError as exc:

@@ -22,13 +22,15 @@ from conftest import FIXTURE_DOCS as FIXTURES
 from conftest import GOOD_FIXTURES as GOOD
 from conftest import SAMPLE_ARTICLE as SAMPLE
 
-from qa.answers import answer_question
-from qa.chunking import CHUNKER_VERSION
-from qa.cli import main
-from qa.embedding import Embedder
-from qa.index import OpenIndex
-from qa.indexer import IndexBusy, IndexReport, build_index, index_lock
-from qa.manifest import IndexError_, read_manifest
+from qa.answer.ask import answer_question
+from qa.cli.main import main
+from qa.embedding.encoder import Embedder
+from qa.errors import IndexBusy, IndexUnusable
+from qa.index.builder import IndexReport, build_index
+from qa.index.generations import index_lock
+from qa.index.manifest import read_manifest
+from qa.index.reader import Index
+from qa.ingest.chunking import CHUNKER_VERSION
 
 QA = str(Path(sys.executable).parent / "qa")
 
@@ -44,7 +46,7 @@ TEXT_ENCODINGS = {
 ARTICLE_QUESTION = "What weapons has Russia given the North Korean soldiers?"
 CORPUS_QUESTION = "How many hours of sun do tomatoes need?"
 
-Opener = Callable[[Path], OpenIndex]
+Opener = Callable[[Path], Index]
 
 
 def sha256(path: Path) -> str:
@@ -65,7 +67,7 @@ def make_corpus(folder: Path) -> Path:
     return folder
 
 
-def chunk_ids(index: OpenIndex, source: str) -> list[int]:
+def chunk_ids(index: Index, source: str) -> list[int]:
     """Store ids of the chunks of one document."""
     rows = index.store.conn.execute(
         "SELECT chunks.id FROM chunks JOIN documents ON documents.id = chunks.doc_id "
@@ -75,12 +77,12 @@ def chunk_ids(index: OpenIndex, source: str) -> list[int]:
     return [r[0] for r in rows]
 
 
-def vector_ids(index: OpenIndex) -> set[int]:
+def vector_ids(index: Index) -> set[int]:
     """The chunk ids the FAISS index holds vectors for."""
     return set(faiss.vector_to_array(index.vectors.id_map).tolist())
 
 
-def answers(index: OpenIndex, embedder: Embedder, question: str = CORPUS_QUESTION) -> dict:
+def answers(index: Index, embedder: Embedder, question: str = CORPUS_QUESTION) -> dict:
     """What `qa ask --json` would print for ``question``."""
     return answer_question(index, embedder, question).to_json()
 
@@ -301,7 +303,7 @@ def test_index_from_another_model_is_refused_then_rebuilt(
     data["model_sha256"] = "0" * 64
     path.write_text(json.dumps(data), encoding="utf-8")
 
-    with pytest.raises(IndexError_, match=r"qa index --rebuild"):
+    with pytest.raises(IndexUnusable, match=r"qa index --rebuild"):
         open_index(index_dir)
 
     report = build_index([folder], index_dir, embedder=embedder)
@@ -462,7 +464,7 @@ def test_encode_many_gives_each_text_its_own_vector_in_input_order(embedder: Emb
 def test_the_thread_count_follows_the_measured_speed() -> None:
     """Both thread counts are timed as batches go; the faster one is used, and the other
     tried again now and then, ever more rarely while it stays slower."""
-    from qa.embedding import ThreadChooser
+    from qa.embedding.encoder import ThreadChooser
 
     chooser = ThreadChooser(2)
     picks: list[int] = []
@@ -514,9 +516,9 @@ def test_quotations_are_parsed_by_a_worker_while_the_model_loads(
 ) -> None:
     """With the model still to load, documents holding quotations go to the worker
     process (the others need no parse), and what it finds is what is stored."""
-    from qa import indexer
-    from qa.chunking import chunk_text
-    from qa.documents import extract
+    from qa.index import builder as indexer
+    from qa.ingest.chunking import chunk_text
+    from qa.ingest.extract import extract
     from qa.quotes import extract_quotes
 
     submitted: list[str] = []
@@ -553,7 +555,7 @@ def test_an_update_reads_the_old_vectors_once(
 ) -> None:
     """The check that the old index is whole reads its vectors; the update starts from
     those rather than reading the file a second time."""
-    from qa import vectors
+    from qa.index import vectors
 
     folder = make_corpus(tmp_path / "docs")
     index_dir = tmp_path / "index"
@@ -577,7 +579,7 @@ def test_a_loaded_model_means_quotations_are_parsed_here(
 ) -> None:
     """With the model loaded (a test session, the chat's re-index) no child is started:
     it would cost more than the parse."""
-    from qa import indexer
+    from qa.index import builder as indexer
 
     def no_worker() -> None:
         raise AssertionError("a quote worker was started though the model was loaded")

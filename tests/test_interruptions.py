@@ -23,11 +23,11 @@ from conftest import FIXTURE_DOCS
 from indexer_process import Indexer, run_qa
 from model_cache import CachedEmbedder
 
-from qa.answers import answer_question
-from qa.embedding import Embedder
-from qa.index import open_index
-from qa.indexer import build_index
-from qa.manifest import Manifest, read_manifest
+from qa.answer.ask import answer_question
+from qa.embedding.encoder import Embedder
+from qa.index.builder import build_index
+from qa.index.manifest import Manifest, read_manifest
+from qa.index.reader import open_index
 
 QUESTION = "How many hours of sun do tomatoes need?"
 TUNGSTEN = "What is the boiling point of tungsten?"

@@ -17,8 +17,9 @@ import numpy as np
 import pytest
 from conftest import SAMPLE_ARTICLE, SampleIndex
 
-from qa.embedding import DIMENSIONS, MODEL_SHA256, Embedder, model_dir
-from qa.onnx_encoder import (
+from qa.embedding.encoder import Embedder
+from qa.embedding.model import DIMENSIONS, MODEL_SHA256, model_dir
+from qa.embedding.onnx import (
     OnnxEncoderError,
     OnnxQueryEncoder,
     cached_onnx_path,
@@ -175,9 +176,8 @@ def test_other_weights_are_not_exported(tmp_path: Path) -> None:
 
 
 def test_importing_the_module_loads_no_heavy_library() -> None:
-    code = (
-        f"import sys, qa.onnx_encoder\nprint([m for m in {HEAVY_MODULES!r} if m in sys.modules])\n"
-    )
+    heavy = f"print([m for m in {HEAVY_MODULES!r} if m in sys.modules])\n"
+    code = "import sys, qa.embedding.onnx\n" + heavy
     result = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120
     )
@@ -188,9 +188,9 @@ def test_a_question_is_answered_without_importing_torch(sample_index: SampleInde
     code = (
         "import sys\n"
         "from pathlib import Path\n"
-        "from qa.asking import ask\n"
-        "from qa.embedding import Embedder\n"
-        "from qa.index import open_index\n"
+        "from qa.answer.ask import ask\n"
+        "from qa.embedding.encoder import Embedder\n"
+        "from qa.index.reader import open_index\n"
         f"index = open_index(Path({str(sample_index.index_dir)!r}))\n"
         "answer = ask(index, Embedder(), 'How many North Korean troops arrived in Russia?')\n"
         "print(answer.answer is not None, [m for m in ('torch', 'sentence_transformers') "

@@ -15,11 +15,12 @@ from pathlib import Path
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from qa.chunking import MAX_CHUNK_CHARS, Layout, chunk_text
-from qa.documents import ExtractedText, extract
-from qa.documents.plaintext import markdown_headings
-from qa.embedding import Embedder
-from qa.indexer import build_index
+from qa.embedding.encoder import Embedder
+from qa.index.builder import build_index
+from qa.ingest.chunking import MAX_CHUNK_CHARS, Layout, chunk_text
+from qa.ingest.extract import extract
+from qa.ingest.extract.plaintext import markdown_headings
+from qa.ingest.extract.types import ExtractedText
 
 # Pieces of realistic text: words of several scripts, abbreviations, numbers, quotes,
 # brackets, a word longer than a chunk, and every kind of break and space.
@@ -220,7 +221,7 @@ def test_plain_ascii_folds_as_any_text_does(text: str, hyphenation: str) -> None
     """Plain-ASCII text takes a faster fold (qa.textfold._fold_ascii); a non-ASCII
     character after it sends the same text through the general one, which must agree
     (offsets included), or verify and the quote look-ups would cite other spans."""
-    from qa.textfold import fold_with_map
+    from qa.text.fold import fold_with_map
 
     fast = fold_with_map(text, hyphenation)  # type: ignore[arg-type]
     general, origin = fold_with_map(text + "€", hyphenation)  # type: ignore[arg-type]

@@ -3,7 +3,7 @@
 Questions come from people and scripts: empty, pasted pages, punctuation, other
 scripts, emoji, control characters, unbalanced quotes, and text that is FTS5 query
 syntax. None of it may crash `qa ask` (human or --json), `qa ask -`, or the core
-``qa.asking.ask``, or be misread as a query operator.
+``qa.answer.ask.ask``, or be misread as a query operator.
 """
 
 from __future__ import annotations
@@ -19,13 +19,14 @@ from click.testing import CliRunner, Result
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from qa.answers import Answer
-from qa.asking import ask
-from qa.cli import main
-from qa.display import NOT_FOUND
-from qa.embedding import Embedder
-from qa.index import OpenIndex
-from qa.lexical import fts_all_phrases, fts_any_terms, parse_query
+from qa.answer.ask import ask
+from qa.answer.model import Answer
+from qa.answer.question import Question
+from qa.cli.main import main
+from qa.embedding.encoder import Embedder
+from qa.index.reader import Index
+from qa.index.store import all_phrases_query, any_words_query
+from qa.text.safe import NOT_FOUND
 
 TROOPS = "How many North Korean troops arrived in Russia?"
 
@@ -77,19 +78,19 @@ BLANK = {"empty", "space", "whitespace"}
 
 
 @pytest.fixture(scope="module")
-def index(sample_index: Any, open_index: Callable[[Path], OpenIndex]) -> OpenIndex:
+def index(sample_index: Any, open_index: Callable[[Path], Index]) -> Index:
     return open_index(sample_index.index_dir)
 
 
 @pytest.fixture
 def session_model(monkeypatch: pytest.MonkeyPatch, embedder: Embedder) -> None:
     """`qa ask` in-process uses the session's loaded model instead of loading another."""
-    import qa.embedding
+    import qa.embedding.encoder
 
-    monkeypatch.setattr(qa.embedding, "Embedder", lambda: embedder)
+    monkeypatch.setattr(qa.embedding.encoder, "Embedder", lambda: embedder)
 
 
-def check_answer(index: OpenIndex, answer: Answer) -> None:
+def check_answer(index: Index, answer: Answer) -> None:
     """Offsets point at the text shown, and the JSON form decodes."""
     docs: dict[str, str] = {}
 
@@ -110,7 +111,7 @@ def check_answer(index: OpenIndex, answer: Answer) -> None:
 
 
 @pytest.mark.parametrize("question", QUESTIONS, ids=IDS)
-def test_core_ask_never_fails(index: OpenIndex, embedder: Embedder, question: str) -> None:
+def test_core_ask_never_fails(index: Index, embedder: Embedder, question: str) -> None:
     answer = ask(index, embedder, question)
     check_answer(index, answer)
     assert "\udcff" not in answer.question
@@ -198,7 +199,7 @@ def test_stdin_that_is_not_utf8(sample_index: Any) -> None:
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
 )
 @given(st.text(st.characters(exclude_categories=("Cs",)), max_size=120))
-def test_random_questions(index: OpenIndex, embedder: Embedder, question: str) -> None:
+def test_random_questions(index: Index, embedder: Embedder, question: str) -> None:
     check_answer(index, ask(index, embedder, question))
 
 
@@ -208,8 +209,8 @@ def test_fts_queries_are_always_valid_syntax(question: str) -> None:
     """The FTS5 queries built from any text parse: a syntax error would otherwise be
     swallowed by the store and silently lose the lexical channel."""
     conn = _fts()
-    parsed = parse_query(question.encode("utf-8", "replace").decode("utf-8"))
-    for match in (fts_any_terms(parsed), fts_all_phrases(parsed)):
+    parsed = Question.parse(question.encode("utf-8", "replace").decode("utf-8"))
+    for match in (any_words_query(parsed.keywords), all_phrases_query(parsed.phrases)):
         if match:
             conn.execute("SELECT rowid FROM t WHERE t MATCH ?", (match,)).fetchall()
 

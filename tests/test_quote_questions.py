@@ -10,9 +10,9 @@ import pytest
 from click.testing import CliRunner
 from conftest import SampleIndex
 
-from qa.cli import main
-from qa.index import OpenIndex
-from qa.quotes.questions import QuoteQuestion, parse_quote_question
+from qa.answer.question import QuoteAsk, parse_quote_ask
+from qa.cli.main import main
+from qa.index.reader import Index
 
 
 def ask_json(index: SampleIndex, question: str, *extra: str) -> dict:
@@ -26,28 +26,28 @@ def ask_json(index: SampleIndex, question: str, *extra: str) -> dict:
 @pytest.mark.parametrize(
     ("question", "parsed"),
     [
-        ("Who said 'cannon fodder'?", QuoteQuestion(phrase="cannon fodder")),
-        ("who said “untested enemy”", QuoteQuestion(phrase="untested enemy")),
+        ("Who said 'cannon fodder'?", QuoteAsk(phrase="cannon fodder")),
+        ("who said “untested enemy”", QuoteAsk(phrase="untested enemy")),
         (
             "Who said they don't know they're being used as cannon fodder?",
-            QuoteQuestion(phrase="they don't know they're being used as cannon fodder"),
+            QuoteAsk(phrase="they don't know they're being used as cannon fodder"),
         ),
-        ("What did Blinken say?", QuoteQuestion(speaker="Blinken")),
-        ("What did Antony Blinken say about training?", QuoteQuestion(speaker="Antony Blinken")),
-        ("quotes by Lee Woong-gil", QuoteQuestion(speaker="Lee Woong-gil")),
-        ("Show me quotes from Zelenskyy", QuoteQuestion(speaker="Zelenskyy")),
-        ("Zelenskyy's quotes", QuoteQuestion(speaker="Zelenskyy")),
+        ("What did Blinken say?", QuoteAsk(speaker="Blinken")),
+        ("What did Antony Blinken say about training?", QuoteAsk(speaker="Antony Blinken")),
+        ("quotes by Lee Woong-gil", QuoteAsk(speaker="Lee Woong-gil")),
+        ("Show me quotes from Zelenskyy", QuoteAsk(speaker="Zelenskyy")),
+        ("Zelenskyy's quotes", QuoteAsk(speaker="Zelenskyy")),
         ("What did he say?", None),  # a pronoun names no one
         ("How many troops arrived in Russia?", None),
         ("Who is Kim Jong-un?", None),
     ],
 )
-def test_quote_questions_are_recognised(question: str, parsed: QuoteQuestion | None) -> None:
-    assert parse_quote_question(question) == parsed
+def test_quote_questions_are_recognised(question: str, parsed: QuoteAsk | None) -> None:
+    assert parse_quote_ask(question) == parsed
 
 
 def test_who_said_names_the_speaker_and_cites_the_quote(
-    sample_index: SampleIndex, open_index: Callable[[Path], OpenIndex]
+    sample_index: SampleIndex, open_index: Callable[[Path], Index]
 ) -> None:
     data = ask_json(sample_index, "Who said 'cannon fodder'?")
     answer = data["answer"]

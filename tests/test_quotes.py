@@ -10,10 +10,10 @@ import pytest
 from click.testing import CliRunner
 from conftest import SampleIndex
 
-from qa.cli import main
-from qa.embedding import Embedder
-from qa.index import OpenIndex
-from qa.indexer import build_index
+from qa.cli.main import main
+from qa.embedding.encoder import Embedder
+from qa.index.builder import build_index
+from qa.index.reader import Index
 from qa.quotes import Quote, extract_quotes
 from qa.quotes.names import name_matches
 
@@ -176,7 +176,7 @@ def test_speaker_names_do_not_match_other_people() -> None:
 
 
 def test_qa_quotes_json_is_the_documents_text(
-    sample_index: SampleIndex, open_index: Callable[[Path], OpenIndex]
+    sample_index: SampleIndex, open_index: Callable[[Path], Index]
 ) -> None:
     code, out, _ = run("quotes", "--json", "--index", str(sample_index.index_dir))
     assert code == 0
@@ -300,8 +300,8 @@ def _sample_layout(sample_text: str) -> tuple[list[tuple[int, int]], list[tuple[
     """The sample article's paragraphs and sentences, as the indexer lays them out."""
     from conftest import SAMPLE_ARTICLE
 
-    from qa.chunking import chunk_text
-    from qa.documents import extract
+    from qa.ingest.chunking import chunk_text
+    from qa.ingest.extract import extract
 
     extracted = extract(SAMPLE_ARTICLE)
     assert extracted.text == sample_text

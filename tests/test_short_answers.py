@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 from conftest import SampleIndex
 
-from qa.answer_types import asked_type, best_candidate
-from qa.answers import answer_question
-from qa.embedding import Embedder
-from qa.index import open_index
+from qa.answer.ask import answer_question
+from qa.answer.question import AnswerType, Question, asked_type
+from qa.answer.span import best_candidate
+from qa.embedding.encoder import Embedder
+from qa.index.reader import open_index
+
+
+def wanting(kind: AnswerType | None, text: str) -> Question:
+    """The question ``text``, asking for ``kind`` whatever its wording says."""
+    return replace(Question.parse(text), wanted=kind)
 
 
 @pytest.mark.parametrize(
@@ -49,26 +57,28 @@ def test_the_answer_type_is_read_from_the_wording(question: str, kind: str | Non
 def test_the_short_answer_is_words_of_the_sentence(
     question: str, sentence: str, words: str
 ) -> None:
-    found = best_candidate(sentence, asked_type(question), question)  # type: ignore[arg-type]
+    found = best_candidate(sentence, Question.parse(question))
     assert found is not None and sentence[found.start : found.end] == words
 
 
 def test_names_are_never_guessed_as_short_answers() -> None:
     sentence = "The defector, Lee Woong-gil, spoke to Choi Jung-hoon."
-    assert best_candidate(sentence, "person", "Who defected?") is None
+    assert best_candidate(sentence, wanting("person", "Who defected?")) is None
 
 
 def test_a_number_word_inside_another_word_is_not_a_number() -> None:
     sentence = "Someone often said the weight was written on behalf of the crew."
-    assert best_candidate(sentence, "number", "How many were written?") is None
-    found = best_candidate("Someone counted ten boats.", "number", "How many boats?")
+    assert best_candidate(sentence, wanting("number", "How many were written?")) is None
+    found = best_candidate("Someone counted ten boats.", wanting("number", "How many boats?"))
     assert found is not None and "Someone counted ten boats."[found.start : found.end] == "ten"
 
 
 def test_no_short_answer_without_words_of_the_type() -> None:
-    assert best_candidate("Experts worry about the terrain.", "number", "How many?") is None
+    assert (
+        best_candidate("Experts worry about the terrain.", wanting("number", "How many?")) is None
+    )
     # The question's own number is not its answer.
-    assert best_candidate("In 2007 he defected.", "date", "What happened in 2007?") is None
+    assert best_candidate("In 2007 he defected.", wanting("date", "What happened in 2007?")) is None
 
 
 @pytest.mark.parametrize(

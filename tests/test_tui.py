@@ -16,14 +16,14 @@ import pytest
 from chat_pilot import ask
 from textual.widgets import OptionList, Static, TextArea
 
-from qa.answers import Answer
-from qa.display import printable
-from qa.embedding import Embedder
-from qa.indexer import build_index
+from qa.answer.model import Answer
+from qa.embedding.encoder import Embedder
+from qa.index.builder import build_index
+from qa.session import Session
+from qa.text.safe import printable
 from qa.tui.app import QaApp
-from qa.tui.engine import Engine
-from qa.tui.quotes import QuotesScreen
-from qa.tui.widgets import AnswerCard, HistoryInput, PassageView
+from qa.tui.screens.quotes import QuotesScreen
+from qa.tui.widgets.answer_card import AnswerCard, HistoryInput, PassageView
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_ARTICLE = ROOT / "docs" / "north-korean-troops-in-russia.txt"
@@ -45,7 +45,7 @@ def sample_app(sample_index: Any, embedder: Embedder, tmp_path: Path) -> QaApp:
     """The chat on the shared sample index; copies are saved under tmp_path."""
     return QaApp(
         tmp_path / "copies",
-        engine=lambda: Engine(sample_index.index_dir, embedder=embedder),
+        engine=lambda: Session(sample_index.index_dir, embedder=embedder),
     )
 
 
@@ -182,7 +182,7 @@ async def test_document_markup_and_escapes_are_shown_literally(
     index_dir = tmp_path / "index"
     report = build_index([folder], index_dir, embedder=embedder)
     assert report.indexed
-    app = QaApp(index_dir, engine=lambda: Engine(index_dir, embedder=embedder))
+    app = QaApp(index_dir, engine=lambda: Session(index_dir, embedder=embedder))
     async with app.run_test(size=SIZE) as pilot:
         card = await ask(pilot, "What is the launch code of the station?")
         texts = [shown(card)] + [v.content.plain for v in card.query(PassageView)]
@@ -211,7 +211,7 @@ async def test_reindex_while_running(tmp_path: Path, embedder: Embedder) -> None
     shutil.copyfile(SAMPLE_ARTICLE, folder / SAMPLE_ARTICLE.name)
     index_dir = tmp_path / "index"
     build_index([folder], index_dir, embedder=embedder)
-    app = QaApp(index_dir, [folder], engine=lambda: Engine(index_dir, [folder], embedder=embedder))
+    app = QaApp(index_dir, [folder], engine=lambda: Session(index_dir, [folder], embedder=embedder))
     async with app.run_test(size=SIZE) as pilot:
         await app.workers.wait_for_complete()
         await pilot.pause()
@@ -241,7 +241,7 @@ def gated_app(index_dir: Path, embedder: Embedder, tmp_path: Path) -> tuple[QaAp
 
     gate = threading.Event()
 
-    class SlowEngine(Engine):
+    class SlowEngine(Session):
         def prepare(self, progress: Any) -> None:
             gate.wait(30)
             super().prepare(progress)
@@ -571,9 +571,9 @@ NOT_BEFORE_FIRST_FRAME = (
     "sentence_transformers",
     "spacy",
     "sqlite3",
-    "qa.index",
-    "qa.answers",
-    "qa.asking",
+    "qa.index.reader",
+    "qa.answer.model",
+    "qa.answer.from_quotes",
     "textual.widgets._text_area",
 )
 
@@ -650,7 +650,7 @@ def test_snapshot_first_frame(snap_compare: Any, tmp_path: Path) -> None:
     assert snap_compare(app, terminal_size=(80, 24), run_before=settle)
 
 
-class FixedStatusEngine(Engine):
+class FixedStatusEngine(Session):
     """The real engine with a status line that does not change with the index's age."""
 
     def status(self) -> str:
@@ -705,7 +705,7 @@ def test_snapshot_help_screen(snap_compare: Any) -> None:
 def test_cli_without_a_terminal_prints_help_and_chat_says_why() -> None:
     from click.testing import CliRunner
 
-    from qa.cli import main
+    from qa.cli.main import main
 
     result = CliRunner().invoke(main, [])
     assert result.exit_code == 0 and "chat" in result.output and "ask" in result.output

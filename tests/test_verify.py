@@ -13,11 +13,11 @@ import pytest
 from click.testing import CliRunner, Result
 
 from qa.citations import cite
-from qa.cli import main
-from qa.embedding import Embedder
-from qa.index import OpenIndex
-from qa.indexer import build_index
-from qa.lexical import find_phrase
+from qa.cli.main import main
+from qa.embedding.encoder import Embedder
+from qa.index.builder import build_index
+from qa.index.reader import Index
+from qa.text.fold import find_phrase
 from qa.verify import VerifyResult, verify
 
 MATCH_KEYS = {"grade", "source", "start", "end", "text", "citation", "diff"}
@@ -39,7 +39,7 @@ WRAPPED = (
 
 
 @pytest.fixture(scope="module")
-def index(sample_index: tuple[Path, Path], open_index: Callable[[Path], OpenIndex]) -> OpenIndex:
+def index(sample_index: tuple[Path, Path], open_index: Callable[[Path], Index]) -> Index:
     """The sample article's index, open for reading."""
     return open_index(sample_index.index_dir)
 
@@ -58,7 +58,7 @@ def wrapped_index_dir(tmp_path_factory: pytest.TempPathFactory, embedder: Embedd
 
 
 @pytest.fixture(scope="module")
-def wrapped(wrapped_index_dir: Path, open_index: Callable[[Path], OpenIndex]) -> OpenIndex:
+def wrapped(wrapped_index_dir: Path, open_index: Callable[[Path], Index]) -> Index:
     return open_index(wrapped_index_dir)
 
 
@@ -75,14 +75,14 @@ def qa(*args: str) -> Result:
 # --- exact ------------------------------------------------------------------------------
 
 
-def test_a_phrase_in_the_article_is_exact_with_its_line(index: OpenIndex) -> None:
+def test_a_phrase_in_the_article_is_exact_with_its_line(index: Index) -> None:
     match = only_match(verify(index, "watching passively"))
     assert match["grade"] == "exact"
     assert match["text"] == "watching passively"
     assert "line 4" in match["citation"] and match["diff"] == ""
 
 
-def test_quotation_marks_around_the_quote_are_not_part_of_the_match(index: OpenIndex) -> None:
+def test_quotation_marks_around_the_quote_are_not_part_of_the_match(index: Index) -> None:
     match = only_match(verify(index, f"“{CANNON_IN_ARTICLE}.”"))
     assert match["grade"] == "exact"
     assert match["text"] == CANNON_IN_ARTICLE + "."
@@ -90,12 +90,12 @@ def test_quotation_marks_around_the_quote_are_not_part_of_the_match(index: OpenI
     assert doc is not None and doc.text[match["start"] - 1] == "“"
 
 
-def test_part_of_a_word_is_not_a_match(index: OpenIndex) -> None:
+def test_part_of_a_word_is_not_a_match(index: Index) -> None:
     """The article says "passively"; "watching passive" is not what it says."""
     assert not verify(index, "watching passive").found
 
 
-def test_a_quote_across_a_chunk_boundary_is_found(index: OpenIndex) -> None:
+def test_a_quote_across_a_chunk_boundary_is_found(index: Index) -> None:
     chunks = sorted(
         index.store.chunks(index.store.iter_chunk_ids()).values(), key=lambda c: c.start
     )
@@ -119,7 +119,7 @@ def test_a_quote_across_a_chunk_boundary_is_found(index: OpenIndex) -> None:
         "he warned against\n“watching passively”",  # a line break
     ],
 )
-def test_case_quotes_and_spacing_are_normalized(index: OpenIndex, quote: str) -> None:
+def test_case_quotes_and_spacing_are_normalized(index: Index, quote: str) -> None:
     match = verify(index, quote).matches[0].to_json()
     assert match["grade"] == "normalized"
     assert match["text"].endswith("watching passively")
@@ -141,7 +141,7 @@ def test_case_quotes_and_spacing_are_normalized(index: OpenIndex, quote: str) ->
     ],
 )
 def test_line_wraps_hyphens_and_dashes_are_normalized(
-    wrapped: OpenIndex, quote: str, stored: str
+    wrapped: Index, quote: str, stored: str
 ) -> None:
     match = only_match(verify(wrapped, quote))
     assert (match["grade"], match["text"]) == ("normalized", stored)
@@ -160,7 +160,7 @@ def test_find_phrase_reads_a_line_end_hyphen_both_ways() -> None:
 # --- fuzzy --------------------------------------------------------------------------------
 
 
-def test_a_misremembered_word_is_fuzzy_with_a_word_diff(index: OpenIndex) -> None:
+def test_a_misremembered_word_is_fuzzy_with_a_word_diff(index: Index) -> None:
     match = only_match(verify(index, CANNON))
     assert match["grade"] == "fuzzy"
     assert match["text"] == CANNON_IN_ARTICLE
@@ -181,7 +181,7 @@ def test_a_misremembered_word_is_fuzzy_with_a_word_diff(index: OpenIndex) -> Non
     ],
 )
 def test_a_changed_word_at_either_end_stays_inside_the_quote(
-    index: OpenIndex, quote: str, diff: str
+    index: Index, quote: str, diff: str
 ) -> None:
     """The last word changed shows as changed; an extra first word does not pull in the
     word before the article's opening quotation mark."""
@@ -208,7 +208,7 @@ def test_a_changed_word_at_either_end_stays_inside_the_quote(
         ),
     ],
 )
-def test_one_or_two_changed_words_are_still_found(index: OpenIndex, quote: str, diff: str) -> None:
+def test_one_or_two_changed_words_are_still_found(index: Index, quote: str, diff: str) -> None:
     match = only_match(verify(index, quote))
     assert (match["grade"], match["diff"]) == ("fuzzy", diff)
 
@@ -223,7 +223,7 @@ def test_one_or_two_changed_words_are_still_found(index: OpenIndex, quote: str, 
         "Russian forces have provided cheese and wine to the troops",
     ],
 )
-def test_unrelated_sentences_are_not_matches(index: OpenIndex, quote: str) -> None:
+def test_unrelated_sentences_are_not_matches(index: Index, quote: str) -> None:
     result = verify(index, quote)
     assert not result.found, result.to_json()
     assert result.to_json() == {"query": quote, "matches": []}
@@ -235,7 +235,7 @@ def test_unrelated_sentences_are_not_matches(index: OpenIndex, quote: str) -> No
 @pytest.mark.parametrize(
     "quote", ["watching passively", "WATCHING  passively", CANNON, "North Korean troops"]
 )
-def test_json_offsets_point_at_the_text_and_citation(index: OpenIndex, quote: str) -> None:
+def test_json_offsets_point_at_the_text_and_citation(index: Index, quote: str) -> None:
     data = verify(index, quote).to_json()
     assert data["query"] == quote and data["matches"]
     for match in data["matches"]:
@@ -247,7 +247,7 @@ def test_json_offsets_point_at_the_text_and_citation(index: OpenIndex, quote: st
         assert (match["diff"] == "") == (match["grade"] != "fuzzy")
 
 
-def test_every_place_a_phrase_occurs_is_listed(index: OpenIndex) -> None:
+def test_every_place_a_phrase_occurs_is_listed(index: Index) -> None:
     """The article says "North Korean soldiers" three times, on three lines."""
     matches = verify(index, "North Korean soldiers").matches
     assert [m.grade for m in matches] == ["exact"] * 3
@@ -292,7 +292,7 @@ def test_cli_shows_control_characters_of_the_document_escaped(wrapped_index_dir:
 def test_verify_loads_no_model_and_is_quick(sample_index: tuple[Path, Path]) -> None:
     script = (
         "import sys, time; from pathlib import Path; "
-        "from qa.index import open_index; from qa.verify import verify; "
+        "from qa.index.reader import open_index; from qa.verify import verify; "
         "index = open_index(Path(sys.argv[1])); t = time.perf_counter(); "
         f"found = verify(index, {CANNON!r}).found; "
         "took = time.perf_counter() - t; "

@@ -61,8 +61,8 @@ def extract_all(listing: Path) -> None:
     """Child side: quotations of every listed document, one JSON line each, with the
     speakers this interpreter's ``qa`` gives (``PYTHONPATH`` chooses the tree)."""
     import qa
-    from qa.chunking import chunk_text
-    from qa.documents import SUPPORTED_SUFFIXES, extract
+    from qa.ingest.chunking import chunk_text
+    from qa.ingest.extract import SUPPORTED_SUFFIXES, extract
     from qa.quotes import extract_quotes
 
     takes_sentences = "sentences" in inspect.signature(extract_quotes).parameters

@@ -36,15 +36,16 @@ from pathlib import Path
 
 import numpy as np
 
-from qa import vectors
-from qa.chunking import CHUNKER_VERSION, DEFAULT_TARGET_CHARS, Chunk, Layout
-from qa.embedding import DIMENSIONS, MODEL_NAME, MODEL_SHA256
+from qa.embedding.model import DIMENSIONS, MODEL_NAME, MODEL_SHA256
 from qa.evaluation import doc_filename, load_documents
-from qa.index import STORE_NAME, VECTORS_NAME
-from qa.manifest import Manifest, sha256_file, write_manifest
+from qa.files import sha256_file
+from qa.index import vectors
+from qa.index.manifest import Manifest, write_manifest
+from qa.index.reader import STORE_NAME, VECTORS_NAME
+from qa.index.store import Store, connect
+from qa.ingest.chunking import CHUNKER_VERSION, DEFAULT_TARGET_CHARS, Chunk, Layout
+from qa.ingest.structure import Paragraph
 from qa.quotes import Quote
-from qa.store import Store, connect
-from qa.structure import Paragraph
 
 HERE = Path(__file__).resolve().parent
 EVAL_DIR = HERE.parent.parent.parent / "shared" / "eval"
@@ -147,7 +148,7 @@ def build_cache(index_dirs: list[Path], cache_dir: Path) -> None:
 
 
 def _cache_one(index_dir: Path, docs: list[dict], blobs: list[np.ndarray]) -> np.ndarray:
-    from qa.index import open_index
+    from qa.index.reader import open_index
 
     index = open_index(index_dir)
     assert index is not None, f"no index at {index_dir}"

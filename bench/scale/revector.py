@@ -15,8 +15,8 @@ from pathlib import Path
 
 import numpy as np
 
-from qa import vectors
-from qa.manifest import sha256_file
+from qa.files import sha256_file
+from qa.index import vectors
 
 
 def main() -> None:

@@ -5,8 +5,8 @@
     .venv/bin/python bench/scale/run.py --only startup,incremental
 
 For each size: index build (chunks/s, total), questions (ms p50/p95 through
-``qa.asking.ask``, every stage, with a per-stage split), peak resident memory of the
-process answering, and the index's bytes on disk. Above ``qa.vectors.EXACT_MAX`` chunks
+``qa.answer.ask.ask``, every stage, with a per-stage split), peak resident memory of the
+process answering, and the index's bytes on disk. Above ``qa.index.vectors.EXACT_MAX`` chunks
 the index is approximate (IVF-SQ8): there the suite also measures an exact twin (the
 same store, a flat index) side by side, and the recall@10 of the approximate dense
 channel against exact search on real question vectors. Once: `qa --help`, the chat's
@@ -132,12 +132,12 @@ def _rss_now_mb() -> float:
 
 
 def _measure(index_dir: Path, n: int) -> None:
-    """Ask ``n`` real questions through ``qa.asking.ask``; print figures as JSON."""
-    import qa.asking
-    import qa.embedding
-    import qa.store
-    import qa.vectors
-    from qa.index import open_index
+    """Ask ``n`` real questions through ``qa.answer.ask.ask``; print figures as JSON."""
+    import qa.answer.from_quotes
+    import qa.embedding.encoder
+    import qa.index.store
+    import qa.index.vectors
+    from qa.index.reader import open_index
 
     stages: dict[str, float] = {}
 
@@ -156,31 +156,33 @@ def _measure(index_dir: Path, n: int) -> None:
     assert index is not None
     open_s = time.perf_counter() - started
     started = time.perf_counter()
-    embedder = qa.embedding.Embedder()
+    embedder = qa.embedding.encoder.Embedder()
     embedder.load()  # what `qa ask` and the chat load: the ONNX export when ready
     load_s = time.perf_counter() - started
     rss_open = _rss_now_mb()
 
-    qa.embedding.Embedder.encode = timing("embed", qa.embedding.Embedder.encode)
-    import qa.retrieval
+    qa.embedding.encoder.Embedder.encode = timing("embed", qa.embedding.encoder.Embedder.encode)
+    import qa.answer.retrieve
 
-    qa.retrieval.vectors.search = timing("dense", qa.vectors.search)
-    qa.store.Store.lexical_search = timing("lexical", qa.store.Store.lexical_search)
-    qa.store.Store.document_frequencies = timing("df", qa.store.Store.document_frequencies)
-    qa.store.Store.sentence_vectors = timing("sentvec", qa.store.Store.sentence_vectors)
-    qa.store.Store.chunks = timing("chunkrows", qa.store.Store.chunks)
-    qa.store.Store.document_text = timing("doctext", qa.store.Store.document_text)
+    qa.answer.retrieve.vectors.search = timing("dense", qa.index.vectors.search)
+    qa.index.store.Store.lexical_search = timing("lexical", qa.index.store.Store.lexical_search)
+    qa.index.store.Store.document_frequencies = timing(
+        "df", qa.index.store.Store.document_frequencies
+    )
+    qa.index.store.Store.sentence_vectors = timing("sentvec", qa.index.store.Store.sentence_vectors)
+    qa.index.store.Store.chunks = timing("chunkrows", qa.index.store.Store.chunks)
+    qa.index.store.Store.document_text = timing("doctext", qa.index.store.Store.document_text)
 
     docs = corpus.real_subset(1_000)
     questions = corpus.eval_questions(docs, n + 5)
     for q in questions[:5]:
-        qa.asking.ask(index, embedder, q)
+        qa.answer.ask.ask(index, embedder, q)
     totals: dict[str, float] = {}
     latencies, without_embed, cpu_ms, found = [], [], [], 0
     for q in questions[5:]:
         stages.clear()
         started, cpu = time.perf_counter(), time.process_time()
-        answer = qa.asking.ask(index, embedder, q)
+        answer = qa.answer.ask.ask(index, embedder, q)
         ms = (time.perf_counter() - started) * 1000
         cpu_ms.append((time.process_time() - cpu) * 1000)
         latencies.append(ms)
@@ -196,7 +198,7 @@ def _measure(index_dir: Path, n: int) -> None:
     quote_ms = []
     for name in [*sorted(index.store.speakers())[:4], "Nobody Atall"]:
         started = time.perf_counter()
-        qa.asking.ask(index, embedder, f"What did {name} say?")
+        qa.answer.ask.ask(index, embedder, f"What did {name} say?")
         quote_ms.append((time.perf_counter() - started) * 1000)
     result = {
         "questions": count,
@@ -227,9 +229,9 @@ def _recall(index_dir: Path, vectors_npy: Path, n: int) -> None:
     import faiss
     import numpy as np
 
-    from qa import vectors
-    from qa.embedding import Embedder
-    from qa.index import open_index
+    from qa.embedding.encoder import Embedder
+    from qa.index import vectors
+    from qa.index.reader import open_index
 
     index = open_index(index_dir)
     assert index is not None
@@ -284,9 +286,9 @@ class _StubEmbedder:
     """Stands in for the model when building the incremental test's index: the re-run
     being measured embeds nothing, so the build need not pay 20 minutes for real vectors."""
 
-    from qa.embedding import DIMENSIONS as dimensions
-    from qa.embedding import MODEL_NAME as name
-    from qa.embedding import MODEL_SHA256 as sha256
+    from qa.embedding.model import DIMENSIONS as dimensions
+    from qa.embedding.model import MODEL_NAME as name
+    from qa.embedding.model import MODEL_SHA256 as sha256
 
     loaded = True
 
@@ -304,7 +306,7 @@ class _StubEmbedder:
 def _build_small(folder: Path, index_dir: Path) -> None:
     """Write ``SMALL_DOCS`` small real documents (paragraph groups of the eval texts)
     and index them with the real indexer (stub vectors); print the build's figures."""
-    from qa.indexer import build_index
+    from qa.index.builder import build_index
 
     docs = corpus.eval_documents()
     pieces = []
@@ -567,8 +569,8 @@ def make_exact_twin(index_dir: Path, vectors_npy: Path) -> Path:
     """The same store (hard link) with an exact flat index, for side-by-side figures."""
     import numpy as np
 
-    from qa import vectors
-    from qa.manifest import sha256_file
+    from qa.files import sha256_file
+    from qa.index import vectors
 
     manifest = json.loads((index_dir / "manifest.json").read_text())
     twin = index_dir.with_name(index_dir.name + "-exact")

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from qa.store import DocumentText
+if TYPE_CHECKING:
+    from qa.index.store import DocumentText
 
 
 @dataclass(frozen=True)

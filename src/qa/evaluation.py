@@ -157,10 +157,10 @@ def evaluate(
     work_dir: Path | None = None,
 ) -> EvalResult:
     """Index ``dataset`` in a temporary index and score every question on it."""
-    from qa.asking import ask
-    from qa.embedding import Embedder
-    from qa.index import open_index
-    from qa.indexer import build_index
+    from qa.answer.ask import ask
+    from qa.embedding.encoder import Embedder
+    from qa.index.builder import build_index
+    from qa.index.reader import open_index
 
     progress = progress or (lambda *_: None)
     embedder = Embedder()

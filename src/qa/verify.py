@@ -24,12 +24,12 @@ from rapidfuzz import fuzz
 from rapidfuzz.distance import LCSseq, Levenshtein
 
 from qa.citations import Citation, cite
-from qa.lexical import fts_any_terms, parse_query
-from qa.store import DocumentText
-from qa.textfold import HYPHENATIONS, Hyphenation, fold_with_map, original_span
+from qa.index.store import DocumentText
+from qa.text.fold import HYPHENATIONS, Hyphenation, fold_with_map, original_span
+from qa.text.terms import keywords
 
 if TYPE_CHECKING:
-    from qa.index import OpenIndex
+    from qa.index.reader import Index
 
 Grade = Literal["exact", "normalized", "fuzzy"]
 GRADES: tuple[Grade, ...] = ("exact", "normalized", "fuzzy")
@@ -115,7 +115,7 @@ def strip_quote_marks(text: str) -> str:
     return text.strip().strip(_QUOTE_MARKS).strip()
 
 
-def verify(index: OpenIndex, text: str, limit: int = 5) -> VerifyResult:
+def verify(index: Index, text: str, limit: int = 5) -> VerifyResult:
     """Where ``text`` occurs in the indexed documents, and how exactly; best first."""
     quote = strip_quote_marks(text)
     if not quote:
@@ -142,10 +142,10 @@ class _Region:
     windows: list[tuple[int, int]]  # each candidate chunk, widened (document offsets)
 
 
-def _regions(index: OpenIndex, quote: str) -> list[_Region]:
+def _regions(index: Index, quote: str) -> list[_Region]:
     """The candidate chunks, widened so a quote crossing a chunk boundary is whole in
     at least one window, and merged per document where they overlap."""
-    hits = index.store.lexical_search(fts_any_terms(parse_query(quote)), CANDIDATE_CHUNKS)
+    hits = index.store.lexical_search(keywords(quote), CANDIDATE_CHUNKS)
     chunks = index.store.chunks(chunk_id for chunk_id, _ in hits)
     margin = 2 * len(quote) + 200  # the document may spell it longer (spaces, hyphens)
     windows: dict[int, list[tuple[int, int, int]]] = {}

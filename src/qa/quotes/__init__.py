@@ -41,13 +41,13 @@ def extract_quotes(
     sentences around a quotation are parsed.
     """
     if paragraphs is None:
-        from qa.structure import find_paragraphs
+        from qa.ingest.structure import find_paragraphs
 
         paragraphs = [(p.start, p.end) for p in find_paragraphs(text)]
     spans = find_marked_spans(text, list(paragraphs))
     if not spans:
         return []
-    from qa.quotes.attribution import NO_SPEAKER, Attributor, pipeline
+    from qa.quotes.attribution import UNATTRIBUTED, Attributor, pipeline
     from qa.quotes.pieces import Pieces
 
     attributor = Attributor(text, spans, Pieces(text, paragraphs, pipeline, sentences))
@@ -57,7 +57,7 @@ def extract_quotes(
     previous_span = spans[0]
     for span in spans:
         found = attributor.attribute(span)
-        if found is NO_SPEAKER and previous is not None and previous.speaker:
+        if found is UNATTRIBUTED and previous is not None and previous.speaker:
             same_paragraph = attributor.same_paragraph(previous_span, span)
             if (same_paragraph and attributor.opens_sentence(span)) or (
                 attributor.follows_paragraph(previous_span, span)

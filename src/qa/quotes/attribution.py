@@ -33,18 +33,8 @@ from typing import Any
 from qa.quotes.marks import MarkedSpan
 from qa.quotes.names import clean_name, fuller_name, name_matches
 from qa.quotes.pieces import Piece, Pieces
+from qa.quotes.verbs import SPEECH_VERBS
 
-SPEECH_VERBS = frozenset(
-    """
-    say state note warn tell add explain argue claim insist write ask reply respond recall
-    acknowledge admit announce declare urge caution predict suggest observe remark comment
-    conclude continue describe call hail tout joke quip concede complain emphasize
-    emphasise stress tweet post vow promise pledge testify confirm deny maintain contend
-    recount reflect muse shout scream whisper cry boast lament plead demand reiterate
-    counter retort answer assert allege mention report inform caution brag grumble sigh
-    laugh exclaim proclaim dub label
-    """.split()
-)
 # "As X put it": the verb counts only in this turn of phrase.
 _PUT_IT = frozenset({"put"})
 _PERSON_PRONOUNS = frozenset({"he", "she", "him", "her"})
@@ -77,7 +67,7 @@ class Attribution:
     how: str | None  # "named", "pronoun", "description", "continued" or None
 
 
-NO_SPEAKER = Attribution(None, None, None)
+UNATTRIBUTED = Attribution(None, None, None)
 
 
 @lru_cache(maxsize=1)
@@ -443,7 +433,7 @@ class Attributor:
     def _speaker_of(self, trigger: Any, base: int) -> Attribution:
         subject = _subject(trigger)
         if subject is None:
-            return NO_SPEAKER
+            return UNATTRIBUTED
         if subject.lower_ == "it":
             return self._resolve_it(base + subject.idx, len(subject.text))
         if subject.lower_ in _PERSON_PRONOUNS:
@@ -453,7 +443,7 @@ class Attributor:
             return (
                 Attribution(found.speaker, (at, at + len(subject.text)), "pronoun")
                 if (found.speaker)
-                else NO_SPEAKER
+                else UNATTRIBUTED
             )
         # "a statement from the Library Workers’ Association": the body behind the words.
         if _lemma(subject) in _VEHICLES:
@@ -472,7 +462,7 @@ class Attributor:
         if ent is not None and ent.label_ in _NAME_LABELS and ent.label_ != "NORP":
             return self._named(ent, base)
         if _pos(subject) == "PRON" or _pos(subject) == "DET":
-            return NO_SPEAKER  # they, it, we, this: not enough to name anyone
+            return UNATTRIBUTED  # they, it, we, this: not enough to name anyone
         if _pos(subject) == "PROPN":
             span = subject.doc[_name_start(subject) : subject.i + 1]
             name = fuller_name(clean_name(span.text), self._registry(clean_name(span.text)))
@@ -516,11 +506,11 @@ class Attributor:
             None,
         )
         if before is None:
-            return NO_SPEAKER
+            return UNATTRIBUTED
         orgs = [e for e in before.ents if e.label_ == "ORG"]
         subjects = [e for e in orgs if _is_subject(e.root)]
         if len(orgs) != 1 or len(subjects) != 1:
-            return NO_SPEAKER
+            return UNATTRIBUTED
         return Attribution(clean_name(orgs[0].text), (at, at + length), "pronoun")
 
     def _resolve_pronoun(self, at: int) -> Attribution:
@@ -534,7 +524,7 @@ class Attributor:
                 if not any(name_matches(name, d) or name_matches(d, name) for d in distinct):
                     distinct[name] = token
             if len(distinct) > 1 and _joined(people, self.text[piece.start : piece.end]):
-                return NO_SPEAKER  # "Park and Fisk both cautioned …. He said": either
+                return UNATTRIBUTED  # "Park and Fisk both cautioned …. He said": either
             subjects = [n for n, t in distinct.items() if _is_subject(t)]
             if len(distinct) == 1 or len(subjects) == 1:
                 name = next(iter(distinct)) if len(distinct) == 1 else subjects[0]
@@ -542,8 +532,8 @@ class Attributor:
                 start = piece.start + token.doc[_name_start(token)].idx
                 end = piece.start + token.idx + len(token.text)
                 return Attribution(name, (start, end), "pronoun")
-            return NO_SPEAKER
-        return NO_SPEAKER
+            return UNATTRIBUTED
+        return UNATTRIBUTED
 
     def _sentences(self, span: MarkedSpan) -> list[tuple[Piece, Any]]:
         """Sentences that may hold the attribution: where the quotation opens and where
@@ -575,7 +565,7 @@ class Attributor:
 
     def attribute(self, span: MarkedSpan) -> Attribution:
         if not self.may_attribute(span):
-            return NO_SPEAKER  # nothing to parse for: no speech verb, no colon
+            return UNATTRIBUTED  # nothing to parse for: no speech verb, no colon
         best: tuple[int, Any, Piece, Any] | None = None
         for piece, sent in self._sentences(span):
             for token in sent:
@@ -589,10 +579,10 @@ class Attributor:
         if colon is not None:
             best = (-1, *colon)
         if best is None:
-            return NO_SPEAKER
+            return UNATTRIBUTED
         _, trigger, piece, sent = best
         if _lemma(trigger) in _NAMING_VERBS and _is_a_name(self.text[span.start : span.end]):
-            return NO_SPEAKER  # what fans call “the Nest”: a name, not anyone's words
+            return UNATTRIBUTED  # what fans call “the Nest”: a name, not anyone's words
         return self._speaker_of(trigger, piece.start)
 
     def _colon_verb(self, span: MarkedSpan) -> tuple[Any, Piece, Any] | None:

@@ -10,12 +10,14 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from qa.citations import Citation, cite
-from qa.lexical import find_phrase, fts_all_phrases, parse_query
+from qa.index.store import Store, StoredQuote
 from qa.quotes.names import name_matches
-from qa.store import Store, StoredQuote
-from qa.textfold import normalize_for_match
+from qa.text.fold import find_phrase, normalize_for_match
+from qa.text.safe import NO_SPEAKER
+from qa.text.terms import quoted_phrases
 
 
 @dataclass(frozen=True)
@@ -30,7 +32,15 @@ class QuoteHit:
     attribution: str | None  # the words that name the speaker, as the text has them
     sentence: str  # the quotation with the text around it, for context
 
-    def to_json(self) -> dict:
+    def speaker_label(self) -> str:
+        """Who said it, and how the text says so when it is not by name."""
+        if self.speaker is None:
+            return NO_SPEAKER
+        if self.how == "pronoun" and self.attribution:
+            return f"{self.speaker} (“{self.attribution}” in the text)"
+        return self.speaker
+
+    def to_json(self) -> dict[str, Any]:
         return {
             "quote": self.quote,
             "speaker": self.speaker,
@@ -104,8 +114,8 @@ _PHRASE_CHUNKS = 200
 
 
 def _documents_with_words(store: Store, phrase: str) -> set[int]:
-    query = fts_all_phrases(parse_query(f'"{phrase}"'))
-    ids = [i for i, _ in store.lexical_search(query, _PHRASE_CHUNKS)]
+    phrases = quoted_phrases(f'"{phrase}"')
+    ids = [i for i, _ in store.phrase_search(phrases, _PHRASE_CHUNKS)]
     return {c.doc_id for c in store.chunks(ids).values()}
 
 

@@ -106,7 +106,7 @@ class Pieces:
                     i += 1
                 self._sentences[n] = found or _whole(self.text, lo, hi)
             return
-        from qa.sentences import split_sentences
+        from qa.ingest.sentences import split_sentences
 
         spans = [self.paragraphs[n] for n in todo]
         for n, found in zip(todo, split_sentences(self.text, spans, SENTENCE_CHARS), strict=True):

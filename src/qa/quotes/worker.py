@@ -40,7 +40,7 @@ def _encode(quotes: list[Quote]) -> list[list[Any]]:
 
 def _decode(rows: list[list[Any]]) -> list[Quote]:
     return [
-        Quote(start, end, speaker, tuple(mention) if mention else None, how)  # type: ignore[arg-type]
+        Quote(start, end, speaker, tuple(mention) if mention else None, how)
         for start, end, speaker, mention, how in rows
     ]
 

@@ -26,16 +26,15 @@ from textual.css.query import NoMatches
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Header, Input, Static
 
-from qa.display import printable
-from qa.tui.engine import Engine
-from qa.tui.widgets import (
+from qa.session import Session
+from qa.text.safe import printable
+from qa.tui.widgets.answer_card import (
     BADGE_STYLES,
     NO_SPEAKER,
     AnswerCard,
     HistoryInput,
     KeysFooter,
     PassageView,
-    is_quote_answer,
     quote_with_citation,
 )
 
@@ -43,7 +42,7 @@ if TYPE_CHECKING:
     from textual.widgets import TextArea
 
     from qa.quotes.listing import QuoteHit
-    from qa.tui.quotes import QuotesScreen
+    from qa.tui.screens.quotes import QuotesScreen
 
 EngineFactory = Callable[[], Any]
 
@@ -73,14 +72,14 @@ HelpScreen { align: center middle; }
 
 def quotes_screen_class() -> type[QuotesScreen]:
     """The quotes view, imported on first use (ctrl+o, the palette)."""
-    from qa.tui.quotes import QuotesScreen
+    from qa.tui.screens.quotes import QuotesScreen
 
     return QuotesScreen
 
 
 def open_quotes_screens(screens: Iterable[Screen]) -> list[QuotesScreen]:
     """The quotes views among ``screens``: none while the quotes module is not imported."""
-    if "qa.tui.quotes" not in sys.modules:
+    if "qa.tui.screens.quotes" not in sys.modules:
         return []
     cls = quotes_screen_class()
     return [s for s in screens if isinstance(s, cls)]
@@ -129,7 +128,7 @@ class QaApp(App[None]):
     TITLE = "qa"
     CSS = CSS
     # Under 110 columns the source pane goes under the conversation instead of beside it.
-    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]] | None] = [
+    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]] | None] = [  # type: ignore[misc]
         (0, "-narrow"),
         (110, "-wide"),
     ]
@@ -174,7 +173,7 @@ class QaApp(App[None]):
         super().__init__()
         self.index_dir = index_dir
         self.paths = paths
-        self.engine = (engine or (lambda: Engine(index_dir, paths)))()
+        self.engine = (engine or (lambda: Session(index_dir, paths)))()
         self.ready = False
         self.busy = False  # re-indexing
         self.pending: list[AnswerCard] = []
@@ -330,7 +329,7 @@ class QaApp(App[None]):
         view.add_class("current")
         p = view.passage
         title = Text(f"[{p.rank}] ", style="bold")
-        if p.match == "quote":
+        if p.match.is_quotation:
             title.append(printable(p.speaker or NO_SPEAKER), style="bold")
             title.append(": ")
         title.append(printable(str(p.citation)), style="italic")
@@ -391,14 +390,13 @@ class QaApp(App[None]):
 
     def show_quote(self, hit: QuoteHit) -> None:
         """Show a quotation in the source pane, its words selected."""
-        from qa.render_quotes import speaker_label
 
         if self.current is not None:
             self.current.remove_class("current")
             self.current = None
         self.shown_quote = hit
         title = Text(" quote ", style=BADGE_STYLES["quote"]) + Text(" ")
-        title.append(printable(speaker_label(hit)), style="bold")
+        title.append(printable(hit.speaker_label()), style="bold")
         title.append("\n")
         title.append(printable(str(hit.citation)), style="italic")
         self.show_source(hit.source, hit.start, hit.end, title)
@@ -419,7 +417,7 @@ class QaApp(App[None]):
         """The latest answer (or the current passage's highlight, or the quotation opened
         from the quotes view) with its short citation; a quotation with its speaker."""
         if self.shown_quote is not None:
-            from qa.tui.quotes import copy_text
+            from qa.tui.screens.quotes import copy_text
 
             return copy_text(self.shown_quote)
         if self.latest is None or self.latest.answer is None:
@@ -427,7 +425,7 @@ class QaApp(App[None]):
         answer = self.latest.answer
         a = answer.answer
         if a is not None and self.current is None:
-            speaker = a.speaker if is_quote_answer(answer) else None
+            speaker = a.speaker if answer.is_quotation else None
             return quote_with_citation(a.text, speaker, a.citation)
         views = self._views()
         view = self.current if self.current in views else (views[0] if views else None)
@@ -435,7 +433,7 @@ class QaApp(App[None]):
             return None
         p = view.passage
         text = p.text[p.highlight.start - p.start : p.highlight.end - p.start]
-        return quote_with_citation(text, p.speaker if p.match == "quote" else None, p.citation)
+        return quote_with_citation(text, p.speaker if p.match.is_quotation else None, p.citation)
 
     def passage_quote(self) -> str | None:
         """The whole current (or first) passage of the latest answer, with its citation."""
@@ -483,12 +481,12 @@ class QaApp(App[None]):
                 lines += ["Not found in these documents.", ""]
             else:
                 a = answer.answer
-                if is_quote_answer(answer):
+                if answer.is_quotation:
                     said = f"{a.speaker} said:" if a.speaker else "No speaker is named for:"
                     lines += [said, ""]
                 lines += [f"> {a.text.strip()}", ">", f"> — {a.citation}", ""]
             for p in answer.passages:
-                if p.match == "quote":
+                if p.match.is_quotation:
                     how = f"quote, {p.speaker or NO_SPEAKER}"
                 else:
                     how = f"score {p.score:.2f}, {p.match}"

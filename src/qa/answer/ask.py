@@ -1,0 +1,124 @@
+"""One question in, one answer out: the path `qa ask`, the chat and `qa eval` share.
+
+Questions about quotations ("Who said 'cannon fodder'?", "What did Blinken say?") are
+answered from the quote index first, by speaker and word for word; a quoted phrase the
+documents do not hold word for word gets its nearest real wording as a note. Every other
+question, and a quote question the quote index cannot answer, is answered from
+passages: candidates from both channels (``qa.answer.retrieve``), reranked
+(``qa.answer.rerank``), the best sentence of the best passage as the answer
+(``qa.answer.span``), or "not found" when even the best passage scores under a
+threshold calibrated on the evaluation sets: the passages are still listed, marked
+weak, since an honest "not found" beats a padded one.
+"""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
+from functools import lru_cache
+
+from qa.answer.from_quotes import answer_from_quotes
+from qa.answer.model import Answer, AnswerSpan, Passage, Span
+from qa.answer.question import Question
+from qa.answer.rerank import RERANK_DEPTH, Weights, default_weights, score_candidates
+from qa.answer.retrieve import gather_candidates, lexical_hits
+from qa.answer.span import short_answer
+from qa.citations import cite
+from qa.embedding.encoder import Encoder
+from qa.index.reader import Index
+from qa.verify import verify, wdiff
+
+
+def ask(index: Index, encoder: Encoder, question: str | Question, k: int = 5) -> Answer:
+    """The answer to ``question``: from the quote index when it asks about quotations,
+    else from passages; ``k`` passages at most."""
+    if not isinstance(question, Question):
+        question = Question.parse(question)
+    notes: tuple[str, ...] = ()
+    if question.quote_ask is not None:
+        from_quotes = answer_from_quotes(index, question, k)
+        if from_quotes.answer is not None:
+            return from_quotes
+        notes = from_quotes.notes
+    answer = answer_question(index, encoder, question, k=k)
+    near = tuple(n for phrase in answer.missing_phrases for n in _nearest_wording(index, phrase))
+    notes += near
+    return replace(answer, notes=notes) if notes else answer
+
+
+def _nearest_wording(index: Index, phrase: str) -> list[str]:
+    """A note giving the closest real wording of a phrase asked for word for word."""
+    result = verify(index, phrase, limit=1)
+    if not result.matches:
+        return []
+    m = result.matches[0]
+    return [f"Nearest wording in the documents: “{m.text}” ({wdiff(m.diff)}) — {m.citation}"]
+
+
+@lru_cache(maxsize=1)
+def _encoder_thread() -> ThreadPoolExecutor:
+    """One thread that embeds questions while the calling thread searches keywords."""
+    return ThreadPoolExecutor(max_workers=1, thread_name_prefix="qa-embed")
+
+
+def answer_question(
+    index: Index,
+    encoder: Encoder,
+    question: str | Question,
+    k: int = 5,
+    weights: Weights | None = None,
+) -> Answer:
+    """Answer one question from passages: top ``k`` passages and the best span."""
+    weights = weights or default_weights()
+    query = question if isinstance(question, Question) else Question.parse(question)
+    if not query.searchable:
+        return Answer(query.text, None, [])
+    # The question's embedding (onnxruntime) and the keyword search (SQLite) both let
+    # go of the GIL, so side by side they take the longer of the two, not the sum.
+    pending = _encoder_thread().submit(encoder.encode, [query.text])
+    lexical = lexical_hits(index, query)
+    index.store.document_frequencies(query.terms)  # kept for the reranker's IDF
+    qvec = pending.result()[0]
+    candidates = gather_candidates(index, query, qvec, max(RERANK_DEPTH, k), lexical=lexical)
+    scored = score_candidates(index, query, qvec, candidates, weights)
+    top = scored[:k]
+    if not top:
+        return Answer(query.text, None, [])
+    missing = () if any(c.exact for c in candidates) else query.phrases
+    # A phrase asked for word for word that the documents do not hold means the
+    # question is not answered here, however close the meaning of a passage.
+    found = top[0].candidate.exact or (not missing and top[0].score >= weights.found_threshold)
+    passages: list[Passage] = []
+    for rank, s in enumerate(top, 1):
+        doc = index.store.document_text(s.doc_id)
+        passages.append(
+            Passage(
+                rank=rank,
+                source=doc.source,
+                start=s.start,
+                end=s.end,
+                text=doc.text[s.start : s.end],
+                score=s.score,
+                highlight=Span(*s.answer_span(doc.text)),
+                citation=cite(doc, s.start, s.end),
+                match=s.candidate.match,
+                weak=not found,
+            )
+        )
+    answer: AnswerSpan | None = None
+    if found:
+        best = top[0]
+        doc = index.store.document_text(best.doc_id)
+        start, end = best.answer_span(doc.text)
+        short = short_answer(query, doc.text, start, end)
+        answer = AnswerSpan(
+            doc.text[start:end],
+            doc.source,
+            start,
+            end,
+            best.score,
+            cite(doc, start, end),
+            short=short,
+            short_text=doc.text[short.start : short.end] if short else None,
+        )
+    return Answer(query.text, answer, passages, missing)

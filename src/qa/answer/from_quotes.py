@@ -1,0 +1,169 @@
+"""Answers from the quote index: who said a phrase, what a person said.
+
+A reporter asking who said something wants the person and the exact words, or to hear
+that nobody in the documents said them: these questions are answered by speaker and
+word for word, not by meaning. A speaker with no direct quotation may still be
+reported ("Blinken noted that …"): those sentences are shown, marked as reported speech.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+
+from qa.answer.model import Answer, AnswerSpan, Match, Passage, Span
+from qa.answer.question import Question
+from qa.citations import cite
+from qa.index.reader import Index
+from qa.index.store import Store
+from qa.quotes.listing import QuoteHit, matching_speakers, quote_around, quote_hit, quotes_holding
+from qa.quotes.names import name_matches, name_words, person_name
+from qa.quotes.verbs import REPORTING_VERBS
+from qa.verify import verify, wdiff
+
+# A passage shown around a quotation: its paragraph, cut to this many characters.
+MAX_CONTEXT_CHARS = 1500
+
+
+def _context(store: Store, hit: QuoteHit, doc_id: int) -> tuple[int, int]:
+    """The paragraph(s) holding a quotation, cut around it when very long."""
+    doc = store.document_text(doc_id)
+    starts = [p.start for p in doc.paragraphs]
+    first = max(0, bisect_right(starts, hit.start) - 1)
+    last = max(0, bisect_right(starts, max(hit.start, hit.end - 1)) - 1)
+    lo = doc.paragraphs[first].start if doc.paragraphs else 0
+    hi = doc.paragraphs[last].end if doc.paragraphs else len(doc.text)
+    lo, hi = min(lo, hit.start), max(hi, hit.end)
+    if hi - lo > MAX_CONTEXT_CHARS:
+        spare = max(0, MAX_CONTEXT_CHARS - (hit.end - hit.start)) // 2
+        lo, hi = max(lo, hit.start - spare), min(hi, hit.end + spare)
+    return lo, hi
+
+
+def _doc_id(store: Store, source: str) -> int:
+    doc = store.document_by_source(source)
+    assert doc is not None
+    return doc.id
+
+
+def _quote_answer(
+    store: Store,
+    question: str,
+    hits: list[QuoteHit],
+    notes: list[str],
+    k: int,
+    match: Match = Match.QUOTE,
+) -> Answer:
+    passages = []
+    for rank, hit in enumerate(hits[:k], 1):
+        doc_id = _doc_id(store, hit.source)
+        lo, hi = _context(store, hit, doc_id)
+        doc = store.document_text(doc_id)
+        passages.append(
+            Passage(
+                rank=rank,
+                source=hit.source,
+                start=lo,
+                end=hi,
+                text=doc.text[lo:hi],
+                score=1.0,
+                highlight=Span(hit.start, hit.end),
+                citation=hit.citation,
+                match=match,
+                weak=False,
+                speaker=hit.speaker,
+            )
+        )
+    first = hits[0]
+    answer = AnswerSpan(
+        first.quote, first.source, first.start, first.end, 1.0, first.citation, first.speaker
+    )
+    return Answer(question, answer, passages, notes=tuple(notes))
+
+
+# Reported speech: a name, then a speech verb within a few words ("Antony Blinken noted
+# that …", "Smith, the mayor, said").
+_REPORTING = re.compile(r"[^.;:“”\"]{0,60}?\b(?:" + "|".join(sorted(REPORTING_VERBS)) + r")\b")
+_CAPITALISED = re.compile(r"[A-Z][\w’'.-]*(?:\s+[A-Z][\w’'.-]*)*")
+_REPORTED_CHUNKS = 50
+
+
+def reported_speech(store: Store, name: str) -> list[QuoteHit]:
+    """Sentences that report what ``name`` said without quoting it, in document order."""
+    words = name_words(name)
+    if not words:
+        return []
+    ids = [i for i, _ in store.lexical_search(words, _REPORTED_CHUNKS)]
+    hits: list[QuoteHit] = []
+    for chunk in sorted(store.chunks(ids).values(), key=lambda c: (c.doc_id, c.start)):
+        doc = store.document_text(chunk.doc_id)
+        for start, end in chunk.sentences:
+            sentence = doc.text[start:end]
+            for found in _CAPITALISED.finditer(sentence):
+                if name_matches(name, found.group(0)) and _REPORTING.match(sentence, found.end()):
+                    hits.append(
+                        QuoteHit(
+                            quote=sentence,
+                            speaker=person_name(found.group(0)),
+                            source=doc.source,
+                            start=start,
+                            end=end,
+                            citation=cite(doc, start, end),
+                            how="reported",
+                            attribution=found.group(0),
+                            sentence=sentence,
+                        )
+                    )
+                    break
+    return hits
+
+
+def _said_by(hit: QuoteHit) -> str:
+    return f"by {hit.speaker}" if hit.speaker else "with no speaker named in the text"
+
+
+def answer_from_quotes(index: Index, question: Question, k: int) -> Answer:
+    """Answer a quote question from the quote index; no answer (with a note saying why)
+    when the quote index does not hold what was asked."""
+    store = index.store
+    asked = question.quote_ask
+    text = question.text
+    if asked is None:
+        return Answer(text, None, [])
+    if asked.speaker is not None:
+        names = matching_speakers(store, asked.speaker)
+        hits = [quote_hit(store, q) for q in store.quotes_by(names, limit=k)]
+        if not hits:
+            if not any(c.isupper() for c in asked.speaker):
+                return Answer(text, None, [])
+            note = f"No direct quotation by {asked.speaker} in these documents."
+            reported = reported_speech(store, asked.speaker)
+            if reported:
+                note += " What the text reports them saying:"
+                return _quote_answer(store, text, reported, [note], k, match=Match.REPORTED)
+            return Answer(text, None, [], notes=(note,))
+        total = store.count_quotes_by(names)
+        count = f"{total} quotation{'s' * (total != 1)}"
+        return _quote_answer(store, text, hits, [f"{' / '.join(names)}: {count}."], k)
+
+    phrase = asked.phrase or ""
+    hits = quotes_holding(store, phrase)
+    if hits:
+        speakers = sorted({h.speaker or "no named speaker" for h in hits})
+        note = f"“{phrase}” is quoted {_said_by(hits[0])}."
+        if len(speakers) > 1:
+            note = f"“{phrase}” is in {len(hits)} quotations: " + "; ".join(speakers) + "."
+        return _quote_answer(store, text, hits, [note], k)
+    # Not word for word: the wording a reporter half-remembers may still be a quotation.
+    for match in verify(index, phrase, limit=3).matches:
+        hit = quote_around(store, _doc_id(store, match.source), match.start, match.end)
+        if hit is not None:
+            note = (
+                f"No quotation holds “{phrase}” word for word; the nearest is quoted "
+                f"{_said_by(hit)}: “{match.text}” ({wdiff(match.diff) or match.grade})."
+            )
+            return _quote_answer(store, text, [hit], [note], k)
+        if match.grade != "fuzzy":
+            note = f"“{match.text}” is in the documents, but not in a quotation: {match.citation}."
+            return Answer(text, None, [], notes=(note,))
+    return Answer(text, None, [], notes=(f"No quotation holds “{phrase}”.",))

@@ -1,0 +1,147 @@
+"""What an answer is: the typed values the answer path hands to the CLI and the chat.
+
+An ``Answer`` holds the answering span (or None: "not found"), the passages that
+support it, and notes; its ``kind`` says what it is (a passage's sentence, a
+quotation, reported speech, or nothing found), so the renderers only choose styles
+and never guess from strings. Every offset is a position in the document's extracted
+text, and every text is exactly the document's text at those offsets.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+from qa.citations import Citation
+
+
+class Match(StrEnum):
+    """How a passage was found: word for word (``exact``), by the keyword channel, by
+    meaning, or from the quote index (a direct ``quote``, or ``reported`` speech)."""
+
+    EXACT = "exact"
+    KEYWORD = "keyword"
+    MEANING = "meaning"
+    QUOTE = "quote"
+    REPORTED = "reported"
+
+    @property
+    def is_quotation(self) -> bool:
+        """Whether the passage is someone's words, with a speaker to show."""
+        return self in (Match.QUOTE, Match.REPORTED)
+
+
+class AnswerKind(StrEnum):
+    """What an answer is, for the renderers to style."""
+
+    PASSAGE = "passage"  # the best sentence(s) of the best passage
+    QUOTATION = "quotation"  # a direct quotation, with its speaker
+    REPORTED = "reported"  # what the text reports someone saying, not quoted
+    NOT_FOUND = "not_found"  # nothing in the documents answers
+
+
+@dataclass(frozen=True)
+class Span:
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Passage:
+    rank: int
+    source: str
+    start: int
+    end: int
+    text: str
+    score: float
+    highlight: Span
+    citation: Citation
+    match: Match
+    weak: bool
+    speaker: str | None = None  # quote answers: who the text says spoke
+
+
+@dataclass(frozen=True)
+class AnswerSpan:
+    text: str
+    source: str
+    start: int
+    end: int
+    score: float
+    citation: Citation
+    speaker: str | None = None  # quote answers: who the text says spoke
+    # The exact words that answer, inside the span, when the question's type is plain
+    # ("how many" -> "10,000"); document offsets like start/end.
+    short: Span | None = None
+    short_text: str | None = None
+
+
+@dataclass(frozen=True)
+class Answer:
+    question: str
+    answer: AnswerSpan | None
+    passages: list[Passage]
+    # Quoted phrases of the question that no passage holds word for word.
+    missing_phrases: tuple[str, ...] = ()
+    # What the reader should know before the answer: who is quoted, the nearest
+    # wording of a phrase the documents do not hold word for word.
+    notes: tuple[str, ...] = ()
+
+    @property
+    def kind(self) -> AnswerKind:
+        if self.answer is None:
+            return AnswerKind.NOT_FOUND
+        first = self.passages[0].match if self.passages else None
+        if first is Match.REPORTED:
+            return AnswerKind.REPORTED
+        if any(p.match.is_quotation for p in self.passages):
+            return AnswerKind.QUOTATION
+        return AnswerKind.PASSAGE
+
+    @property
+    def is_quotation(self) -> bool:
+        """A quotation or reported speech: the answer has a speaker (or says it has none)."""
+        return self.kind in (AnswerKind.QUOTATION, AnswerKind.REPORTED)
+
+    def to_json(self) -> dict[str, Any]:
+        """The `qa ask --json` contract, field for field. Answers from the quote index
+        add ``speaker`` to the answer and passages; ``notes`` appears when there are any."""
+        answer = None
+        if self.answer is not None:
+            a = self.answer
+            answer = {
+                "text": a.text,
+                "source": a.source,
+                "start": a.start,
+                "end": a.end,
+                "score": round(a.score, 4),
+                "citation": str(a.citation),
+                "short": None
+                if a.short is None
+                else {"text": a.short_text, "start": a.short.start, "end": a.short.end},
+            }
+            if a.speaker is not None or any(p.match.is_quotation for p in self.passages):
+                answer["speaker"] = a.speaker
+        data: dict[str, Any] = {
+            "question": self.question,
+            "answer": answer,
+            "passages": [
+                {
+                    "rank": p.rank,
+                    "source": p.source,
+                    "start": p.start,
+                    "end": p.end,
+                    "text": p.text,
+                    "score": round(p.score, 4),
+                    "highlight": {"start": p.highlight.start, "end": p.highlight.end},
+                    "citation": str(p.citation),
+                    "match": p.match.value,
+                }
+                | ({"speaker": p.speaker} if p.match.is_quotation else {})
+                for p in self.passages
+            ],
+        }
+        if self.notes:
+            data["notes"] = list(self.notes)
+        return data

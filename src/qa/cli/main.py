@@ -1,0 +1,398 @@
+"""The `qa` command line: a thin layer over the core.
+
+Everything heavy (numpy, FAISS, spaCy, torch) is imported inside the commands, so
+`qa --help` answers at once. Errors a user can cause or fix print one line and exit
+non-zero; tracebacks are only shown with QA_DEBUG=1.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+if TYPE_CHECKING:
+    from qa.index.builder import IndexReport
+    from qa.index.reader import Index
+
+from qa.config import DEFAULT_INDEX, debug, default_documents
+
+EXIT_ERROR = 1
+EXIT_USAGE = 2
+
+
+class UserError(click.ClickException):
+    """A one-line error for the user; exit status 1."""
+
+    exit_code = EXIT_ERROR
+
+    def show(self, file: Any = None) -> None:
+        click.echo(f"qa: error: {self.format_message()}", err=True)
+
+
+def _friendly(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Turn the core's expected failures into one-line errors, never tracebacks."""
+    import functools
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        import sqlite3
+
+        from qa.errors import IndexBusy, IndexUnusable, ModelError
+
+        try:
+            return func(*args, **kwargs)
+        except (IndexUnusable, IndexBusy, ModelError) as exc:
+            raise UserError(str(exc)) from None
+        except sqlite3.DatabaseError as exc:
+            # A damaged store page may only show when a query reaches it, long after
+            # the index opened; it is still the index's fault, and rebuilding fixes it.
+            from qa.index.reader import damaged
+
+            where = kwargs.get("index_dir") or DEFAULT_INDEX
+            raise UserError(str(damaged(where, f"store: {exc}"))) from None
+        except KeyboardInterrupt as exc:
+            click.echo(f"qa: interrupted{_after_interrupt(exc)}", err=True)
+            sys.exit(130)
+        except BrokenPipeError:
+            sys.exit(0)
+        except (click.ClickException, SystemExit):
+            raise
+        except Exception as exc:
+            if debug():
+                raise
+            raise UserError(f"{exc.__class__.__name__}: {exc} (QA_DEBUG=1 shows details)") from None
+
+    return wrapper
+
+
+def _after_interrupt(exc: KeyboardInterrupt) -> str:
+    """What Ctrl-C left of the index, for the one line that reports it."""
+    from qa.errors import InterruptedAfterUpdate
+
+    if isinstance(exc, InterruptedAfterUpdate):
+        return "; the update was already saved (the index holds this run's documents)"
+    return "; the index is as it was before this run"
+
+
+def _console(err: bool = False) -> Any:
+    from rich.console import Console
+
+    stream = sys.stderr if err else sys.stdout
+    # Wrap for a person at a terminal; never break lines that a pipe or file receives.
+    return Console(stderr=err, highlight=False, soft_wrap=not stream.isatty())
+
+
+def _progress_bar(enabled: bool) -> Any:
+    """A Rich progress display on a terminal, and a no-op elsewhere."""
+    from contextlib import nullcontext
+
+    if not enabled:
+        return nullcontext(lambda *_: None)
+
+    from contextlib import contextmanager
+
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    @contextmanager
+    def bar() -> Iterator[Callable[[str, int, int], None]]:
+        with Progress(
+            TextColumn("{task.description:<13}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=_console(err=True),
+            transient=True,
+        ) as prog:
+            tasks: dict[str, Any] = {}
+
+            def update(stage: str, done: int, total: int) -> None:
+                if stage not in tasks:
+                    tasks[stage] = prog.add_task(stage, total=total)
+                prog.update(tasks[stage], completed=done, total=total)
+
+            yield update
+
+    return bar()
+
+
+def run_index(
+    paths: list[Path], index_dir: Path, rebuild: bool = False, quiet: bool = False
+) -> IndexReport:
+    from qa.cli.render import render_report
+    from qa.index.builder import build_index
+
+    with _progress_bar(sys.stderr.isatty() and not quiet) as progress:
+        report = build_index(paths, index_dir, rebuild=rebuild, progress=progress)
+    if not quiet or not (report.indexed or report.unchanged):
+        render_report(_console(err=quiet), report, str(index_dir))
+    return report
+
+
+def _open_or_build(index_dir: Path) -> Index:
+    """The index to answer from (``Session.open_or_build``): the bundled documents'
+    index is built on first use, quietly but for what went wrong."""
+    from qa.session import Session
+
+    def build(paths: list[Path], rebuild: bool) -> IndexReport:
+        return run_index(paths, index_dir, rebuild=rebuild, quiet=True)
+
+    return Session(index_dir).open_or_build(build, lambda line: click.echo(line, err=True))
+
+
+index_option = click.option(
+    "--index",
+    "index_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=DEFAULT_INDEX,
+    show_default=True,
+    help="Index folder.",
+)
+
+
+@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="qa")
+@click.pass_context
+def main(ctx: click.Context) -> None:
+    """Ask questions about your documents; get the exact passages that answer, cited.
+
+    With no command, opens the chat on the default index (built from docs/ if needed);
+    without a terminal, prints this help.
+    """
+    if ctx.invoked_subcommand is None:
+        if sys.stdin.isatty() and sys.stdout.isatty():
+            _run_chat(DEFAULT_INDEX, None)
+        else:  # a script or a pipe cannot chat; tell it what there is instead
+            click.echo(ctx.get_help())
+
+
+def _run_chat(index_dir: Path, paths: list[Path] | None) -> None:
+    """Open the chat; Textual and the core are imported only now, so `import qa.cli` stays
+    cheap."""
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        raise UserError("the chat needs a terminal; use `qa ask QUESTION` in scripts")
+    from qa.tui.app import run_chat
+
+    run_chat(index_dir, paths)
+
+
+@main.command("chat")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@index_option
+def chat_command(paths: tuple[Path, ...], index_dir: Path) -> None:
+    """Open the chat on the index, building it first from PATHS (default: docs/) if missing."""
+    _run_chat(index_dir, list(paths) or None)
+
+
+@main.command("index")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@index_option
+@click.option("--rebuild", is_flag=True, help="Re-extract and re-embed everything.")
+@_friendly
+def index_command(paths: tuple[Path, ...], index_dir: Path, rebuild: bool) -> None:
+    """Index files and folders (default: the files directly in docs/) into the index folder.
+
+    Only new or changed documents are embedded again; removed ones are dropped.
+    """
+    report = run_index(list(paths) or default_documents(), index_dir, rebuild=rebuild)
+    if report.new_chunks:
+        _prepare_onnx_export()
+    if not (report.indexed or report.unchanged):
+        sys.exit(EXIT_ERROR)
+
+
+def _prepare_onnx_export() -> None:
+    """Export the model to ONNX once per machine, after an index built on torch (which
+    is loaded then anyway): later questions and indexing skip the seconds of importing
+    it. A failure only costs speed."""
+    from qa.embedding.onnx import ensure_export, export_ready
+
+    if export_ready():
+        return
+    click.echo("qa: preparing the ONNX encoder (once per machine, about 15 s)", err=True)
+    why = ensure_export()
+    if why is not None:
+        click.echo(f"qa: text will be encoded with torch ({why})", err=True)
+
+
+def _questions(question: str | None) -> Iterator[str]:
+    """The questions to answer. An empty QUESTION is a one-line error (there is nothing
+    to look for); standard input that is not valid UTF-8 is read with U+FFFD for the
+    bad bytes, so one stray byte costs one character, not the whole batch."""
+    if question is not None and question != "-":
+        if not question.strip():
+            raise UserError("the question is empty")
+        yield question
+        return
+    if question is None and sys.stdin.isatty():
+        raise click.UsageError("give a QUESTION, or '-' to read questions from standard input")
+    reconfigure = getattr(sys.stdin, "reconfigure", None)
+    if reconfigure is not None:
+        reconfigure(errors="replace")
+    for line in sys.stdin:
+        if line.strip():
+            yield line.strip()
+
+
+@main.command("ask")
+@click.argument("question", required=False)
+@index_option
+@click.option(
+    "-k",
+    "top_k",
+    type=click.IntRange(1, 100),
+    default=5,
+    show_default=True,
+    help="How many passages to show.",
+)
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per question, per line.")
+@_friendly
+def ask_command(question: str | None, index_dir: Path, top_k: int, as_json: bool) -> None:
+    """Answer QUESTION ('-' or a pipe: one question per line) from the index."""
+    from qa.answer.ask import ask
+    from qa.cli.render import render_answer
+    from qa.embedding.encoder import Embedder
+    from qa.text.safe import json_line
+
+    questions = _questions(question)
+    index = _open_or_build(index_dir)
+    embedder = Embedder()
+    console = _console()
+    try:
+        for q in questions:
+            result = ask(index, embedder, q, k=top_k)
+            if as_json:
+                sys.stdout.write(json_line(result.to_json()) + "\n")
+                sys.stdout.flush()
+            else:
+                render_answer(console, result)
+    finally:
+        index.close()
+
+
+@main.command("quotes")
+@click.option("--speaker", help="Only quotations by this person or body (any form of the name).")
+@index_option
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per quotation, per line.")
+@_friendly
+def quotes_command(speaker: str | None, index_dir: Path, as_json: bool) -> None:
+    """List the direct quotations in the documents, with speaker and citation.
+
+    Exits 1 when there are none (or none by SPEAKER).
+    """
+    from qa.cli.render import render_quotes
+    from qa.quotes.listing import list_quotes, speakers
+    from qa.text.safe import json_line
+
+    index = _open_or_build(index_dir)
+    try:
+        hits = list_quotes(index.store, speaker)
+        if as_json:
+            for hit in hits:
+                sys.stdout.write(json_line(hit.to_json()) + "\n")
+            sys.stdout.flush()
+        elif hits:
+            render_quotes(_console(), hits)
+        if not hits:
+            known = speakers(index.store)
+            if speaker and known:
+                hint = "; speakers: " + ", ".join(known[:12]) + ("…" if len(known) > 12 else "")
+            else:
+                hint = ""
+            who = f" by {speaker}" if speaker else ""
+            click.echo(f"qa: no quotations{who} in the index at {index_dir}{hint}", err=True)
+            sys.exit(EXIT_ERROR)
+    finally:
+        index.close()
+
+
+@main.command("text")
+@click.argument("source")
+@index_option
+@_friendly
+def text_command(source: str, index_dir: Path) -> None:
+    """Print a document's extracted text exactly as the offsets count it.
+
+    On a terminal, control and bidi characters are shown as visible escapes (as
+    ``qa ask`` does), so a document cannot drive the terminal; a pipe or a file gets
+    the text exactly.
+    """
+    from qa.index.reader import open_index
+    from qa.text.safe import printable
+
+    index = open_index(index_dir)
+    if index is None:
+        raise UserError(f"no index at {index_dir}")
+    try:
+        doc = index.store.document_by_source(os.path.normpath(source))
+        if doc is None:
+            raise UserError(f"{source} is not in the index at {index_dir}")
+        sys.stdout.write(printable(doc.text) if sys.stdout.isatty() else doc.text)
+        sys.stdout.flush()
+    finally:
+        index.close()
+
+
+@main.command("eval")
+@click.argument("dataset", type=click.Path(path_type=Path, exists=True, file_okay=False))
+@click.option("-k", "top_k", type=click.IntRange(1, 100), default=10, show_default=True)
+@click.option("--limit", type=int, default=None, help="Only the first N questions.")
+@click.option("--json", "as_json", is_flag=True, help="Print the figures as one JSON object.")
+@_friendly
+def eval_command(dataset: Path, top_k: int, limit: int | None, as_json: bool) -> None:
+    """Measure retrieval and answer quality on a labelled DATASET folder.
+
+    DATASET holds documents.jsonl and questions.jsonl (the format of shared/eval).
+    """
+    from qa.evaluation import evaluate
+
+    for name in ("documents.jsonl", "questions.jsonl"):
+        if not (dataset / name).is_file():
+            raise UserError(f"{dataset} has no {name}")
+    with _progress_bar(sys.stderr.isatty()) as progress:
+        result = evaluate(dataset, k=top_k, limit=limit, progress=progress)
+    summary = result.summary()
+    if as_json:
+        click.echo(json.dumps(summary))
+    else:
+        for key, value in summary.items():
+            click.echo(f"{key:>18}  {value}")
+
+
+@main.command("verify")
+@click.argument("text")
+@index_option
+@click.option("--json", "as_json", is_flag=True, help="Print the result as one JSON object.")
+@_friendly
+def verify_command(text: str, index_dir: Path, as_json: bool) -> None:
+    """Check whether TEXT (say, a remembered quote) is in the documents, and how exactly.
+
+    Each match is graded: exact (character for character), normalized (the same once
+    case, quotation marks, dashes, spacing, line breaks and line-end hyphens are set
+    aside) or fuzzy (a word or two differ; a word diff shows [-the document's words-]
+    {+yours+}); best first, each with its citation. Quotation marks around TEXT are
+    ignored. No model is loaded.
+
+    Exit status: 0 when TEXT was found, 1 when nothing matches (or on an error).
+    """
+    from qa.cli.render import render_verify
+    from qa.text.safe import json_line
+    from qa.verify import verify
+
+    index = _open_or_build(index_dir)
+    try:
+        result = verify(index, text)
+    finally:
+        index.close()
+    if as_json:
+        sys.stdout.write(json_line(result.to_json()) + "\n")
+        sys.stdout.flush()
+    else:
+        render_verify(_console(), result)
+    if not result.found:
+        sys.exit(EXIT_ERROR)

@@ -1,0 +1,171 @@
+"""Terminal rendering of answers, index summaries, verify results and quotations (Rich
+``Text``, never markup).
+
+Document text goes through ``qa.display`` so it is always shown literally.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import TYPE_CHECKING
+
+from rich.console import Console
+from rich.text import Text
+
+from qa.answer.model import AnswerKind
+from qa.text.safe import NO_SPEAKER, NOT_FOUND, highlighted, one_line, printable
+
+if TYPE_CHECKING:
+    from qa.answer.model import Answer
+    from qa.index.builder import IndexReport
+    from qa.quotes.listing import QuoteHit
+    from qa.verify import DiffPart, VerifyMatch, VerifyResult
+
+
+def render_answer(console: Console, answer: Answer) -> None:
+    console.print(Text("Q: ", style="bold") + Text(one_line(answer.question)))
+    for phrase in answer.missing_phrases:
+        console.print(
+            Text(f"No passage holds “{printable(phrase)}” word for word.", style="yellow")
+        )
+    for note in answer.notes:
+        console.print(Text(printable(note), style="yellow"))
+    if answer.answer is None:
+        console.print(Text(NOT_FOUND + ".", style="bold red"))
+        if answer.passages:
+            console.print(Text("Nearest passages (weak matches):", style="dim"))
+    else:
+        a = answer.answer
+        if answer.is_quotation:
+            who = printable(a.speaker) if a.speaker else "no speaker named in the text"
+            kind = "Reported speech" if answer.kind is AnswerKind.REPORTED else "Quotation"
+            console.print(Text(f"{kind} ({who}):", style="bold green"))
+        else:
+            line = Text(f"Answer (score {a.score:.2f}):", style="bold green")
+            if a.short_text is not None:
+                line.append(" " + printable(a.short_text), style="bold")
+            console.print(line)
+        if a.short is not None:
+            words = (a.short.start - a.start, a.short.end - a.start)
+            span = Text("  ") + highlighted(a.text, *words, style="underline")
+        else:
+            span = Text("  " + printable(a.text))
+        span.stylize("bold")
+        console.print(span)
+        console.print(Text("  — " + one_line(str(a.citation)), style="cyan"))
+        console.print()
+    for p in answer.passages:
+        header = Text(f"[{p.rank}] ", style="bold")
+        header.append(one_line(str(p.citation)), style="cyan")
+        if p.match.is_quotation:
+            who = printable(p.speaker or NO_SPEAKER)
+            header.append(f"  {p.match} — {who}", style="dim")
+        else:
+            header.append(
+                f"  score {p.score:.2f}  {p.match}" + ("  weak" if p.weak else ""), style="dim"
+            )
+        console.print(header)
+        body = highlighted(
+            p.text, p.highlight.start - p.start, p.highlight.end - p.start, "bold yellow"
+        )
+        console.print(body, style="dim" if p.weak else None)
+        console.print()
+
+
+def render_report(console: Console, report: IndexReport, index_dir: str) -> None:
+    if report.rebuilt:
+        console.print(Text(f"Rebuilt the index: {one_line(report.rebuilt)}."))
+    for source, warning in report.warnings:
+        console.print(Text(f"warning: {one_line(source)}: {one_line(warning)}", style="yellow"))
+    by_reason: dict[str, list[str]] = defaultdict(list)
+    for source, reason in report.skipped:
+        by_reason[reason].append(source)
+    for reason, sources in sorted(by_reason.items(), key=lambda kv: -len(kv[1])):
+        shown = sources[:20]
+        for source in shown:
+            console.print(Text(f"skipped {one_line(source)}: {one_line(reason)}", style="yellow"))
+        if len(sources) > len(shown):
+            console.print(
+                Text(
+                    f"skipped {len(sources) - len(shown)} more: {one_line(reason)}", style="yellow"
+                )
+            )
+    for source in report.removed[:20]:
+        console.print(Text(f"removed {one_line(source)}"))
+    console.print(
+        Text(
+            f"{len(report.indexed)} indexed, {report.unchanged} unchanged, "
+            f"{len(report.removed)} removed, {len(report.skipped)} skipped; "
+            f"{report.new_chunks} new chunks, {report.documents} documents and "
+            f"{report.chunks} chunks in {one_line(index_dir)}; {report.seconds:.1f} s"
+        )
+    )
+
+
+_GRADE_STYLES = {"exact": "bold green", "normalized": "bold cyan", "fuzzy": "bold yellow"}
+_DIFF_STYLES = {"equal": "", "delete": "bold red", "insert": "bold green"}
+_DIFF_MARKS = {"equal": ("", ""), "delete": ("[-", "-]"), "insert": ("{+", "+}")}
+
+
+def _grade_note(match: VerifyMatch) -> str:
+    """What the grade means for this match, in words a reporter can repeat."""
+    if match.grade == "exact":
+        return "character for character"
+    if match.grade == "normalized":
+        return "same words; case, quotation marks, dashes, spacing or line breaks differ"
+    if match.word_edits == 0:
+        return "same words; punctuation differs"
+    words = "word differs" if match.word_edits == 1 else "words differ"
+    return f"close: {match.word_edits} {words} ([-document-] {{+yours+}})"
+
+
+def _diff_line(parts: tuple[DiffPart, ...]) -> Text:
+    """The word diff, coloured, with wdiff marks kept so it reads without colour too."""
+    line = Text("  ")
+    for n, part in enumerate(parts):
+        if n:
+            line.append(" ")
+        opening, closing = _DIFF_MARKS[part.op]
+        line.append(opening + printable(part.text) + closing, style=_DIFF_STYLES[part.op])
+    return line
+
+
+def render_verify(console: Console, result: VerifyResult) -> None:
+    """Each match of a checked quote: grade, the document's words, the diff, citation."""
+    console.print(Text("Quote: ", style="bold") + Text(one_line(result.query)))
+    if not result.matches:
+        console.print(
+            Text(
+                f"{NOT_FOUND}: no passage holds this text, exactly or with a word or two changed.",
+                style="bold red",
+            )
+        )
+        return
+    for n, match in enumerate(result.matches, 1):
+        header = Text(f"[{n}] ", style="bold")
+        header.append(match.grade, style=_GRADE_STYLES[match.grade])
+        header.append(f"  {_grade_note(match)}", style="dim")
+        console.print(header)
+        console.print(Text("  " + printable(match.text).replace("\n", "\n  ")))
+        if match.word_edits:
+            console.print(_diff_line(match.diff))
+        console.print(Text("  — " + one_line(str(match.citation)), style="cyan"))
+        console.print()
+
+
+def render_quote(console: Console, hit: QuoteHit) -> None:
+    line = Text("“", style="bold") + Text(printable(hit.quote), style="bold") + Text("”")
+    line.append("  — ")
+    line.append(printable(hit.speaker_label()), style="green" if hit.speaker else "dim")
+    console.print(line)
+    console.print(Text("    " + one_line(str(hit.citation)), style="cyan"))
+
+
+def render_quotes(console: Console, hits: list[QuoteHit]) -> None:
+    for hit in hits:
+        render_quote(console, hit)
+    count = len(hits)
+    named = sum(1 for h in hits if h.speaker)
+    console.print(
+        Text(f"{count} quotation{'s' * (count != 1)}, {named} with a named speaker", style="dim")
+    )

@@ -1,0 +1,265 @@
+"""A session over one index: what the CLI and the chat both drive.
+
+It opens the index (building it first when there is none: the bundled documents'
+index is built, and rebuilt when it was made by another model or chunker, on its own;
+any other is the user's to build), loads the model, follows a newer generation that
+another process swaps in, and answers: questions, quotations, a document's text, a
+re-index. Every method may be slow (FAISS, SQLite, the model), so the chat calls them
+only from thread workers; heavy modules are imported inside the methods, so importing
+this module (and drawing the chat's first frame) imports none of them.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from qa.config import DEFAULT_DOCS, default_documents, is_default_index
+from qa.errors import IndexUnusable, SessionError
+
+if TYPE_CHECKING:
+    from qa.answer.model import Answer
+    from qa.embedding.encoder import Encoder
+    from qa.index.builder import IndexReport
+    from qa.index.reader import Index
+    from qa.index.store import DocumentText
+    from qa.quotes.listing import QuoteHit
+
+Progress = Callable[[str, int, int], None]
+
+
+Build = Callable[[list[Path], bool], "IndexReport"]
+
+
+def _age(seconds: float) -> str:
+    """A short, human index age (``5 s``, ``3 min``, ``2 h``, ``4 d``)."""
+    if seconds < 60:
+        return f"{int(seconds)} s"
+    if seconds < 3600:
+        return f"{int(seconds // 60)} min"
+    if seconds < 86400:
+        return f"{int(seconds // 3600)} h"
+    return f"{int(seconds // 86400)} d"
+
+
+class Session:
+    """Owns the open index and the encoder; thread-safe through one lock."""
+
+    def __init__(
+        self,
+        index_dir: Path,
+        paths: list[Path] | None = None,
+        embedder: Encoder | None = None,
+    ) -> None:
+        self.index_dir = index_dir
+        self.paths = paths
+        self._embedder = embedder
+        self.index: Index | None = None
+        self._lock = threading.RLock()
+        # The manifest file the open index was read from: when another process (a
+        # `qa index` in another terminal) swaps in a new generation, this changes.
+        self._signature: tuple[int, int, int] | None = None
+
+    # -- start-up ---------------------------------------------------------------
+    def _default_paths(self) -> list[Path]:
+        """What to index: the given paths, docs/ for the default index, else the indexed files."""
+        if self.paths:
+            return list(self.paths)
+        if is_default_index(self.index_dir):
+            return default_documents()
+        if self.index is not None:
+            return sorted(Path(s) for s in self.index.manifest.documents)
+        raise SessionError(
+            f"no index at {self.index_dir}; start with `qa chat PATH --index {self.index_dir}`"
+        )
+
+    def prepare(self, progress: Progress) -> None:
+        """Open the index (building it first when there is none) and load the model."""
+        from qa.embedding.encoder import Embedder
+        from qa.index.reader import manifest_signature, open_index
+
+        with self._lock:
+            self._signature = manifest_signature(self.index_dir)
+            rebuild = False
+            try:
+                opened = open_index(self.index_dir)
+            except IndexUnusable:
+                if not self.paths and not self._can_build_default():
+                    raise
+                opened, rebuild = None, True
+            if self._embedder is None:
+                self._embedder = Embedder()
+            if opened is None:
+                self._build(self._default_paths(), progress, rebuild)
+                self._signature = manifest_signature(self.index_dir)
+                opened = open_index(self.index_dir)
+                if opened is None:
+                    raise SessionError(f"nothing could be indexed into {self.index_dir}")
+            self.index = opened
+            progress("loading model", 0, 1)
+            self._embedder.load()
+
+    def _can_build_default(self) -> bool:
+        return is_default_index(self.index_dir)
+
+    def open_or_build(self, build: Build, notify: Callable[[str], None]) -> Index:
+        """The index to answer from, for a command that loads the model only when it
+        must (``qa ask`` loads it on its first question, ``qa verify`` never): the
+        bundled documents' index is built on first use, and rebuilt when it was made
+        by another model or chunker (``notify`` tells why, ``build`` builds); any other
+        index is the user's to build, so a missing one is a SessionError saying how."""
+        from qa.index.reader import open_index
+
+        is_default = is_default_index(self.index_dir)
+        rebuild = False
+        try:
+            opened = open_index(self.index_dir)
+        except IndexUnusable as exc:
+            if not is_default:
+                raise
+            notify(f"qa: {exc}; rebuilding it now")
+            opened, rebuild = None, True
+        if opened is None:
+            if not is_default:
+                raise SessionError(
+                    f"no index at {self.index_dir}; build one with "
+                    f"`qa index PATH --index {self.index_dir}`"
+                )
+            if not rebuild:
+                notify(f"qa: no index yet; indexing {DEFAULT_DOCS}/ into {self.index_dir}/ first")
+            report = build(default_documents(), rebuild)
+            if not (report.indexed or report.unchanged):
+                raise SessionError(f"nothing in {DEFAULT_DOCS}/ could be indexed")
+            opened = open_index(self.index_dir)
+            if opened is None:
+                raise SessionError(f"no index at {self.index_dir}")
+        with self._lock:
+            self.index = opened
+        return opened
+
+    def _build(self, paths: list[Path], progress: Progress, rebuild: bool = False) -> IndexReport:
+        from qa.index.builder import build_index
+
+        report = build_index(
+            paths, self.index_dir, rebuild=rebuild, embedder=self._embedder, progress=progress
+        )
+        if not (report.indexed or report.unchanged):
+            raise SessionError("nothing in " + ", ".join(map(str, paths)) + " could be indexed")
+        return report
+
+    def reindex(self, progress: Progress) -> None:
+        """Index again (only changed files are re-embedded), then reopen the new generation."""
+        from qa.index.reader import manifest_signature, open_index
+
+        with self._lock:
+            paths = self._default_paths()
+            self._build(paths, progress)
+            self._signature = manifest_signature(self.index_dir)
+            opened = open_index(self.index_dir)
+            if opened is None:
+                raise SessionError(f"no index at {self.index_dir}")
+            old, self.index = self.index, opened
+            if old is not None:
+                old.close()
+
+    def _follow(self) -> None:
+        """Answer from the newest generation: reopen when the manifest file changed.
+
+        The open generation stays usable meanwhile (its vectors are in memory, and its
+        SQLite file stays readable while open even if the indexer sweeps it), so a
+        question asked during another process's re-index gets the old index's answer,
+        and the next one after the swap gets the new index's. A manifest that now
+        names a damaged index raises its one-line error rather than answering from the
+        old data as if nothing were wrong.
+        """
+        from qa.index.reader import manifest_signature, open_index
+
+        signature = manifest_signature(self.index_dir)
+        if self.index is None or signature == self._signature:
+            return
+        opened = open_index(self.index_dir)
+        if opened is None:
+            raise SessionError(
+                f"the index at {self.index_dir} was removed; press ctrl+r to index again"
+            )
+        old, self.index, self._signature = self.index, opened, signature
+        old.close()
+
+    @staticmethod
+    def _damaged(index_dir: Path, exc: Exception) -> Exception:
+        """A store error met at query time (a damaged page) as the one-line remedy."""
+        from qa.index.reader import damaged
+
+        return damaged(index_dir, f"store: {exc}")
+
+    # -- use ----------------------------------------------------------------------
+    def status(self) -> str:
+        """Documents, chunks, model and index age, for the status line."""
+        if self.index is None:
+            return "no index"
+        m = self.index.manifest
+        age = _age(max(0.0, time.time() - (m.updated or m.created)))
+        model = m.model_name.rsplit("/", 1)[-1]
+        docs = len(m.documents)
+        return (
+            f"{docs} document{'s' if docs != 1 else ''} · {m.chunks} chunks · {model}"
+            f" · index {age} old"
+        )
+
+    def ask(self, question: str, k: int = 5) -> Answer:
+        """The core's answer to one question (quote questions from the quote index)."""
+        import sqlite3
+
+        from qa.answer.ask import ask
+
+        with self._lock:
+            if self.index is None or self._embedder is None:
+                raise SessionError("the index is not open yet")
+            self._follow()
+            try:
+                return ask(self.index, self._embedder, question, k=k)
+            except sqlite3.DatabaseError as exc:
+                raise self._damaged(self.index_dir, exc) from None
+
+    def quotes(self) -> list[QuoteHit] | None:
+        """Every quotation of the open index, in document order; None before it opens."""
+        import sqlite3
+
+        from qa.quotes.listing import list_quotes
+
+        with self._lock:
+            if self.index is None:
+                return None
+            try:
+                return list_quotes(self.index.store)
+            except sqlite3.DatabaseError as exc:
+                raise self._damaged(self.index_dir, exc) from None
+
+    def document(self, source: str) -> DocumentText | None:
+        """The full text of an indexed document, for the source pane."""
+        import sqlite3
+
+        with self._lock:
+            if self.index is None:
+                return None
+            try:
+                return self.index.store.document_by_source(source)
+            except sqlite3.DatabaseError:
+                # Called on the UI thread, where an exception would end the chat: the
+                # pane stays shut, and the next question reports the damage.
+                return None
+
+    def close(self) -> None:
+        """Close the index, unless a worker still holds it (quitting mid-load must not
+        wait for the model; the process is ending anyway)."""
+        if not self._lock.acquire(blocking=False):
+            return
+        try:
+            if self.index is not None:
+                self.index.close()
+                self.index = None
+        finally:
+            self._lock.release()
