@@ -1,6 +1,6 @@
 """`qa index` against a bare `SentenceTransformer.encode` of the same words, one run.
 
-    .venv/bin/python bench/bench_index_vs_encode.py [DATASET_DIR]   # default: shared/eval/squad
+    .venv/bin/python bench/bench_index_vs_encode.py [DATASET_DIR]   # default: ../shared/eval/squad
     .venv/bin/python bench/bench_index_vs_encode.py --rounds 3      # medians of 3 pairs
 
 Writes the set's documents as files, times the whole `qa index` (model load,

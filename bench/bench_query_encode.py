@@ -3,7 +3,7 @@
     .venv/bin/python bench/bench_query_encode.py               # 300 questions, 3 cold runs
     .venv/bin/python bench/bench_query_encode.py --cold-runs 5 --json
 
-On SQuAD questions (evenly spaced through /work/shared/eval/squad/questions.jsonl):
+On SQuAD questions (evenly spaced through ../shared/eval/squad/questions.jsonl):
 
 - cold start: a fresh interpreter that imports the encoder, loads the model and encodes
   one question, until it exits (wall seconds, and CPU seconds from the child's rusage);
@@ -35,7 +35,7 @@ from pathlib import Path
 import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
-SQUAD = Path("/work/shared/eval/squad")
+SQUAD = ROOT.parent / "shared" / "eval" / "squad"
 TOP = 10
 
 COLD_ONNX = "from qa.embedding.onnx import OnnxQueryEncoder\nOnnxQueryEncoder().encode([{q!r}])\n"

@@ -8,7 +8,7 @@ can move speakers without any labelled set noticing, so this runs the extraction
 both trees on the same real text and lists every quotation whose speaker differs:
 document, content offsets, the head of the quoted words, and speaker before -> after.
 
-The documents are those of both eval sets (``shared/eval/{squad,covidqa}``, each
+The documents are those of both eval sets (``../shared/eval/{squad,covidqa}``, each
 written to ``<id>.txt`` as the README there says) and the repository's ``docs/``. Each
 tree runs in its own child process (``PYTHONPATH=<tree>``, this script with
 ``--extract``), which lays the documents out as ``qa index`` does (``extract``, then
