@@ -1,0 +1,1 @@
+"""The command line: click commands over the core, and their Rich output."""

@@ -1,0 +1,1 @@
+"""Files to chunks: discovery, extraction per format, layout, sentences, chunking; no model."""

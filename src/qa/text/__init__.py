@@ -1,0 +1,1 @@
+"""Text helpers every layer shares: folding, terms, safe display."""

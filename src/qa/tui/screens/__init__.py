@@ -1,0 +1,1 @@
+"""The chat's screens other than the conversation."""
