@@ -29,13 +29,14 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
-from conftest import FIXTURE_DOCS, SAMPLE_ARTICLE
 
 import qa.embedding.encoder
 from qa.cli.main import main
 from qa.embedding.encoder import Embedder
 from qa.ingest.extract.plaintext import MAX_TEXT_BYTES
 from qa.text.safe import one_line
+
+from conftest import FIXTURE_DOCS, SAMPLE_ARTICLE
 
 QA = str(Path(sys.executable).parent / "qa")
 NOBODY = 65534

@@ -12,8 +12,6 @@ import signal
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURE_DOCS
-from indexer_process import Indexer, run_qa
 
 from qa.answer.ask import answer_question
 from qa.embedding.encoder import Embedder
@@ -23,6 +21,9 @@ from qa.index.generations import index_lock
 from qa.index.manifest import read_manifest
 from qa.index.reader import open_index
 from qa.session import Session
+
+from conftest import FIXTURE_DOCS
+from indexer_process import Indexer, run_qa
 
 QUESTION = "How many hours of sun do tomatoes need?"
 TUNGSTEN = "What is the boiling point of tungsten?"

@@ -18,9 +18,6 @@ from typing import NamedTuple
 
 import pytest
 from click.testing import CliRunner, Result
-from conftest import FIXTURE_DOCS, SAMPLE_ARTICLE
-from indexer_process import run_qa
-from model_cache import CachedEmbedder
 
 from qa.cli.main import main
 from qa.embedding.encoder import Embedder
@@ -28,6 +25,10 @@ from qa.errors import IndexUnusable
 from qa.index.builder import build_index
 from qa.index.manifest import read_manifest
 from qa.session import Session
+
+from conftest import FIXTURE_DOCS, SAMPLE_ARTICLE
+from indexer_process import run_qa
+from model_cache import CachedEmbedder
 
 QUESTION = "How many hours of sun do tomatoes need?"
 QUOTE = "Tomatoes need six hours of sun."

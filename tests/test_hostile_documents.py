@@ -22,9 +22,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 import pytest
-from chat_pilot import ask
 from click.testing import CliRunner, Result
-from conftest import FIXTURE_DOCS
 from textual.geometry import Region
 from textual.widgets import OptionList, Static, TextArea
 
@@ -36,6 +34,9 @@ from qa.text.safe import json_line, one_line, printable
 from qa.tui.app import QaApp
 from qa.tui.screens.quotes import QuotesScreen
 from qa.tui.widgets.answer_card import PassageView
+
+from chat_pilot import ask
+from conftest import FIXTURE_DOCS
 
 QA = str(Path(sys.executable).parent / "qa")
 HANG_GUARD_SECONDS = 600  # against a hang, not a timing assertion

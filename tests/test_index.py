@@ -17,10 +17,6 @@ import faiss
 import numpy as np
 import pytest
 from click.testing import CliRunner
-from conftest import BROKEN_FIXTURES as BROKEN
-from conftest import FIXTURE_DOCS as FIXTURES
-from conftest import GOOD_FIXTURES as GOOD
-from conftest import SAMPLE_ARTICLE as SAMPLE
 
 from qa.answer.ask import answer_question
 from qa.cli.main import main
@@ -31,6 +27,11 @@ from qa.index.generations import index_lock
 from qa.index.manifest import read_manifest
 from qa.index.reader import Index
 from qa.ingest.chunking import CHUNKER_VERSION
+
+from conftest import BROKEN_FIXTURES as BROKEN
+from conftest import FIXTURE_DOCS as FIXTURES
+from conftest import GOOD_FIXTURES as GOOD
+from conftest import SAMPLE_ARTICLE as SAMPLE
 
 QA = str(Path(sys.executable).parent / "qa")
 

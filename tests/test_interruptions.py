@@ -19,15 +19,16 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURE_DOCS
-from indexer_process import Indexer, run_qa
-from model_cache import CachedEmbedder
 
 from qa.answer.ask import answer_question
 from qa.embedding.encoder import Embedder
 from qa.index.builder import build_index
 from qa.index.manifest import Manifest, read_manifest
 from qa.index.reader import open_index
+
+from conftest import FIXTURE_DOCS
+from indexer_process import Indexer, run_qa
+from model_cache import CachedEmbedder
 
 QUESTION = "How many hours of sun do tomatoes need?"
 TUNGSTEN = "What is the boiling point of tungsten?"

@@ -15,7 +15,6 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import SAMPLE_ARTICLE, SampleIndex
 
 from qa.embedding.encoder import Embedder
 from qa.embedding.model import DIMENSIONS, MODEL_SHA256, model_dir
@@ -26,6 +25,8 @@ from qa.embedding.onnx import (
     export_onnx,
     sidecar_path,
 )
+
+from conftest import SAMPLE_ARTICLE, SampleIndex
 
 HEAVY_MODULES = ("torch", "transformers", "sentence_transformers", "onnxruntime", "tokenizers")
 

@@ -8,11 +8,12 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import SampleIndex
 
 from qa.answer.question import QuoteAsk, parse_quote_ask
 from qa.cli.main import main
 from qa.index.reader import Index
+
+from conftest import SampleIndex
 
 
 def ask_json(index: SampleIndex, question: str, *extra: str) -> dict:

@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import SampleIndex
 
 from qa.cli.main import main
 from qa.embedding.encoder import Embedder
@@ -16,6 +15,8 @@ from qa.index.builder import build_index
 from qa.index.reader import Index
 from qa.quotes import Quote, extract_quotes
 from qa.quotes.names import name_matches
+
+from conftest import SampleIndex
 
 # Every quotation of the sample article with its speaker, labelled by hand.
 SAMPLE_QUOTES = [
@@ -298,10 +299,10 @@ def test_a_quotation_with_no_speech_verb_near_it_is_never_parsed(
 
 def _sample_layout(sample_text: str) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
     """The sample article's paragraphs and sentences, as the indexer lays them out."""
-    from conftest import SAMPLE_ARTICLE
-
     from qa.ingest.chunking import chunk_text
     from qa.ingest.extract import extract
+
+    from conftest import SAMPLE_ARTICLE
 
     extracted = extract(SAMPLE_ARTICLE)
     assert extracted.text == sample_text

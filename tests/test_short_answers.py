@@ -5,13 +5,14 @@ from __future__ import annotations
 from dataclasses import replace
 
 import pytest
-from conftest import SampleIndex
 
 from qa.answer.ask import answer_question
 from qa.answer.question import AnswerType, Question, asked_type
 from qa.answer.span import best_candidate
 from qa.embedding.encoder import Embedder
 from qa.index.reader import open_index
+
+from conftest import SampleIndex
 
 
 def wanting(kind: AnswerType | None, text: str) -> Question:

@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from chat_pilot import ask
 from textual.widgets import OptionList, Static, TextArea
 
 from qa.answer.model import Answer
@@ -24,6 +23,8 @@ from qa.text.safe import printable
 from qa.tui.app import QaApp
 from qa.tui.screens.quotes import QuotesScreen
 from qa.tui.widgets.answer_card import AnswerCard, HistoryInput, PassageView
+
+from chat_pilot import ask
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_ARTICLE = ROOT / "docs" / "north-korean-troops-in-russia.txt"

@@ -9,43 +9,37 @@ every reader sees the previous index whole, whatever happens to this process.
 
 from __future__ import annotations
 
-import contextlib
-import errno
-import fcntl
 import os
 import shutil
-import stat
 import sys
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from qa.index import vectors
-from qa.ingest.chunking import CHUNKER_VERSION, DEFAULT_TARGET_CHARS, Layout, chunk_text
-from qa.ingest.extract import SUPPORTED_SUFFIXES, extract
-from qa.ingest.extract.types import ExtractedText
-from qa.errors import ExtractionError
-from qa.embedding.encoder import Embedder, Encoder, chunk_means
-from qa.index.reader import STORE_NAME, VECTORS_NAME, compatibility_problem, open_generation
-from qa.errors import IndexUnusable, InterruptedAfterUpdate
-from qa.index.manifest import Manifest, read_manifest, remove_stale_temp_files, write_manifest
-from qa.index.checkpoints import checkpoint
+from qa.embedding.encoder import Embedder, Encoder, chunk_means, embedding_text
+from qa.errors import ExtractionError, IndexUnusable, InterruptedAfterUpdate
 from qa.files import fsync_dir, sha256_file
-from qa.embedding.encoder import embedding_text
-from qa.quotes import Quote, extract_quotes, has_quotations
-from qa.quotes.worker import QuoteWorker
+from qa.index import vectors
+from qa.index.checkpoints import checkpoint
 from qa.index.generations import (
     index_lock,
     live_generations,
     new_generation_name,
     sweep_generations,
 )
+from qa.index.manifest import Manifest, read_manifest, write_manifest
+from qa.index.reader import STORE_NAME, VECTORS_NAME, compatibility_problem, open_generation
 from qa.index.store import Store, connect
+from qa.ingest.chunking import CHUNKER_VERSION, DEFAULT_TARGET_CHARS, Layout, chunk_text
 from qa.ingest.discover import SourceFile, discover
+from qa.ingest.extract import extract
+from qa.ingest.extract.types import ExtractedText
+from qa.quotes import Quote, extract_quotes, has_quotations
+from qa.quotes.worker import QuoteWorker
 
 # Embed in groups this large: big enough to keep the model busy, small enough that
 # an interrupted run loses little and memory stays flat on huge folders.
@@ -242,9 +236,7 @@ class _Build:
         self.report.seconds = time.perf_counter() - started
         return self.report
 
-    def _apply(
-        self, store: Store, index: Any, files: list[SourceFile], roots: list[str]
-    ) -> None:
+    def _apply(self, store: Store, index: Any, files: list[SourceFile], roots: list[str]) -> None:
         stored = store.documents()
         seen: set[str] = set()
         pending: list[_Pending] = []

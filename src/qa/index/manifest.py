@@ -25,6 +25,8 @@ FORMAT_VERSION = 3  # 2: the store keeps quotations; 3: chunk vectors are senten
 # What a generation folder may be called: a manifest naming anything else (a path with
 # slashes, "..") is damaged, never followed out of the index folder.
 GENERATION_NAME = re.compile(r"gen-[0-9A-Za-z_-]+")
+
+
 @dataclass
 class Manifest:
     generation: str

@@ -7,13 +7,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from qa.index import vectors
-from qa.ingest.chunking import CHUNKER_VERSION
 from qa.embedding.model import DIMENSIONS, MODEL_SHA256
-from qa.index.manifest import MANIFEST_NAME, Manifest, read_manifest
 from qa.errors import IndexUnusable
 from qa.files import sha256_file
+from qa.index import vectors
+from qa.index.manifest import MANIFEST_NAME, Manifest, read_manifest
 from qa.index.store import Store, connect
+from qa.ingest.chunking import CHUNKER_VERSION
 
 STORE_NAME = "store.sqlite"
 VECTORS_NAME = "vectors.faiss"

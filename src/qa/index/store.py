@@ -9,7 +9,6 @@ changed in one transaction. JSON columns hold small lists; nothing is pickled.
 from __future__ import annotations
 
 import json
-import re
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -18,8 +17,8 @@ from pathlib import Path
 import numpy as np
 
 from qa.ingest.chunking import Layout
-from qa.quotes import Quote
 from qa.ingest.structure import Paragraph
+from qa.quotes import Quote
 from qa.text.terms import stems
 from qa.text.terms import words as words_of
 

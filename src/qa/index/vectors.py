@@ -228,7 +228,9 @@ def build_ivf(
     rng = np.random.default_rng(SEED)
     sample = vecs[rng.choice(n, size=min(n, nlist * TRAIN_PER_LIST), replace=False)]
     quantizer: FaissIndex = faiss.IndexFlatIP(d)
-    ivf: FaissIndex = faiss.IndexIVFScalarQuantizer(quantizer, d, nlist, _CODES, faiss.METRIC_INNER_PRODUCT)
+    ivf: FaissIndex = faiss.IndexIVFScalarQuantizer(
+        quantizer, d, nlist, _CODES, faiss.METRIC_INNER_PRODUCT
+    )
     ivf.cp.niter = 12
     ivf.cp.seed = SEED
     with _threads(os.cpu_count() or 1):
