@@ -76,9 +76,8 @@ def chunk_texts(index_dir: Path) -> list[str]:
 
     index = open_index(index_dir)
     assert index is not None
-    store = index.store
-    chunks = store.chunks(list(store.iter_chunk_ids()))
-    texts = [store.document_text(c.doc_id).text[c.start : c.end] for c in chunks.values()]
+    chunks = index.chunks(index.chunk_ids())
+    texts = [index.document(c.doc_id).text[c.start : c.end] for c in chunks.values()]
     index.close()
     return texts
 

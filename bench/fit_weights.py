@@ -25,7 +25,7 @@ from pathlib import Path
 
 import numpy as np
 
-from qa.answer.question import parse_query
+from qa.answer.question import Question
 from qa.answer.rerank import (
     PASSAGE_FEATURES,
     RERANK_DEPTH,
@@ -83,10 +83,10 @@ def collect(
     weights = default_weights()
     q_of, feats, labels, owner, sfeats, slabels = [], [], [], [], [], []
     for n, (q, qvec) in enumerate(zip(questions, vectors, strict=True)):
-        query = parse_query(q.question)
+        query = Question.parse(q.question)
         cands = gather_candidates(index, query, qvec, RERANK_DEPTH)
         for p in score_candidates(index, query, qvec, cands, weights):
-            doc = index.store.document_text(p.doc_id)
+            doc = index.document(p.doc_id)
             right_doc = expected[n] is not None and doc.source == expected[n]
             hit = right_doc and holds_gold(p.start, p.end, q.answers, MAX_PASSAGE)
             row = len(feats)

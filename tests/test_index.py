@@ -13,7 +13,6 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-import faiss
 import numpy as np
 import pytest
 from click.testing import CliRunner
@@ -25,7 +24,8 @@ from qa.errors import IndexBusy, IndexUnusable
 from qa.index.builder import IndexReport, build_index
 from qa.index.generations import index_lock
 from qa.index.manifest import read_manifest
-from qa.index.reader import Index
+from qa.index.reader import VECTORS_NAME, Index
+from qa.index.vectors import VectorIndex
 from qa.ingest.chunking import CHUNKER_VERSION
 
 from conftest import BROKEN_FIXTURES as BROKEN
@@ -70,17 +70,17 @@ def make_corpus(folder: Path) -> Path:
 
 def chunk_ids(index: Index, source: str) -> list[int]:
     """Store ids of the chunks of one document."""
-    rows = index.store.conn.execute(
-        "SELECT chunks.id FROM chunks JOIN documents ON documents.id = chunks.doc_id "
-        "WHERE documents.source = ?",
-        (source,),
-    )
-    return [r[0] for r in rows]
+    return index.chunk_ids(source)
+
+
+def vector_file(index: Index) -> VectorIndex:
+    """The index's vector file, read on its own."""
+    return VectorIndex.load(index.path / index.manifest.generation / VECTORS_NAME)
 
 
 def vector_ids(index: Index) -> set[int]:
     """The chunk ids the FAISS index holds vectors for."""
-    return set(faiss.vector_to_array(index.vectors.id_map).tolist())
+    return {int(i) for i in vector_file(index).all_vectors()[0]}
 
 
 def answers(index: Index, embedder: Embedder, question: str = CORPUS_QUESTION) -> dict:
@@ -137,11 +137,11 @@ def test_manifest_records_model_chunker_and_document_hashes(
 
 def test_every_chunk_has_one_vector(sample_index: tuple[Path, Path], open_index: Opener) -> None:
     index = open_index(sample_index.index_dir)
-    documents, chunks = index.store.counts()
+    documents, chunks = index.counts()
     assert documents == 1 and chunks > 1
-    assert index.vectors.ntotal == chunks == index.manifest.chunks
-    assert index.vectors.d == 384
-    assert vector_ids(index) == set(index.store.iter_chunk_ids())
+    assert index.vector_count == chunks == index.manifest.chunks
+    assert vector_file(index).dimensions == 384
+    assert vector_ids(index) == set(index.chunk_ids())
 
 
 def test_formats_manifest_hashes_every_indexed_file(
@@ -150,7 +150,7 @@ def test_formats_manifest_hashes_every_indexed_file(
     _, index_dir, folder = formats_index
     index = open_index(index_dir)
     assert index.manifest.documents == {str(folder / n): sha256(folder / n) for n in GOOD}
-    assert index.vectors.ntotal == index.store.counts()[1] == index.manifest.chunks
+    assert index.vector_count == index.counts()[1] == index.manifest.chunks
 
 
 @pytest.mark.parametrize("which", ["sample", "formats"])
@@ -182,11 +182,11 @@ def test_chunk_offsets_point_into_what_qa_text_prints(
     _, index_dir, folder = formats_index
     index = open_index(index_dir)
     source = str(folder / name)
-    doc = index.store.document_by_source(source)
+    doc = index.document_by_source(source)
     assert doc is not None
     printed = qa_text(index_dir, source)
     assert printed == doc.text
-    chunks = index.store.chunks(chunk_ids(index, source)).values()
+    chunks = index.chunks(chunk_ids(index, source)).values()
     assert chunks
     for chunk in chunks:
         passage = doc.text[chunk.start : chunk.end]
@@ -202,7 +202,7 @@ def test_text_formats_store_the_decoded_file(
     name: str, formats_index: tuple[IndexReport, Path, Path], open_index: Opener
 ) -> None:
     _, index_dir, folder = formats_index
-    doc = open_index(index_dir).store.document_by_source(str(folder / name))
+    doc = open_index(index_dir).document_by_source(str(folder / name))
     assert doc is not None
     assert doc.text == (folder / name).read_bytes().decode(TEXT_ENCODINGS[name])
 
@@ -269,9 +269,9 @@ def test_deleted_file_is_removed_with_its_vectors(
     assert report.indexed == [] and report.unchanged == 2
     index = open_index(index_dir)
     assert gone not in index.manifest.documents
-    assert index.store.document_by_source(gone) is None
+    assert index.document_by_source(gone) is None
     assert not old_ids & vector_ids(index)
-    assert index.vectors.ntotal == index.store.counts()[1]
+    assert index.vector_count == index.counts()[1]
     result = answer_question(index, embedder, "How many hours of sun do tomatoes need?")
     assert all(p.source != gone for p in result.passages)
 
@@ -421,7 +421,7 @@ def test_killed_or_interrupted_qa_index_leaves_the_previous_index_whole(
     assert len(report.indexed) == 29 and report.unchanged == 1 and not report.skipped
     after = read_manifest(index_dir)
     assert after is not None and len(after.documents) == 30
-    assert after.chunks == open_index(index_dir).vectors.ntotal
+    assert after.chunks == open_index(index_dir).vector_count
     assert generations(index_dir) == {after.generation, before.generation}
     assert answers(open_index(index_dir), embedder, ARTICLE_QUESTION)["answer"] is not None
 
@@ -545,7 +545,7 @@ def test_quotations_are_parsed_by_a_worker_while_the_model_loads(
         [(p.start, p.end) for p in layout.paragraphs],
         [s for chunk in layout.chunks for s in chunk.sentences],
     )
-    stored = open_index(tmp_path / "index").store.quotes()
+    stored = open_index(tmp_path / "index").quotes()
     assert [(q.start, q.end, q.speaker, q.mention, q.how) for q in stored] == [
         (q.start, q.end, q.speaker, q.mention, q.how) for q in expected
     ]
@@ -556,20 +556,19 @@ def test_an_update_reads_the_old_vectors_once(
 ) -> None:
     """The check that the old index is whole reads its vectors; the update starts from
     those rather than reading the file a second time."""
-    from qa.index import vectors
 
     folder = make_corpus(tmp_path / "docs")
     index_dir = tmp_path / "index"
     build_index([folder], index_dir, embedder=embedder)
     (folder / "basil.txt").write_text("Basil likes warm nights.\n", encoding="utf-8")
     reads: list[Path] = []
-    real = vectors.read_index
+    real = VectorIndex.load
 
-    def counted(path: Path) -> object:
+    def counted(cls: type[VectorIndex], path: Path) -> VectorIndex:
         reads.append(path)
         return real(path)
 
-    monkeypatch.setattr(vectors, "read_index", counted)
+    monkeypatch.setattr(VectorIndex, "load", classmethod(counted))
     report = build_index([folder], index_dir, embedder=embedder)
     assert report.indexed == [str(folder / "basil.txt")] and not report.rebuilt
     assert len(reads) == 1

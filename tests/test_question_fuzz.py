@@ -96,7 +96,7 @@ def check_answer(index: Index, answer: Answer) -> None:
 
     def text_of(source: str) -> str:
         if source not in docs:
-            doc = index.store.document_by_source(source)
+            doc = index.document_by_source(source)
             assert doc is not None, source
             docs[source] = doc.text
         return docs[source]

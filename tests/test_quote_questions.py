@@ -54,7 +54,7 @@ def test_who_said_names_the_speaker_and_cites_the_quote(
     answer = data["answer"]
     assert answer["speaker"] == "one former North Korean soldier"
     assert answer["text"] == "They don’t realize they’re being used as cannon fodder."
-    doc = open_index(sample_index.index_dir).store.document_by_source(str(sample_index.source))
+    doc = open_index(sample_index.index_dir).document_by_source(str(sample_index.source))
     assert doc is not None and doc.text[answer["start"] : answer["end"]] == answer["text"]
     assert data["passages"][0]["match"] == "quote"
     assert data["notes"] == ["“cannon fodder” is quoted by one former North Korean soldier."]

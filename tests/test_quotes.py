@@ -183,7 +183,7 @@ def test_qa_quotes_json_is_the_documents_text(
     assert code == 0
     rows = [json.loads(line) for line in out.splitlines()]
     assert [(r["quote"], r["speaker"]) for r in rows] == SAMPLE_QUOTES
-    doc = open_index(sample_index.index_dir).store.document_by_source(str(sample_index.source))
+    doc = open_index(sample_index.index_dir).document_by_source(str(sample_index.source))
     assert doc is not None
     for row in rows:
         assert set(row) == {"quote", "speaker", "source", "start", "end", "citation"}

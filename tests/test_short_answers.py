@@ -100,7 +100,7 @@ def test_short_answers_on_the_sample(
         a = answer.answer
         assert a is not None and a.short is not None
         assert a.short_text == words
-        doc = index.store.document_by_source(a.source)
+        doc = index.document_by_source(a.source)
         assert doc is not None and doc.text[a.short.start : a.short.end] == words
         assert a.start <= a.short.start < a.short.end <= a.end
         assert answer.to_json()["answer"]["short"] == {

@@ -12,7 +12,9 @@ from qa.embedding.model import DIMENSIONS, MODEL_NAME, MODEL_SHA256
 from qa.index import vectors
 from qa.index.builder import build_index
 from qa.index.manifest import read_manifest
-from qa.index.reader import open_index
+from qa.index.reader import STORE_NAME, open_index
+from qa.index.store import Store
+from qa.index.vectors import VectorIndex
 
 D = 64
 
@@ -26,16 +28,16 @@ def clustered(n: int, seed: int = 0, d: int = D) -> np.ndarray:
     return (x / np.linalg.norm(x, axis=1, keepdims=True)).astype(np.float32)
 
 
-def flat_with(x: np.ndarray, first_id: int = 1000) -> tuple[object, list[int]]:
-    index = vectors.new_index(x.shape[1])
+def flat_with(x: np.ndarray, first_id: int = 1000) -> tuple[VectorIndex, list[int]]:
+    index = VectorIndex.new(x.shape[1])
     ids = list(range(first_id, first_id + 3 * len(x), 3))  # ids need not be dense
-    vectors.add(index, ids, x)
+    index.add(ids, x)
     return index, ids
 
 
 def test_small_index_stays_exact() -> None:
     index, _ = flat_with(clustered(500))
-    out, kind, params = vectors.fit(index, exact_max=1000)
+    out, kind, params = index.fit(exact_max=1000)
     assert out is index and kind == vectors.FLAT and params == {}
 
 
@@ -43,8 +45,8 @@ def test_large_index_becomes_ivf_with_ids_and_recall_kept(tmp_path: Path) -> Non
     both = clustered(4200)
     x, queries = both[:4000], both[4000:]  # queries: fresh draws around the same centres
     index, ids = flat_with(x)
-    out, kind, params = vectors.fit(index, exact_max=1000)
-    assert kind == vectors.IVF == vectors.kind_of(out)
+    out, kind, params = index.fit(exact_max=1000)
+    assert kind == vectors.IVF == out.kind
     assert set(params) >= {"nlist", "nprobe", "quantizer", "trained_on", "tuned_recall@10"}
     assert params["tuned_recall@10"] >= vectors.TUNE_RECALL
     assert out.ntotal == len(ids)
@@ -52,17 +54,17 @@ def test_large_index_becomes_ivf_with_ids_and_recall_kept(tmp_path: Path) -> Non
     # Recall@10 against exact search, on fresh queries from the same distribution.
     hits = 0
     for q in queries:
-        exact = {i for i, _ in vectors.search(index, q, 10)}
-        approx = {i for i, _ in vectors.search(out, q, 10)}
+        exact = {i for i, _ in index.search(q, 10)}
+        approx = {i for i, _ in out.search(q, 10)}
         assert approx <= set(ids)
         hits += len(exact & approx)
     assert hits / (10 * len(queries)) >= vectors.TARGET_RECALL
 
     # Survives a write and read, parameters included; reconstruct works by id.
-    vectors.write_index(out, tmp_path / "v.faiss")
-    back = vectors.read_index(tmp_path / "v.faiss")
-    assert vectors.params_of(back) == vectors.params_of(out)
-    got = vectors.vectors_for(back, [ids[7], ids[3]])
+    out.save(tmp_path / "v.faiss")
+    back = VectorIndex.load(tmp_path / "v.faiss")
+    assert back.params == out.params
+    got = back.vectors_for([ids[7], ids[3]])
     assert np.allclose(got, x[[7, 3]], atol=1e-3)
     assert float(got[0] @ x[7]) > 0.9999
 
@@ -70,30 +72,30 @@ def test_large_index_becomes_ivf_with_ids_and_recall_kept(tmp_path: Path) -> Non
 def test_ivf_index_takes_incremental_updates_without_retraining() -> None:
     x = clustered(4000)
     index, ids = flat_with(x)
-    out, _, params = vectors.fit(index, exact_max=1000)
-    vectors.remove(out, ids[:100])
+    out, _, params = index.fit(exact_max=1000)
+    out.remove(ids[:100])
     fresh = clustered(50, seed=9)
-    vectors.add(out, list(range(10**6, 10**6 + 50)), fresh)
+    out.add(list(range(10**6, 10**6 + 50)), fresh)
     assert out.ntotal == 4000 - 100 + 50
-    assert vectors.search(out, fresh[3], 1)[0][0] == 10**6 + 3
-    assert all(i not in ids[:100] for i, _ in vectors.search(out, x[5], 50))
-    again, kind, kept = vectors.fit(out, exact_max=1000, previous=params)
+    assert out.search(fresh[3], 1)[0][0] == 10**6 + 3
+    assert all(i not in ids[:100] for i, _ in out.search(x[5], 50))
+    again, kind, kept = out.fit(exact_max=1000, previous=params)
     assert again is out and kind == vectors.IVF and kept == params
 
 
 def test_ivf_index_is_retrained_or_made_exact_as_its_size_changes() -> None:
     index, ids = flat_with(clustered(4000))
-    out, _, _ = vectors.fit(index, exact_max=1000)
-    vectors.remove(out, ids[:3600])  # 400 left: under half the threshold
-    back, kind, params = vectors.fit(out, exact_max=1000)
+    out, _, _ = index.fit(exact_max=1000)
+    out.remove(ids[:3600])  # 400 left: under half the threshold
+    back, kind, params = out.fit(exact_max=1000)
     assert kind == vectors.FLAT and params == {} and back.ntotal == 400
-    assert {i for i, _ in vectors.search(back, clustered(1, seed=3)[0], 400)} == set(ids[3600:])
+    assert {i for i, _ in back.search(clustered(1, seed=3)[0], 400)} == set(ids[3600:])
 
     grown, ids = flat_with(clustered(1100))
-    small, _, first = vectors.fit(grown, exact_max=1000)
-    vectors.add(small, list(range(10**6, 10**6 + 6000)), clustered(6000, seed=4))
-    assert vectors.wanted_kind(small, 1000) == vectors.IVF  # ~6x bigger: retrain
-    bigger, kind, params = vectors.fit(small, exact_max=1000)
+    small, _, first = grown.fit(exact_max=1000)
+    small.add(list(range(10**6, 10**6 + 6000)), clustered(6000, seed=4))
+    assert small.wanted_kind(1000) == vectors.IVF  # ~6x bigger: retrain
+    bigger, kind, params = small.fit(exact_max=1000)
     assert kind == vectors.IVF and params["nlist"] > first["nlist"]
     assert bigger.ntotal == 7100
 
@@ -149,9 +151,9 @@ def test_index_records_the_approximate_index_and_updates_it(
     opened = open_index(index_dir)
     assert opened is not None
     try:
-        ids = set(opened.store.iter_chunk_ids())
-        assert opened.vectors.ntotal == len(ids) == after.chunks
-        found = vectors.search(opened.vectors, embedder.encode(["x"])[0], len(ids))
+        ids = set(opened.chunk_ids())
+        assert opened.vector_count == len(ids) == after.chunks
+        found = opened.dense(embedder.encode(["x"])[0], len(ids))
         assert {i for i, _ in found} <= ids
     finally:
         opened.close()
@@ -190,10 +192,10 @@ def test_common_words_leave_a_large_any_words_query(
         )
     index_dir = tmp_path / "index"
     build_index([folder], index_dir, embedder=HashEmbedder())  # type: ignore[arg-type]
-    opened = open_index(index_dir)
-    assert opened is not None
+    manifest = read_manifest(index_dir)
+    assert manifest is not None
+    store = Store.open(index_dir / manifest.generation / STORE_NAME)
     try:
-        store = opened.store
         query = ["harbour", "zeppelin"]
         assert store._within_budget(query) == query
         both = store.lexical_search(query, 100)
@@ -206,4 +208,4 @@ def test_common_words_leave_a_large_any_words_query(
         df, total = store.document_frequencies(["harbour", "zeppelin"])
         assert df == {"harbour": 30, "zeppelin": 1} and total == 30
     finally:
-        opened.close()
+        store.close()

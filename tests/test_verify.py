@@ -86,7 +86,7 @@ def test_quotation_marks_around_the_quote_are_not_part_of_the_match(index: Index
     match = only_match(verify(index, f"“{CANNON_IN_ARTICLE}.”"))
     assert match["grade"] == "exact"
     assert match["text"] == CANNON_IN_ARTICLE + "."
-    doc = index.store.document_by_source(match["source"])
+    doc = index.document_by_source(match["source"])
     assert doc is not None and doc.text[match["start"] - 1] == "“"
 
 
@@ -96,11 +96,9 @@ def test_part_of_a_word_is_not_a_match(index: Index) -> None:
 
 
 def test_a_quote_across_a_chunk_boundary_is_found(index: Index) -> None:
-    chunks = sorted(
-        index.store.chunks(index.store.iter_chunk_ids()).values(), key=lambda c: c.start
-    )
+    chunks = sorted(index.chunks(index.chunk_ids()).values(), key=lambda c: c.start)
     a, b = next((a, b) for a, b in itertools.pairwise(chunks) if a.doc_id == b.doc_id)
-    text = index.store.document_text(a.doc_id).text
+    text = index.document(a.doc_id).text
     start = text.rindex(" ", 0, a.end - 30) + 1
     end = text.index(" ", b.start + 30)
     quote = text[start:end]
@@ -240,7 +238,7 @@ def test_json_offsets_point_at_the_text_and_citation(index: Index, quote: str) -
     assert data["query"] == quote and data["matches"]
     for match in data["matches"]:
         assert set(match) == MATCH_KEYS
-        doc = index.store.document_by_source(match["source"])
+        doc = index.document_by_source(match["source"])
         assert doc is not None
         assert doc.text[match["start"] : match["end"]] == match["text"]
         assert match["citation"] == str(cite(doc, match["start"], match["end"]))

@@ -31,19 +31,18 @@ import re
 import sqlite3
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 from qa.embedding.model import DIMENSIONS, MODEL_NAME, MODEL_SHA256
 from qa.evaluation import doc_filename, load_documents
-from qa.files import sha256_file
-from qa.index import vectors
-from qa.index.manifest import Manifest, write_manifest
+from qa.index.generations import commit_generation
 from qa.index.reader import STORE_NAME, VECTORS_NAME
-from qa.index.store import Store, connect
-from qa.ingest.chunking import CHUNKER_VERSION, DEFAULT_TARGET_CHARS, Chunk, Layout
+from qa.index.store import Store
+from qa.index.vectors import EXACT_MAX, VectorIndex
+from qa.ingest.chunking import DEFAULT_TARGET_CHARS, Chunk, Layout
 from qa.ingest.structure import Paragraph
 from qa.quotes import Quote
 
@@ -152,7 +151,10 @@ def _cache_one(index_dir: Path, docs: list[dict], blobs: list[np.ndarray]) -> np
 
     index = open_index(index_dir)
     assert index is not None, f"no index at {index_dir}"
-    conn = index.store.conn
+    # The rows are copied whole into the cache, so they are read as rows, from the
+    # store file itself (read-only), not through the index's typed reads.
+    store_path = index.path / index.manifest.generation / STORE_NAME
+    conn = sqlite3.connect(f"{store_path.resolve().as_uri()}?mode=ro", uri=True)
     chunk_ids: list[int] = []
     for doc_id, fmt, title, text, page_starts, paragraphs, warnings in conn.execute(
         "SELECT id, format, title, text, page_starts, paragraphs, warnings FROM documents "
@@ -183,7 +185,8 @@ def _cache_one(index_dir: Path, docs: list[dict], blobs: list[np.ndarray]) -> np
         )
         chunk_ids.extend(c[0] for c in chunks)
         blobs.extend(np.frombuffer(c[6], dtype=np.float16).reshape(-1, DIMENSIONS) for c in chunks)
-    chunk_vectors = vectors.vectors_for(index.vectors, chunk_ids).astype(np.float32)
+    chunk_vectors = index.chunk_vectors(chunk_ids).astype(np.float32)
+    conn.close()
     index.close()
     return chunk_vectors
 
@@ -274,7 +277,7 @@ def write_synthetic_index(
     target_chunks: int,
     *,
     seed: int = 11,
-    exact_max: int = vectors.EXACT_MAX,
+    exact_max: int = EXACT_MAX,
     save_vectors: Path | None = None,
     progress: Progress | None = None,
 ) -> dict[str, float]:
@@ -291,10 +294,7 @@ def write_synthetic_index(
     rng = random.Random(seed)
     nrng = np.random.default_rng(seed)
     started = time.perf_counter()
-    conn = connect(gen_dir / STORE_NAME)
-    conn.execute("PRAGMA journal_mode = OFF")
-    conn.execute("PRAGMA synchronous = OFF")
-    store = Store(conn)
+    store = Store.open(gen_dir / STORE_NAME, readonly=False)
     capacity = target_chunks + max(len(d.layout.chunks) for d in cache.documents)
     all_vecs = np.zeros((capacity, DIMENSIONS), dtype=np.float32)
     all_ids = np.zeros(capacity, dtype=np.int64)
@@ -326,62 +326,34 @@ def write_synthetic_index(
         hashes[source] = digest
         if progress and len(hashes) % 200 == 0:
             progress("store", n, target_chunks)
-    conn.commit()
+    store.commit()
     documents, chunks = store.counts()
-    conn.execute("ANALYZE")
-    conn.commit()
-    conn.close()
+    store.commit(analyze=True)
+    store.close()
     store_s = time.perf_counter() - started
 
     started = time.perf_counter()
-    index = vectors.new_index(DIMENSIONS)
-    vectors.add(index, all_ids[:n].tolist(), all_vecs[:n])
-    index, kind, params = vectors.fit(index, exact_max=exact_max, progress=progress)
-    vectors.write_index(index, gen_dir / VECTORS_NAME)
+    index = VectorIndex.new(DIMENSIONS)
+    index.add(all_ids[:n].tolist(), all_vecs[:n])
+    index, kind, params = index.fit(exact_max=exact_max, progress=progress)
+    index.save(gen_dir / VECTORS_NAME)
     vectors_s = time.perf_counter() - started
     if save_vectors is not None:
         np.save(save_vectors.with_suffix(".ids.npy"), all_ids[:n])
         np.save(save_vectors, all_vecs[:n])
     del index, all_vecs
-    write_manifest_for(index_dir, gen, hashes, chunks, kind, params)
+    commit_generation(
+        index_dir,
+        gen,
+        model=(MODEL_NAME, MODEL_SHA256, DIMENSIONS),
+        chunk_target_chars=DEFAULT_TARGET_CHARS,
+        documents=hashes,
+        chunks=chunks,
+        vector_kind=kind,
+        vector_params=params,
+    )
     assert documents == len(hashes)
     return {"store_s": store_s, "vectors_s": vectors_s, "chunks": chunks, "documents": documents}
-
-
-def write_manifest_for(
-    index_dir: Path,
-    gen: str,
-    hashes: dict[str, str],
-    chunks: int,
-    kind: str,
-    params: dict,
-) -> None:
-    """The manifest `qa index` would write for this generation (integrity fields too,
-    when this qa's manifest has them)."""
-    names = {f.name for f in fields(Manifest)}
-    now = time.time()
-    extra: dict = {}
-    gen_dir = index_dir / gen
-    for prefix, name in (("store", STORE_NAME), ("vectors", VECTORS_NAME)):
-        if f"{prefix}_sha256" in names:
-            extra[f"{prefix}_bytes"] = (gen_dir / name).stat().st_size
-            extra[f"{prefix}_sha256"] = sha256_file(gen_dir / name)
-    manifest = Manifest(
-        generation=gen,
-        model_name=MODEL_NAME,
-        model_sha256=MODEL_SHA256,
-        dimensions=DIMENSIONS,
-        chunker_version=CHUNKER_VERSION,
-        chunk_target_chars=DEFAULT_TARGET_CHARS,
-        documents=dict(sorted(hashes.items())),
-        chunks=chunks,
-        created=now,
-        updated=now,
-        vector_index=kind,
-        vector_params=params,
-        **extra,
-    )
-    write_manifest(index_dir, manifest)
 
 
 def index_bytes(index_dir: Path) -> int:

@@ -1,5 +1,5 @@
 """Rebuild a synthetic index's vector file (and manifest entry) from its saved float32
-vectors, through ``qa.vectors.fit`` as `qa index` would: used when only the vector
+vectors, through ``VectorIndex.fit`` as `qa index` would: used when only the vector
 index changed, so a 1M-chunk store need not be written again (17 minutes here).
 
     .venv/bin/python bench/scale/revector.py INDEX_DIR VECTORS.npy
@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from qa.files import sha256_file
-from qa.index import vectors
+from qa.index.vectors import VectorIndex
 
 
 def main() -> None:
@@ -24,13 +24,13 @@ def main() -> None:
     manifest = json.loads((index_dir / "manifest.json").read_text())
     started = time.perf_counter()
     ids = np.load(saved.with_suffix(".ids.npy"))
-    index = vectors.new_index(manifest["dimensions"])
+    index = VectorIndex.new(manifest["dimensions"])
     data = np.load(saved, mmap_mode="r")
     for start in range(0, len(ids), 100_000):
-        vectors.add(index, ids[start : start + 100_000].tolist(), data[start : start + 100_000])
-    index, kind, params = vectors.fit(index)
+        index.add(ids[start : start + 100_000].tolist(), data[start : start + 100_000])
+    index, kind, params = index.fit()
     path = index_dir / manifest["generation"] / "vectors.faiss"
-    vectors.write_index(index, path)
+    index.save(path)
     manifest["vector_index"], manifest["vector_params"] = kind, params
     if "vectors_sha256" in manifest:
         manifest["vectors_bytes"] = path.stat().st_size

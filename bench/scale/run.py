@@ -164,7 +164,7 @@ def _measure(index_dir: Path, n: int) -> None:
     qa.embedding.encoder.Embedder.encode = timing("embed", qa.embedding.encoder.Embedder.encode)
     import qa.answer.retrieve
 
-    qa.answer.retrieve.vectors.search = timing("dense", qa.index.vectors.search)
+    qa.index.vectors.VectorIndex.search = timing("dense", qa.index.vectors.VectorIndex.search)
     qa.index.store.Store.lexical_search = timing("lexical", qa.index.store.Store.lexical_search)
     qa.index.store.Store.document_frequencies = timing(
         "df", qa.index.store.Store.document_frequencies
@@ -196,7 +196,7 @@ def _measure(index_dir: Path, n: int) -> None:
     # Questions the quote index answers ("What did X say?"): a few named speakers, and a
     # name nobody in the corpus has (that one also looks for reported speech).
     quote_ms = []
-    for name in [*sorted(index.store.speakers())[:4], "Nobody Atall"]:
+    for name in [*sorted(index.speakers())[:4], "Nobody Atall"]:
         started = time.perf_counter()
         qa.answer.ask.ask(index, embedder, f"What did {name} say?")
         quote_ms.append((time.perf_counter() - started) * 1000)
@@ -226,12 +226,11 @@ def _measure(index_dir: Path, n: int) -> None:
 def _recall(index_dir: Path, vectors_npy: Path, n: int) -> None:
     """Recall@10 (and @100, the dense depth) of the index's dense channel against exact
     search over the same float32 vectors, on real question vectors; latency of both."""
-    import faiss
     import numpy as np
 
     from qa.embedding.encoder import Embedder
-    from qa.index import vectors
     from qa.index.reader import open_index
+    from qa.index.vectors import VectorIndex
 
     index = open_index(index_dir)
     assert index is not None
@@ -239,21 +238,19 @@ def _recall(index_dir: Path, vectors_npy: Path, n: int) -> None:
     docs = corpus.real_subset(1_000)
     qvecs = embedder.encode(corpus.eval_questions(docs, n, seed=99))
     ids = np.load(vectors_npy.with_suffix(".ids.npy"))
-    flat = faiss.IndexIDMap2(faiss.IndexFlatIP(qvecs.shape[1]))
+    flat = VectorIndex.new(qvecs.shape[1])
     data = np.load(vectors_npy, mmap_mode="r")
     for start in range(0, len(ids), 100_000):
-        flat.add_with_ids(
-            np.ascontiguousarray(data[start : start + 100_000]), ids[start : start + 100_000]
-        )
+        flat.add(ids[start : start + 100_000].tolist(), data[start : start + 100_000])
     out: dict[str, Any] = {}
     for k in (10, 100):
         ann_ms, exact_ms, hits = [], [], 0
         for q in qvecs:
             t = time.perf_counter()
-            got = vectors.search(index.vectors, q, k)
+            got = index.dense(q, k)
             ann_ms.append((time.perf_counter() - t) * 1000)
             t = time.perf_counter()
-            want = vectors.search(flat, q, k)
+            want = flat.search(q, k)
             exact_ms.append((time.perf_counter() - t) * 1000)
             hits += len({i for i, _ in got} & {i for i, _ in want})
         out[f"recall@{k}"] = round(hits / (k * len(qvecs)), 4)
@@ -570,7 +567,6 @@ def make_exact_twin(index_dir: Path, vectors_npy: Path) -> Path:
     import numpy as np
 
     from qa.files import sha256_file
-    from qa.index import vectors
 
     manifest = json.loads((index_dir / "manifest.json").read_text())
     twin = index_dir.with_name(index_dir.name + "-exact")
@@ -578,12 +574,14 @@ def make_exact_twin(index_dir: Path, vectors_npy: Path) -> Path:
     gen = twin / manifest["generation"]
     gen.mkdir(parents=True)
     os.link(index_dir / manifest["generation"] / "store.sqlite", gen / "store.sqlite")
-    flat = vectors.new_index(manifest["dimensions"])
+    from qa.index.vectors import VectorIndex
+
+    flat = VectorIndex.new(manifest["dimensions"])
     data = np.load(vectors_npy, mmap_mode="r")
     ids = np.load(vectors_npy.with_suffix(".ids.npy"))
     for start in range(0, len(ids), 100_000):
-        vectors.add(flat, ids[start : start + 100_000].tolist(), data[start : start + 100_000])
-    vectors.write_index(flat, gen / "vectors.faiss")
+        flat.add(ids[start : start + 100_000].tolist(), data[start : start + 100_000])
+    flat.save(gen / "vectors.faiss")
     del flat
     manifest["vector_index"], manifest["vector_params"] = "flat-ip", {}
     if "vectors_sha256" in manifest:

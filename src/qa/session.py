@@ -234,7 +234,7 @@ class Session:
             if self.index is None:
                 return None
             try:
-                return list_quotes(self.index.store)
+                return list_quotes(self.index)
             except sqlite3.DatabaseError as exc:
                 raise self._damaged(self.index_dir, exc) from None
 
@@ -246,7 +246,7 @@ class Session:
             if self.index is None:
                 return None
             try:
-                return self.index.store.document_by_source(source)
+                return self.index.document_by_source(source)
             except sqlite3.DatabaseError:
                 # Called on the UI thread, where an exception would end the chat: the
                 # pane stays shut, and the next question reports the damage.

@@ -145,8 +145,8 @@ class _Region:
 def _regions(index: Index, quote: str) -> list[_Region]:
     """The candidate chunks, widened so a quote crossing a chunk boundary is whole in
     at least one window, and merged per document where they overlap."""
-    hits = index.store.lexical_search(keywords(quote), CANDIDATE_CHUNKS)
-    chunks = index.store.chunks(chunk_id for chunk_id, _ in hits)
+    hits = index.lexical(keywords(quote), CANDIDATE_CHUNKS)
+    chunks = index.chunks(chunk_id for chunk_id, _ in hits)
     margin = 2 * len(quote) + 200  # the document may spell it longer (spaces, hyphens)
     windows: dict[int, list[tuple[int, int, int]]] = {}
     for rank, (chunk_id, _) in enumerate(hits):
@@ -157,7 +157,7 @@ def _regions(index: Index, quote: str) -> list[_Region]:
             )
     regions: list[_Region] = []
     for doc_id, spans in windows.items():
-        doc = index.store.document_text(doc_id)
+        doc = index.document(doc_id)
         current: _Region | None = None
         for start, end, rank in sorted(spans):
             start, end = max(0, start), min(len(doc.text), end)

@@ -77,7 +77,7 @@ def answer_question(
     # go of the GIL, so side by side they take the longer of the two, not the sum.
     pending = _encoder_thread().submit(encoder.encode, [query.text])
     lexical = lexical_hits(index, query)
-    index.store.document_frequencies(query.terms)  # kept for the reranker's IDF
+    index.term_frequencies(query.terms)  # kept for the reranker's IDF
     qvec = pending.result()[0]
     candidates = gather_candidates(index, query, qvec, max(RERANK_DEPTH, k), lexical=lexical)
     scored = score_candidates(index, query, qvec, candidates, weights)
@@ -90,7 +90,7 @@ def answer_question(
     found = top[0].candidate.exact or (not missing and top[0].score >= weights.found_threshold)
     passages: list[Passage] = []
     for rank, s in enumerate(top, 1):
-        doc = index.store.document_text(s.doc_id)
+        doc = index.document(s.doc_id)
         passages.append(
             Passage(
                 rank=rank,
@@ -108,7 +108,7 @@ def answer_question(
     answer: AnswerSpan | None = None
     if found:
         best = top[0]
-        doc = index.store.document_text(best.doc_id)
+        doc = index.document(best.doc_id)
         start, end = best.answer_span(doc.text)
         short = short_answer(query, doc.text, start, end)
         answer = AnswerSpan(

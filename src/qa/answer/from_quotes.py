@@ -15,7 +15,6 @@ from qa.answer.model import Answer, AnswerSpan, Match, Passage, Span
 from qa.answer.question import Question
 from qa.citations import cite
 from qa.index.reader import Index
-from qa.index.store import Store
 from qa.quotes.listing import QuoteHit, matching_speakers, quote_around, quote_hit, quotes_holding
 from qa.quotes.names import name_matches, name_words, person_name
 from qa.quotes.verbs import REPORTING_VERBS
@@ -25,9 +24,9 @@ from qa.verify import verify, wdiff
 MAX_CONTEXT_CHARS = 1500
 
 
-def _context(store: Store, hit: QuoteHit, doc_id: int) -> tuple[int, int]:
+def _context(index: Index, hit: QuoteHit, doc_id: int) -> tuple[int, int]:
     """The paragraph(s) holding a quotation, cut around it when very long."""
-    doc = store.document_text(doc_id)
+    doc = index.document(doc_id)
     starts = [p.start for p in doc.paragraphs]
     first = max(0, bisect_right(starts, hit.start) - 1)
     last = max(0, bisect_right(starts, max(hit.start, hit.end - 1)) - 1)
@@ -40,14 +39,14 @@ def _context(store: Store, hit: QuoteHit, doc_id: int) -> tuple[int, int]:
     return lo, hi
 
 
-def _doc_id(store: Store, source: str) -> int:
-    doc = store.document_by_source(source)
+def _doc_id(index: Index, source: str) -> int:
+    doc = index.document_by_source(source)
     assert doc is not None
     return doc.id
 
 
 def _quote_answer(
-    store: Store,
+    index: Index,
     question: str,
     hits: list[QuoteHit],
     notes: list[str],
@@ -56,9 +55,9 @@ def _quote_answer(
 ) -> Answer:
     passages = []
     for rank, hit in enumerate(hits[:k], 1):
-        doc_id = _doc_id(store, hit.source)
-        lo, hi = _context(store, hit, doc_id)
-        doc = store.document_text(doc_id)
+        doc_id = _doc_id(index, hit.source)
+        lo, hi = _context(index, hit, doc_id)
+        doc = index.document(doc_id)
         passages.append(
             Passage(
                 rank=rank,
@@ -88,15 +87,15 @@ _CAPITALISED = re.compile(r"[A-Z][\w’'.-]*(?:\s+[A-Z][\w’'.-]*)*")
 _REPORTED_CHUNKS = 50
 
 
-def reported_speech(store: Store, name: str) -> list[QuoteHit]:
+def reported_speech(index: Index, name: str) -> list[QuoteHit]:
     """Sentences that report what ``name`` said without quoting it, in document order."""
     words = name_words(name)
     if not words:
         return []
-    ids = [i for i, _ in store.lexical_search(words, _REPORTED_CHUNKS)]
+    ids = [i for i, _ in index.lexical(words, _REPORTED_CHUNKS)]
     hits: list[QuoteHit] = []
-    for chunk in sorted(store.chunks(ids).values(), key=lambda c: (c.doc_id, c.start)):
-        doc = store.document_text(chunk.doc_id)
+    for chunk in sorted(index.chunks(ids).values(), key=lambda c: (c.doc_id, c.start)):
+        doc = index.document(chunk.doc_id)
         for start, end in chunk.sentences:
             sentence = doc.text[start:end]
             for found in _CAPITALISED.finditer(sentence):
@@ -125,44 +124,43 @@ def _said_by(hit: QuoteHit) -> str:
 def answer_from_quotes(index: Index, question: Question, k: int) -> Answer:
     """Answer a quote question from the quote index; no answer (with a note saying why)
     when the quote index does not hold what was asked."""
-    store = index.store
     asked = question.quote_ask
     text = question.text
     if asked is None:
         return Answer(text, None, [])
     if asked.speaker is not None:
-        names = matching_speakers(store, asked.speaker)
-        hits = [quote_hit(store, q) for q in store.quotes_by(names, limit=k)]
+        names = matching_speakers(index, asked.speaker)
+        hits = [quote_hit(index, q) for q in index.quotes_by(names, limit=k)]
         if not hits:
             if not any(c.isupper() for c in asked.speaker):
                 return Answer(text, None, [])
             note = f"No direct quotation by {asked.speaker} in these documents."
-            reported = reported_speech(store, asked.speaker)
+            reported = reported_speech(index, asked.speaker)
             if reported:
                 note += " What the text reports them saying:"
-                return _quote_answer(store, text, reported, [note], k, match=Match.REPORTED)
+                return _quote_answer(index, text, reported, [note], k, match=Match.REPORTED)
             return Answer(text, None, [], notes=(note,))
-        total = store.count_quotes_by(names)
+        total = index.count_quotes_by(names)
         count = f"{total} quotation{'s' * (total != 1)}"
-        return _quote_answer(store, text, hits, [f"{' / '.join(names)}: {count}."], k)
+        return _quote_answer(index, text, hits, [f"{' / '.join(names)}: {count}."], k)
 
     phrase = asked.phrase or ""
-    hits = quotes_holding(store, phrase)
+    hits = quotes_holding(index, phrase)
     if hits:
         speakers = sorted({h.speaker or "no named speaker" for h in hits})
         note = f"“{phrase}” is quoted {_said_by(hits[0])}."
         if len(speakers) > 1:
             note = f"“{phrase}” is in {len(hits)} quotations: " + "; ".join(speakers) + "."
-        return _quote_answer(store, text, hits, [note], k)
+        return _quote_answer(index, text, hits, [note], k)
     # Not word for word: the wording a reporter half-remembers may still be a quotation.
     for match in verify(index, phrase, limit=3).matches:
-        hit = quote_around(store, _doc_id(store, match.source), match.start, match.end)
+        hit = quote_around(index, _doc_id(index, match.source), match.start, match.end)
         if hit is not None:
             note = (
                 f"No quotation holds “{phrase}” word for word; the nearest is quoted "
                 f"{_said_by(hit)}: “{match.text}” ({wdiff(match.diff) or match.grade})."
             )
-            return _quote_answer(store, text, [hit], [note], k)
+            return _quote_answer(index, text, [hit], [note], k)
         if match.grade != "fuzzy":
             note = f"“{match.text}” is in the documents, but not in a quotation: {match.citation}."
             return Answer(text, None, [], notes=(note,))

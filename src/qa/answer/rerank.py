@@ -24,7 +24,6 @@ from qa.answer.question import Question
 from qa.answer.retrieve import RRF_K, Candidate
 from qa.answer.span import answer_span, words_of_type
 from qa.index.reader import Index
-from qa.index.vectors import vectors_for
 from qa.text.terms import content_terms
 
 PASSAGE_FEATURES = (
@@ -154,22 +153,21 @@ def score_candidates(
     weights: Weights,
 ) -> list[ScoredPassage]:
     """Features and scores of every candidate, best first (exact-phrase hits on top)."""
-    store = index.store
     ids = [c.chunk_id for c in candidates]
-    chunks = store.chunks(ids)
-    sentence_vectors = store.sentence_vectors(ids, index.manifest.dimensions)
+    chunks = index.chunks(ids)
+    sentence_vectors = index.sentence_vectors(ids)
     missing = [c for c in candidates if c.dense_score is None]
     if missing:
-        vecs = vectors_for(index.vectors, [c.chunk_id for c in missing])
+        vecs = index.chunk_vectors([c.chunk_id for c in missing])
         for cand, vec in zip(missing, vecs, strict=True):
             cand.dense_score = float(vec @ qvec)
     kind = query.wanted
-    df, total = store.document_frequencies(query.terms)
+    df, total = index.term_frequencies(query.terms)
     term_weights = {t: idf(df.get(t, 0), max(total, 1)) for t in query.terms}
     total_weight = sum(term_weights.values())
     best_bm25 = max((c.lexical_score or 0.0 for c in candidates), default=0.0) or 1.0
 
-    texts = store.passage_texts(chunks.values())
+    texts = index.passage_texts(chunks.values())
     out = []
     for cand in candidates:
         chunk = chunks.get(cand.chunk_id)

@@ -15,7 +15,6 @@ import numpy as np
 
 from qa.answer.model import Match
 from qa.answer.question import Question
-from qa.index import vectors
 from qa.index.reader import Index
 from qa.text.fold import find_phrase
 
@@ -50,7 +49,7 @@ class Candidate:
 
 def lexical_hits(index: Index, question: Question) -> list[tuple[int, float]]:
     """The keyword channel's ranking: (chunk id, BM25) of the best ``LEXICAL_DEPTH``."""
-    return index.store.lexical_search(question.keywords, LEXICAL_DEPTH)
+    return index.lexical(question.keywords, LEXICAL_DEPTH)
 
 
 def gather_candidates(
@@ -75,9 +74,7 @@ def gather_candidates(
             cand = pool[chunk_id] = Candidate(chunk_id)
         return cand
 
-    for rank, (chunk_id, score) in enumerate(
-        vectors.search(index.vectors, query_vector, DENSE_DEPTH), 1
-    ):
+    for rank, (chunk_id, score) in enumerate(index.dense(query_vector, DENSE_DEPTH), 1):
         cand = get(chunk_id)
         cand.dense_rank, cand.dense_score = rank, score
         cand.fused += dense_weight / (RRF_K + rank)
@@ -90,13 +87,13 @@ def gather_candidates(
 
     exact_ids: set[int] = set()
     if query.phrases:
-        hits = index.store.phrase_search(query.phrases, PHRASE_DEPTH)
-        chunks = index.store.chunks(cid for cid, _ in hits)
+        hits = index.phrase_hits(query.phrases, PHRASE_DEPTH)
+        chunks = index.chunks(cid for cid, _ in hits)
         for chunk_id, _ in hits:
             chunk = chunks.get(chunk_id)
             if chunk is None:
                 continue
-            text = index.store.document_text(chunk.doc_id).text
+            text = index.document(chunk.doc_id).text
             spans = []
             for phrase in query.phrases:
                 found = find_phrase(text[chunk.start : chunk.end], phrase)

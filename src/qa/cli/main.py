@@ -291,7 +291,7 @@ def quotes_command(speaker: str | None, index_dir: Path, as_json: bool) -> None:
 
     index = _open_or_build(index_dir)
     try:
-        hits = list_quotes(index.store, speaker)
+        hits = list_quotes(index, speaker)
         if as_json:
             for hit in hits:
                 sys.stdout.write(json_line(hit.to_json()) + "\n")
@@ -299,7 +299,7 @@ def quotes_command(speaker: str | None, index_dir: Path, as_json: bool) -> None:
         elif hits:
             render_quotes(_console(), hits)
         if not hits:
-            known = speakers(index.store)
+            known = speakers(index)
             if speaker and known:
                 hint = "; speakers: " + ", ".join(known[:12]) + ("…" if len(known) > 12 else "")
             else:
@@ -329,7 +329,7 @@ def text_command(source: str, index_dir: Path) -> None:
     if index is None:
         raise UserError(f"no index at {index_dir}")
     try:
-        doc = index.store.document_by_source(os.path.normpath(source))
+        doc = index.document_by_source(os.path.normpath(source))
         if doc is None:
             raise UserError(f"{source} is not in the index at {index_dir}")
         sys.stdout.write(printable(doc.text) if sys.stdout.isatty() else doc.text)

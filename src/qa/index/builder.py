@@ -16,25 +16,25 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 
 from qa.embedding.encoder import Embedder, Encoder, chunk_means, embedding_text
 from qa.errors import ExtractionError, IndexUnusable, InterruptedAfterUpdate
-from qa.files import fsync_dir, sha256_file
-from qa.index import vectors
+from qa.files import sha256_file
 from qa.index.checkpoints import checkpoint
 from qa.index.generations import (
+    commit_generation,
     index_lock,
     live_generations,
     new_generation_name,
     sweep_generations,
 )
-from qa.index.manifest import Manifest, read_manifest, write_manifest
+from qa.index.manifest import Manifest, read_manifest
 from qa.index.reader import STORE_NAME, VECTORS_NAME, compatibility_problem, open_generation
-from qa.index.store import Store, connect
-from qa.ingest.chunking import CHUNKER_VERSION, DEFAULT_TARGET_CHARS, Layout, chunk_text
+from qa.index.store import Store
+from qa.index.vectors import VectorIndex
+from qa.ingest.chunking import DEFAULT_TARGET_CHARS, Layout, chunk_text
 from qa.ingest.discover import SourceFile, discover
 from qa.ingest.extract import extract
 from qa.ingest.extract.types import ExtractedText
@@ -91,152 +91,176 @@ def _model_load_is_slow() -> bool:
     return "sentence_transformers" not in sys.modules
 
 
-class _Build:
-    """One run of the indexer against one index folder (the lock is held)."""
+@dataclass
+class Plan:
+    """What a run will do, decided before anything is written: the generation to build
+    on (None: a fresh build, the reason in the report), the generations readers may be
+    using (kept), and the files to read."""
+
+    base: Manifest | None
+    base_vectors: VectorIndex | None
+    keep: set[str]
+    files: list[SourceFile]
+    roots: list[str]
+
+
+def plan_build(
+    index_dir: Path,
+    paths: list[Path],
+    *,
+    rebuild: bool,
+    target_chars: int,
+    report: IndexReport,
+) -> Plan:
+    """Step one of a build (the lock held): check the base, sweep dead generations,
+    discover the files."""
+    base, base_vectors = _base(index_dir, rebuild, target_chars, report)
+    # Whatever the manifest points at stays until a new manifest replaces it, even
+    # on a rebuild: readers may be using it, and this run may be interrupted.
+    keep = live_generations(index_dir)
+    sweep_generations(index_dir, keep)
+    checkpoint("swept")
+
+    files, skipped = discover(paths)
+    report.skipped.extend(skipped)
+    roots = [os.path.normpath(str(p)) for p in paths]
+    checkpoint("discovered")
+    return Plan(base, base_vectors, keep, files, roots)
+
+
+def _base(
+    index_dir: Path, rebuild: bool, target_chars: int, report: IndexReport
+) -> tuple[Manifest | None, VectorIndex | None]:
+    """The manifest to build on and its vectors, or None for a fresh build (the reason
+    in the report)."""
+    try:
+        manifest = read_manifest(index_dir)
+    except IndexUnusable as exc:
+        report.rebuilt = f"the old index was unreadable ({exc})"
+        return None, None
+    if manifest is None:
+        return None, None
+    if rebuild:
+        report.rebuilt = "a rebuild was asked for"
+        return None, None
+    problem = compatibility_problem(manifest)
+    if problem:
+        report.rebuilt = problem
+        return None, None
+    if manifest.chunk_target_chars != target_chars:
+        report.rebuilt = (
+            f"chunks of about {target_chars} characters were asked for, "
+            f"the index has {manifest.chunk_target_chars}"
+        )
+        return None, None
+    try:
+        # Updating copies the old store and vectors: they must be whole and match.
+        opened = open_generation(index_dir, manifest, thorough=True)
+    except IndexUnusable as exc:
+        report.rebuilt = f"the old index was unusable ({exc})"
+        return None, None
+    # The check has just read the vectors whole (and hashed the file): the update
+    # starts from them rather than reading them again (on a million chunks, 1.5 GB).
+    return manifest, opened.detach_vectors()
+
+
+def write_generation(
+    index_dir: Path,
+    plan: Plan,
+    encoder: Encoder,
+    progress: ProgressCallback,
+    target_chars: int,
+    report: IndexReport,
+) -> None:
+    """Steps two and three: process the files into a new generation (a copy of the
+    base, updated), then commit it; or throw it away whole when nothing changed, or
+    when this run is interrupted before the commit."""
+    base = plan.base
+    gen_name = new_generation_name()
+    gen_dir = index_dir / gen_name
+    gen_dir.mkdir()
+    committed = False
+    try:
+        checkpoint("generation-created")
+        if base:
+            shutil.copyfile(index_dir / base.generation / STORE_NAME, gen_dir / STORE_NAME)
+            index = plan.base_vectors or VectorIndex.load(
+                index_dir / base.generation / VECTORS_NAME
+            )
+            plan.base_vectors = None
+        else:
+            index = VectorIndex.new(encoder.dimensions)
+        checkpoint("base-copied")
+        store = Store.open(gen_dir / STORE_NAME, readonly=False)
+        process = _Process(encoder, progress, target_chars, report)
+        try:
+            process.apply(store, index, plan.files, plan.roots)
+        finally:
+            process.close()
+        report.documents, report.chunks = store.counts()
+        if not (report.changed or not base):
+            store.close()
+            return
+        hashes = {d.source: d.content_hash for d in store.documents().values()}
+        store.commit()
+        store.close()
+        checkpoint("store-written")
+        # Exact below qa.index.vectors.EXACT_MAX chunks, IVF-fp16 above it (retrained
+        # when the size has changed ~4x): kind and parameters go in the manifest.
+        index, vector_kind, vector_params = index.fit(
+            previous=base.vector_params if base else None, progress=progress
+        )
+        index.save(gen_dir / VECTORS_NAME)
+        checkpoint("vectors-written")
+        commit_generation(
+            index_dir,
+            gen_name,
+            model=(encoder.name, encoder.sha256, encoder.dimensions),
+            chunk_target_chars=target_chars,
+            documents=hashes,
+            chunks=report.chunks,
+            vector_kind=vector_kind,
+            vector_params=vector_params,
+            created=base.created if base else None,
+        )
+        committed = True
+        # Keep the previous generation one run longer for readers that have
+        # read the old manifest but not yet opened its files.
+        sweep_generations(index_dir, {gen_name} | plan.keep)
+        checkpoint("committed")
+    except KeyboardInterrupt:
+        if committed or gen_name in live_generations(index_dir):
+            raise InterruptedAfterUpdate from None
+        raise
+    finally:
+        # Ctrl-C can land after the manifest's rename but before ``committed`` is
+        # set: the generation the manifest names must never be removed.
+        if not committed and gen_name not in live_generations(index_dir):
+            shutil.rmtree(gen_dir, ignore_errors=True)
+
+
+class _Process:
+    """Step two: files into the new generation's store and vectors. Each file is read,
+    extracted, chunked; its quotations found (in the worker process while the model
+    loads, when that pays); its sentences embedded in groups; then stored. One bad
+    file is skipped with its reason, never the run."""
 
     def __init__(
-        self, index_dir: Path, embedder: Encoder, progress: ProgressCallback, target_chars: int
+        self, encoder: Encoder, progress: ProgressCallback, target_chars: int, report: IndexReport
     ) -> None:
-        self.index_dir = index_dir
-        self.target_chars = target_chars
-        self.embedder = embedder
+        self.embedder = encoder
         self.progress = progress
-        self.report = IndexReport()
+        self.target_chars = target_chars
+        self.report = report
         self._worker: QuoteWorker | None = None
-        self._base_vectors: Any = None  # read once, by the base check
 
-    def base_manifest(self, rebuild: bool) -> Manifest | None:
-        """The manifest to build on, or None for a fresh build (reason in the report)."""
-        try:
-            manifest = read_manifest(self.index_dir)
-        except IndexUnusable as exc:
-            self.report.rebuilt = f"the old index was unreadable ({exc})"
-            return None
-        if manifest is None:
-            return None
-        if rebuild:
-            self.report.rebuilt = "a rebuild was asked for"
-            return None
-        problem = compatibility_problem(manifest)
-        if problem:
-            self.report.rebuilt = problem
-            return None
-        if manifest.chunk_target_chars != self.target_chars:
-            self.report.rebuilt = (
-                f"chunks of about {self.target_chars} characters were asked for, "
-                f"the index has {manifest.chunk_target_chars}"
-            )
-            return None
-        try:
-            # Updating copies the old store and vectors: they must be whole and match.
-            opened = open_generation(self.index_dir, manifest, thorough=True)
-        except IndexUnusable as exc:
-            self.report.rebuilt = f"the old index was unusable ({exc})"
-            return None
-        opened.close()
-        # The check has just read the vectors whole (and hashed the file): the update
-        # starts from them rather than reading them again (on a million chunks, 1.5 GB).
-        self._base_vectors = opened.vectors
-        return manifest
+    def close(self) -> None:
+        if self._worker is not None:
+            self._worker.close()
 
-    def run(self, paths: list[Path], rebuild: bool) -> IndexReport:
-        started = time.perf_counter()
-        base = self.base_manifest(rebuild)
-        # Whatever the manifest points at stays until a new manifest replaces it, even
-        # on a rebuild: readers may be using it, and this run may be interrupted.
-        keep = live_generations(self.index_dir)
-        sweep_generations(self.index_dir, keep)
-        checkpoint("swept")
-
-        files, skipped = discover(paths)
-        self.report.skipped.extend(skipped)
-        roots = [os.path.normpath(str(p)) for p in paths]
-        checkpoint("discovered")
-
-        gen_name = new_generation_name()
-        gen_dir = self.index_dir / gen_name
-        gen_dir.mkdir()
-        committed = False
-        try:
-            checkpoint("generation-created")
-            if base:
-                shutil.copyfile(self.index_dir / base.generation / STORE_NAME, gen_dir / STORE_NAME)
-                index = self._base_vectors
-                self._base_vectors = None
-                if index is None:
-                    index = vectors.read_index(self.index_dir / base.generation / VECTORS_NAME)
-            else:
-                index = vectors.new_index(self.embedder.dimensions)
-            checkpoint("base-copied")
-            conn = connect(gen_dir / STORE_NAME)
-            conn.execute("PRAGMA journal_mode = OFF")
-            conn.execute("PRAGMA synchronous = OFF")
-            store = Store(conn)
-            try:
-                self._apply(store, index, files, roots)
-            finally:
-                if self._worker is not None:
-                    self._worker.close()
-            self.report.documents, self.report.chunks = store.counts()
-            if self.report.changed or not base:
-                hashes = {d.source: d.content_hash for d in store.documents().values()}
-                conn.commit()
-                conn.close()
-                checkpoint("store-written")
-                # Exact below qa.vectors.EXACT_MAX chunks, IVF-fp16 above it (retrained
-                # when the size has changed ~4x): kind and parameters go in the manifest.
-                index, vector_kind, vector_params = vectors.fit(
-                    index, previous=base.vector_params if base else None, progress=self.progress
-                )
-                vectors.write_index(index, gen_dir / VECTORS_NAME)
-                checkpoint("vectors-written")
-                for name in (STORE_NAME, VECTORS_NAME):
-                    with open(gen_dir / name, "rb") as f:
-                        os.fsync(f.fileno())
-                fsync_dir(gen_dir)
-                checkpoint("synced")
-                store_path, vectors_path = gen_dir / STORE_NAME, gen_dir / VECTORS_NAME
-                now = time.time()
-                manifest = Manifest(
-                    generation=gen_name,
-                    model_name=self.embedder.name,
-                    model_sha256=self.embedder.sha256,
-                    dimensions=self.embedder.dimensions,
-                    chunker_version=CHUNKER_VERSION,
-                    chunk_target_chars=self.target_chars,
-                    documents=dict(sorted(hashes.items())),
-                    chunks=self.report.chunks,
-                    created=base.created if base else now,
-                    updated=now,
-                    vector_index=vector_kind,
-                    vector_params=vector_params,
-                    store_bytes=store_path.stat().st_size,
-                    store_sha256=sha256_file(store_path),
-                    vectors_bytes=vectors_path.stat().st_size,
-                    vectors_sha256=sha256_file(vectors_path),
-                )
-                write_manifest(self.index_dir, manifest)
-                checkpoint("manifest-swapped")
-                committed = True
-                # Keep the previous generation one run longer for readers that have
-                # read the old manifest but not yet opened its files.
-                sweep_generations(self.index_dir, {gen_name} | keep)
-                checkpoint("committed")
-            else:
-                conn.close()
-        except KeyboardInterrupt:
-            if committed or gen_name in live_generations(self.index_dir):
-                raise InterruptedAfterUpdate from None
-            raise
-        finally:
-            # Ctrl-C can land after the manifest's rename but before ``committed`` is
-            # set: the generation the manifest names must never be removed.
-            if not committed and gen_name not in live_generations(self.index_dir):
-                shutil.rmtree(gen_dir, ignore_errors=True)
-        self.report.seconds = time.perf_counter() - started
-        return self.report
-
-    def _apply(self, store: Store, index: Any, files: list[SourceFile], roots: list[str]) -> None:
+    def apply(
+        self, store: Store, index: VectorIndex, files: list[SourceFile], roots: list[str]
+    ) -> None:
         stored = store.documents()
         seen: set[str] = set()
         pending: list[_Pending] = []
@@ -271,7 +295,7 @@ class _Build:
                 self._skip(sf.source, "no text to index", kept=old is not None)
                 continue
             if old:
-                vectors.remove(index, store.remove_document(old.id))
+                index.remove(store.remove_document(old.id))
             for warning in extracted.warnings:
                 self.report.warnings.append((sf.source, warning))
             ticket = self._send_quotes(extracted, layout)
@@ -291,7 +315,7 @@ class _Build:
         # outside them may just be relative to another working folder.
         for source, doc in stored.items():
             if source not in seen and _under(source, roots):
-                vectors.remove(index, store.remove_document(doc.id))
+                index.remove(store.remove_document(doc.id))
                 self.report.removed.append(source)
                 checkpoint("removed")
 
@@ -351,7 +375,7 @@ class _Build:
             reason += " (the previously indexed version is kept)"
         self.report.skipped.append((source, reason))
 
-    def _flush(self, store: Store, index: Any, pending: list[_Pending]) -> None:
+    def _flush(self, store: Store, index: VectorIndex, pending: list[_Pending]) -> None:
         """Embed the pending documents' chunks and sentences, then store them."""
         if not pending:
             return
@@ -411,7 +435,7 @@ class _Build:
                 sentence_vectors=blobs,
                 quotes=p.quotes,
             )
-            vectors.add(index, ids, chunk_vectors[row : row + len(ids)])
+            index.add(ids, chunk_vectors[row : row + len(ids)])
             checkpoint("stored")
             row += len(ids)
             self.report.indexed.append(p.source.source)
@@ -427,11 +451,23 @@ def build_index(
     target_chars: int = DEFAULT_TARGET_CHARS,
     progress: ProgressCallback | None = None,
 ) -> IndexReport:
-    """Index ``paths`` into ``index_dir``, incrementally; see the module docstring."""
+    """Index ``paths`` into ``index_dir``, incrementally: plan, process, commit (see the
+    module docstring)."""
     index_dir.mkdir(parents=True, exist_ok=True)
     checkpoint("start")
     with index_lock(index_dir):
-        build = _Build(
-            index_dir, embedder or Embedder(), progress or (lambda *_: None), target_chars
+        started = time.perf_counter()
+        report = IndexReport()
+        plan = plan_build(
+            index_dir, paths, rebuild=rebuild, target_chars=target_chars, report=report
         )
-        return build.run(paths, rebuild)
+        write_generation(
+            index_dir,
+            plan,
+            embedder or Embedder(),
+            progress or (lambda *_: None),
+            target_chars,
+            report,
+        )
+        report.seconds = time.perf_counter() - started
+        return report

@@ -14,10 +14,14 @@ import shutil
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from qa.errors import IndexBusy, IndexUnusable
+from qa.files import fsync_dir, sha256_file
 from qa.index.checkpoints import checkpoint
-from qa.index.manifest import read_manifest, remove_stale_temp_files
+from qa.index.manifest import Manifest, read_manifest, remove_stale_temp_files, write_manifest
+from qa.index.reader import STORE_NAME, VECTORS_NAME
+from qa.ingest.chunking import CHUNKER_VERSION
 
 
 @contextlib.contextmanager
@@ -61,3 +65,53 @@ def sweep_generations(index_dir: Path, keep: set[str]) -> None:
         if entry.name not in keep and entry.is_dir():
             shutil.rmtree(entry, ignore_errors=True)
     remove_stale_temp_files(index_dir)
+
+
+def commit_generation(
+    index_dir: Path,
+    generation: str,
+    *,
+    model: tuple[str, str, int],
+    chunk_target_chars: int,
+    documents: dict[str, str],
+    chunks: int,
+    vector_kind: str,
+    vector_params: dict[str, Any],
+    created: float | None = None,
+) -> Manifest:
+    """Make a written generation current, the one way every writer does it (the
+    builder, and bench/scale's synthetic archives): its files and folder are synced,
+    their sizes and sha256 recorded in a new manifest, and that manifest swapped in by
+    rename, the commit point. ``model`` is (name, weights sha256, dimensions);
+    ``documents`` maps each source to its content hash; ``created`` is the base
+    generation's creation time on an update."""
+    gen_dir = index_dir / generation
+    for name in (STORE_NAME, VECTORS_NAME):
+        with open(gen_dir / name, "rb") as f:
+            os.fsync(f.fileno())
+    fsync_dir(gen_dir)
+    checkpoint("synced")
+    store_path, vectors_path = gen_dir / STORE_NAME, gen_dir / VECTORS_NAME
+    now = time.time()
+    name, sha256, dimensions = model
+    manifest = Manifest(
+        generation=generation,
+        model_name=name,
+        model_sha256=sha256,
+        dimensions=dimensions,
+        chunker_version=CHUNKER_VERSION,
+        chunk_target_chars=chunk_target_chars,
+        documents=dict(sorted(documents.items())),
+        chunks=chunks,
+        created=now if created is None else created,
+        updated=now,
+        vector_index=vector_kind,
+        vector_params=vector_params,
+        store_bytes=store_path.stat().st_size,
+        store_sha256=sha256_file(store_path),
+        vectors_bytes=vectors_path.stat().st_size,
+        vectors_sha256=sha256_file(vectors_path),
+    )
+    write_manifest(index_dir, manifest)
+    checkpoint("manifest-swapped")
+    return manifest

@@ -3,16 +3,24 @@
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any
+
+import numpy as np
 
 from qa.embedding.model import DIMENSIONS, MODEL_SHA256
 from qa.errors import IndexUnusable
 from qa.files import sha256_file
-from qa.index import vectors
 from qa.index.manifest import MANIFEST_NAME, Manifest, read_manifest
-from qa.index.store import Store, connect
+from qa.index.store import (
+    DocumentText,
+    PassageText,
+    Store,
+    StoredChunk,
+    StoredQuote,
+    connect,
+)
+from qa.index.vectors import VectorIndex
 from qa.ingest.chunking import CHUNKER_VERSION
 
 STORE_NAME = "store.sqlite"
@@ -72,17 +80,89 @@ def check_files(index_dir: Path, manifest: Manifest, thorough: bool = False) -> 
             raise damaged(index_dir, f"{name}: {exc.strerror or exc}") from None
 
 
-@dataclass
 class Index:
-    """A consistent, read-only view of one index generation."""
+    """A consistent, read-only view of one index generation, read through its methods:
+    the dense and keyword channels, chunks, documents and quotations. Its store and
+    vectors stay inside, so a change of either touches this class, not its callers."""
 
-    path: Path
-    manifest: Manifest
-    store: Store
-    vectors: Any  # faiss.Index
+    def __init__(self, path: Path, manifest: Manifest, store: Store, vectors: VectorIndex):
+        self.path = path
+        self.manifest = manifest
+        self._store = store
+        self._vectors = vectors
+
+    # -- the dense channel --------------------------------------------------------
+    def dense(self, query_vector: np.ndarray, k: int) -> list[tuple[int, float]]:
+        """The ``k`` chunks nearest a question's vector: (chunk id, cosine)."""
+        return self._vectors.search(query_vector, k)
+
+    def chunk_vectors(self, ids: list[int]) -> np.ndarray:
+        """The stored vectors of these chunks, in order."""
+        return self._vectors.vectors_for(ids)
+
+    @property
+    def vector_count(self) -> int:
+        return self._vectors.ntotal
+
+    # -- the keyword channel ------------------------------------------------------
+    def lexical(self, words: Sequence[str], limit: int) -> list[tuple[int, float]]:
+        """Chunks holding any of ``words`` (folded words), best BM25 first."""
+        return self._store.lexical_search(words, limit)
+
+    def phrase_hits(self, phrases: Sequence[str], limit: int) -> list[tuple[int, float]]:
+        """Chunks holding every one of ``phrases`` word for word, best BM25 first."""
+        return self._store.phrase_search(phrases, limit)
+
+    def term_frequencies(self, terms: Iterable[str]) -> tuple[dict[str, int], int]:
+        """How many chunks hold each stemmed term, and how many chunks there are."""
+        return self._store.document_frequencies(terms)
+
+    # -- chunks and documents -----------------------------------------------------
+    def chunks(self, ids: Iterable[int]) -> dict[int, StoredChunk]:
+        return self._store.chunks(ids)
+
+    def chunk_ids(self, source: str | None = None) -> list[int]:
+        """Every chunk id, in order (of one document, when ``source`` names it)."""
+        return self._store.chunk_ids(source)
+
+    def passage_texts(self, chunks: Iterable[StoredChunk]) -> dict[int, PassageText]:
+        return self._store.passage_texts(chunks)
+
+    def sentence_vectors(self, ids: Iterable[int]) -> dict[int, np.ndarray]:
+        return self._store.sentence_vectors(ids, self.manifest.dimensions)
+
+    def document(self, doc_id: int) -> DocumentText:
+        return self._store.document_text(doc_id)
+
+    def document_by_source(self, source: str) -> DocumentText | None:
+        return self._store.document_by_source(source)
+
+    def counts(self) -> tuple[int, int]:
+        """(documents, chunks)."""
+        return self._store.counts()
+
+    # -- quotations ---------------------------------------------------------------
+    def quotes(self, doc_ids: Iterable[int] | None = None) -> list[StoredQuote]:
+        return self._store.quotes(doc_ids)
+
+    def quotes_by(self, speakers: Iterable[str], limit: int | None = None) -> list[StoredQuote]:
+        return self._store.quotes_by(speakers, limit)
+
+    def count_quotes_by(self, speakers: Iterable[str]) -> int:
+        return self._store.count_quotes_by(speakers)
+
+    def speakers(self) -> list[str]:
+        return self._store.speakers()
+
+    def detach_vectors(self) -> VectorIndex:
+        """Close the index and hand its vectors over: an update starts from the vectors
+        its check has just read whole, rather than reading them again (1.5 GB at 1M
+        chunks)."""
+        self.close()
+        return self._vectors
 
     def close(self) -> None:
-        self.store.conn.close()
+        self._store.close()
 
 
 def compatibility_problem(manifest: Manifest) -> str | None:
@@ -125,21 +205,6 @@ def open_index(index_dir: Path) -> Index | None:
     raise AssertionError("unreachable")
 
 
-def _id_summary(index: Any) -> tuple[int, int, int, int] | None:
-    """(count, min, max, sum) of the chunk ids a FAISS id map holds, or None for an index
-    without one: a vector file from another index with as many vectors fails here."""
-    id_map = getattr(index, "id_map", None)
-    if id_map is None:
-        return None
-    import faiss
-    import numpy as np
-
-    ids = faiss.vector_to_array(id_map).astype(np.int64)
-    if not len(ids):
-        return (0, 0, 0, 0)
-    return (len(ids), int(ids.min()), int(ids.max()), int(ids.sum()))
-
-
 def open_generation(index_dir: Path, manifest: Manifest, thorough: bool = False) -> Index:
     """The store and vectors of the manifest's generation, checked against it
     (``thorough``: every file hashed, however large)."""
@@ -150,19 +215,21 @@ def open_generation(index_dir: Path, manifest: Manifest, thorough: bool = False)
         store = Store(connect(gen / STORE_NAME, readonly=True))
         documents, chunks = store.counts()
         ids = store.chunk_id_summary()
-        index = vectors.read_index(gen / VECTORS_NAME)
+        index = VectorIndex.load(gen / VECTORS_NAME)
     except (sqlite3.Error, RuntimeError, OSError) as exc:
         if store is not None:
-            store.conn.close()
+            store.close()
         raise damaged(index_dir, str(exc)) from None
     problem = None
     if documents != len(manifest.documents) or chunks != manifest.chunks:
         problem = f"the store holds {chunks} chunks, the manifest says {manifest.chunks}"
-    elif index.ntotal != manifest.chunks or index.d != manifest.dimensions:
-        problem = f"{index.ntotal} vectors of {index.d} dimensions do not match the manifest"
-    elif _id_summary(index) not in (None, ids):
+    elif index.ntotal != manifest.chunks or index.dimensions != manifest.dimensions:
+        problem = (
+            f"{index.ntotal} vectors of {index.dimensions} dimensions do not match the manifest"
+        )
+    elif index.id_summary() not in (None, ids):
         problem = "the vectors belong to other chunks"
     if problem:
-        store.conn.close()
+        store.close()
         raise damaged(index_dir, problem)
     return Index(index_dir, manifest, store, index)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -149,15 +149,36 @@ POSTINGS_BUDGET = 40_000
 class Store:
     """Typed access to one store file."""
 
+    @classmethod
+    def open(cls, path: Path, readonly: bool = True) -> Store:
+        """A reader's store, or (``readonly=False``) a builder's: a new generation's file,
+        written without a journal, since a build that fails is thrown away whole."""
+        store = cls(connect(path, readonly=readonly))
+        if not readonly:
+            store._conn.execute("PRAGMA journal_mode = OFF")
+            store._conn.execute("PRAGMA synchronous = OFF")
+        return store
+
+    def commit(self, analyze: bool = False) -> None:
+        """Make the writes so far durable in the file (``analyze``: refresh SQLite's
+        statistics too, as a bulk load wants)."""
+        self._conn.commit()
+        if analyze:
+            self._conn.execute("ANALYZE")
+            self._conn.commit()
+
+    def close(self) -> None:
+        self._conn.close()
+
     def __init__(self, conn: sqlite3.Connection) -> None:
-        self.conn = conn
+        self._conn = conn  # private: every read and write goes through a method
         self._text_cache: dict[int, DocumentText] = {}
         self._chunk_total: int | None = None  # see document_frequencies
         self._frequencies: dict[str, int] = {}  # term -> chunks holding it, likewise
 
     # -- documents -------------------------------------------------------------
     def documents(self) -> dict[str, StoredDocument]:
-        rows = self.conn.execute(
+        rows = self._conn.execute(
             "SELECT id, source, format, title, content_hash, size, mtime_ns FROM documents"
         )
         return {r[1]: StoredDocument(*r) for r in rows}
@@ -166,7 +187,7 @@ class Store:
         cached = self._text_cache.get(doc_id)
         if cached is not None:
             return cached
-        row = self.conn.execute(
+        row = self._conn.execute(
             "SELECT id, source, format, title, text, page_starts, paragraphs "
             "FROM documents WHERE id = ?",
             (doc_id,),
@@ -183,7 +204,7 @@ class Store:
         return doc
 
     def document_by_source(self, source: str) -> DocumentText | None:
-        row = self.conn.execute("SELECT id FROM documents WHERE source = ?", (source,)).fetchone()
+        row = self._conn.execute("SELECT id FROM documents WHERE source = ?", (source,)).fetchone()
         return self.document_text(row[0]) if row else None
 
     def add_document(
@@ -209,7 +230,7 @@ class Store:
             [p.start, p.end, int(p.is_heading), p.number, p.heading_index]
             for p in layout.paragraphs
         ]
-        cur = self.conn.execute(
+        cur = self._conn.execute(
             "INSERT INTO documents (source, format, title, content_hash, size, mtime_ns, text, "
             "page_starts, paragraphs, warnings) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
@@ -226,7 +247,7 @@ class Store:
             ),
         )
         doc_id = int(cur.lastrowid or 0)
-        self.conn.executemany(
+        self._conn.executemany(
             "INSERT INTO quotes (doc_id, start, end, speaker, mention_start, mention_end, how) "
             "VALUES (?, ?, ?, ?, ?, ?, ?)",
             (
@@ -244,7 +265,7 @@ class Store:
         )
         ids = []
         for n, chunk in enumerate(layout.chunks):
-            cur = self.conn.execute(
+            cur = self._conn.execute(
                 "INSERT INTO chunks (doc_id, ordinal, start, end, heading_index, sentences, "
                 "sentence_vectors) VALUES (?, ?, ?, ?, ?, ?, ?)",
                 (
@@ -268,7 +289,7 @@ class Store:
                     ].end
                 ]
             )
-            self.conn.execute(
+            self._conn.execute(
                 "INSERT INTO chunks_fts (rowid, body) VALUES (?, ?)",
                 (chunk_id, lexical_body(heading, title, text[chunk.start : chunk.end])),
             )
@@ -278,16 +299,18 @@ class Store:
         """Delete a document and its chunks; returns the chunk ids that went."""
         self._chunk_total = None
         self._frequencies.clear()
-        ids = [r[0] for r in self.conn.execute("SELECT id FROM chunks WHERE doc_id = ?", (doc_id,))]
-        self.conn.executemany("DELETE FROM chunks_fts WHERE rowid = ?", ((i,) for i in ids))
-        self.conn.execute("DELETE FROM chunks WHERE doc_id = ?", (doc_id,))
-        self.conn.execute("DELETE FROM quotes WHERE doc_id = ?", (doc_id,))
-        self.conn.execute("DELETE FROM documents WHERE id = ?", (doc_id,))
+        ids = [
+            r[0] for r in self._conn.execute("SELECT id FROM chunks WHERE doc_id = ?", (doc_id,))
+        ]
+        self._conn.executemany("DELETE FROM chunks_fts WHERE rowid = ?", ((i,) for i in ids))
+        self._conn.execute("DELETE FROM chunks WHERE doc_id = ?", (doc_id,))
+        self._conn.execute("DELETE FROM quotes WHERE doc_id = ?", (doc_id,))
+        self._conn.execute("DELETE FROM documents WHERE id = ?", (doc_id,))
         self._text_cache.pop(doc_id, None)
         return ids
 
     def touch_document(self, doc_id: int, mtime_ns: int) -> None:
-        self.conn.execute("UPDATE documents SET mtime_ns = ? WHERE id = ?", (mtime_ns, doc_id))
+        self._conn.execute("UPDATE documents SET mtime_ns = ? WHERE id = ?", (mtime_ns, doc_id))
 
     # -- quotes ----------------------------------------------------------------
     def quotes(self, doc_ids: Iterable[int] | None = None) -> list[StoredQuote]:
@@ -317,18 +340,18 @@ class Store:
         if not names:
             return 0
         marks = ",".join("?" * len(names))
-        row = self.conn.execute(f"SELECT count(*) FROM quotes WHERE speaker IN ({marks})", names)
+        row = self._conn.execute(f"SELECT count(*) FROM quotes WHERE speaker IN ({marks})", names)
         return int(row.fetchone()[0])
 
     def speakers(self) -> list[str]:
         """Every speaker named, once: a walk of the speaker index's distinct values,
         not of the quotations (~10 ms at 1M chunks)."""
-        rows = self.conn.execute("SELECT DISTINCT speaker FROM quotes WHERE speaker IS NOT NULL")
+        rows = self._conn.execute("SELECT DISTINCT speaker FROM quotes WHERE speaker IS NOT NULL")
         return [r[0] for r in rows]
 
     def _quote_rows(self, where: str, args: list, limit: int | None = None) -> list[StoredQuote]:
         tail = "" if limit is None else f" LIMIT {int(limit)}"
-        rows = self.conn.execute(
+        rows = self._conn.execute(
             "SELECT q.id, q.doc_id, q.start, q.end, q.speaker, q.mention_start, q.mention_end, "
             f"q.how FROM quotes q JOIN documents d ON d.id = q.doc_id {where}"
             f"ORDER BY d.source, q.start{tail}",
@@ -347,7 +370,7 @@ class Store:
         if not ids:
             return {}
         marks = ",".join("?" * len(ids))
-        rows = self.conn.execute(
+        rows = self._conn.execute(
             "SELECT id, doc_id, ordinal, start, end, heading_index, sentences FROM chunks "
             f"WHERE id IN ({marks})",
             ids,
@@ -372,7 +395,7 @@ class Store:
             return {}
         marks = ",".join("?" * len(chunks))
         heading = "'$[' || c.heading_index || ']'"
-        rows = self.conn.execute(
+        rows = self._conn.execute(
             "SELECT c.id, d.title, substr(d.text, c.start + 1, c.end - c.start), "
             "CASE WHEN c.heading_index IS NULL THEN '' ELSE substr(d.text, "
             f"json_extract(d.paragraphs, {heading} || '[0]') + 1, "
@@ -390,7 +413,7 @@ class Store:
         if not ids:
             return {}
         marks = ",".join("?" * len(ids))
-        rows = self.conn.execute(
+        rows = self._conn.execute(
             f"SELECT id, sentence_vectors FROM chunks WHERE id IN ({marks})", ids
         )
         return {
@@ -410,13 +433,13 @@ class Store:
         """
         terms = list(dict.fromkeys(terms))
         if self._chunk_total is None:
-            self._chunk_total = self.conn.execute("SELECT count(*) FROM chunks").fetchone()[0]
+            self._chunk_total = self._conn.execute("SELECT count(*) FROM chunks").fetchone()[0]
         total = self._chunk_total
         known = self._frequencies
         asked = [t for t in terms if t not in known]
         if asked:
             marks = ",".join("?" * len(asked))
-            rows = self.conn.execute(
+            rows = self._conn.execute(
                 f"SELECT term, doc FROM chunks_vocab WHERE term IN ({marks})", asked
             )
             if len(known) > 100_000:
@@ -425,22 +448,30 @@ class Store:
             known.update((t, int(d)) for t, d in rows)
         return {t: known[t] for t in terms if known.get(t)}, int(total)
 
-    def iter_chunk_ids(self) -> Iterator[int]:
-        for (i,) in self.conn.execute("SELECT id FROM chunks ORDER BY id"):
-            yield i
+    def chunk_ids(self, source: str | None = None) -> list[int]:
+        """Every chunk id in order, or those of the document ``source``."""
+        if source is None:
+            rows = self._conn.execute("SELECT id FROM chunks ORDER BY id")
+        else:
+            rows = self._conn.execute(
+                "SELECT chunks.id FROM chunks JOIN documents ON documents.id = chunks.doc_id "
+                "WHERE documents.source = ? ORDER BY chunks.id",
+                (source,),
+            )
+        return [int(r[0]) for r in rows]
 
     def chunk_id_summary(self) -> tuple[int, int, int, int]:
         """(count, min, max, sum) of the chunk ids, to check the vectors are these chunks'
         without reading every id into Python."""
-        row = self.conn.execute(
+        row = self._conn.execute(
             "SELECT count(*), coalesce(min(id), 0), coalesce(max(id), 0), coalesce(sum(id), 0) "
             "FROM chunks"
         ).fetchone()
         return (int(row[0]), int(row[1]), int(row[2]), int(row[3]))
 
     def counts(self) -> tuple[int, int]:
-        docs = self.conn.execute("SELECT count(*) FROM documents").fetchone()[0]
-        chunks = self.conn.execute("SELECT count(*) FROM chunks").fetchone()[0]
+        docs = self._conn.execute("SELECT count(*) FROM documents").fetchone()[0]
+        chunks = self._conn.execute("SELECT count(*) FROM chunks").fetchone()[0]
         return int(docs), int(chunks)
 
     def lexical_search(self, words: Sequence[str], limit: int) -> list[tuple[int, float]]:
@@ -463,7 +494,7 @@ class Store:
         if not match:
             return []
         try:
-            rows = self.conn.execute(
+            rows = self._conn.execute(
                 "SELECT rowid, bm25(chunks_fts) FROM chunks_fts WHERE chunks_fts MATCH ? "
                 "ORDER BY bm25(chunks_fts) LIMIT ?",
                 (match, limit),

@@ -64,19 +64,6 @@ TRAIN_PER_LIST = 50
 SEED = 1234
 
 
-def new_index(dimensions: int) -> FaissIndex:
-    """An empty exact index; a build adds to it and ``fit`` may convert it when written."""
-    return faiss.IndexIDMap2(faiss.IndexFlatIP(dimensions))
-
-
-def read_index(path: Path) -> FaissIndex:
-    return faiss.read_index(str(path))
-
-
-def write_index(index: FaissIndex, path: Path) -> None:
-    faiss.write_index(index, str(path))
-
-
 @contextlib.contextmanager
 def _threads(n: int) -> Iterator[None]:
     """Run FAISS with ``n`` OpenMP threads. One query gains nothing from more, and on a
@@ -90,53 +77,146 @@ def _threads(n: int) -> Iterator[None]:
         faiss.omp_set_num_threads(before)
 
 
-def kind_of(index: FaissIndex) -> str:
-    return IVF if isinstance(faiss.downcast_index(index), faiss.IndexIVF) else FLAT
+class VectorIndex:
+    """The dense channel's vectors: add, remove and search by chunk id; save and load as
+    FAISS's own file; ``fit`` to the kind the size calls for. Every FAISS object of qa
+    lives inside one of these, so no caller handles FAISS's SWIG classes."""
+
+    def __init__(self, index: FaissIndex) -> None:
+        self._index = index
+
+    @classmethod
+    def new(cls, dimensions: int) -> VectorIndex:
+        """An empty exact index; a build adds to it and ``fit`` may convert it."""
+        return cls(faiss.IndexIDMap2(faiss.IndexFlatIP(dimensions)))
+
+    @classmethod
+    def load(cls, path: Path) -> VectorIndex:
+        return cls(faiss.read_index(str(path)))
+
+    def save(self, path: Path) -> None:
+        faiss.write_index(self._index, str(path))
+
+    @property
+    def ntotal(self) -> int:
+        """How many vectors it holds."""
+        return int(self._index.ntotal)
+
+    @property
+    def dimensions(self) -> int:
+        return int(self._index.d)
+
+    @property
+    def kind(self) -> str:
+        """``flat-ip`` (exact) or ``ivf-fp16`` (approximate)."""
+        return IVF if isinstance(faiss.downcast_index(self._index), faiss.IndexIVF) else FLAT
+
+    @property
+    def params(self) -> dict[str, Any]:
+        """What the manifest records about the vector index (empty for the exact one)."""
+        ivf = faiss.downcast_index(self._index)
+        if not isinstance(ivf, faiss.IndexIVF):
+            return {}
+        return {
+            "nlist": int(ivf.nlist),
+            "nprobe": int(ivf.nprobe),
+            "quantizer": "fp16",
+        }
+
+    def add(self, ids: list[int], vectors: np.ndarray) -> None:
+        if ids:
+            self._index.add_with_ids(
+                np.ascontiguousarray(vectors, dtype=np.float32), np.asarray(ids, dtype=np.int64)
+            )
+
+    def remove(self, ids: list[int]) -> None:
+        if ids:
+            self._index.remove_ids(np.asarray(ids, dtype=np.int64))
+
+    def search(self, query: np.ndarray, k: int) -> list[tuple[int, float]]:
+        """Top ``k`` (chunk id, cosine) for one query vector."""
+        index = self._index
+        if index.ntotal == 0 or k <= 0:
+            return []
+        with _threads(1):
+            scores, ids = index.search(
+                np.ascontiguousarray(query, dtype=np.float32).reshape(1, -1),
+                min(k, index.ntotal),
+            )
+        return [(int(i), float(s)) for i, s in zip(ids[0], scores[0], strict=True) if i != -1]
+
+    def vectors_for(self, ids: list[int]) -> np.ndarray:
+        """Stored vectors of the given chunks (for scoring lexical-only candidates
+        without re-encoding them). From an IVF index they are the float16 codes decoded:
+        cosines move by ~1e-4, far under what separates a good passage from a poor one."""
+        index = self._index
+        if not ids:
+            return np.zeros((0, index.d))
+        return np.vstack([index.reconstruct(int(i)) for i in ids])
+
+    def id_summary(self) -> tuple[int, int, int, int] | None:
+        """(count, min, max, sum) of the chunk ids an exact index holds, or None for an
+        index without an id map: a vector file from another index with as many vectors
+        fails the check against the store's ids."""
+        id_map = getattr(self._index, "id_map", None)
+        if id_map is None:
+            return None
+        ids = faiss.vector_to_array(id_map).astype(np.int64)
+        if not len(ids):
+            return (0, 0, 0, 0)
+        return (len(ids), int(ids.min()), int(ids.max()), int(ids.sum()))
+
+    def all_vectors(self) -> tuple[np.ndarray, np.ndarray]:
+        """Every (id, vector), for conversion and retraining (for a flat index, the
+        vectors are a view that lives as long as the index)."""
+        return _all_vectors(self._index)
+
+    def wanted_kind(self, exact_max: int | None = None) -> str | None:
+        """The kind the index should be converted or retrained to, or None to keep it."""
+        n = self.ntotal
+        exact_max = EXACT_MAX if exact_max is None else exact_max
+        if self.kind == FLAT:
+            return IVF if n > exact_max else None
+        if n <= exact_max // 2:  # hysteresis: no flapping around the threshold
+            return FLAT
+        # nlist grows as √n: a list count off by 2x means the size changed by about 4x.
+        ivf: FaissIndex = faiss.downcast_index(self._index)
+        ratio = nlist_for(n) / ivf.nlist
+        if ratio >= math.sqrt(RETRAIN_GROWTH) or ratio <= 1 / math.sqrt(RETRAIN_GROWTH):
+            return IVF
+        return None
+
+    def fit(
+        self,
+        *,
+        exact_max: int | None = None,
+        target_recall: float = TUNE_RECALL,
+        previous: dict[str, Any] | None = None,
+        progress: Any = None,
+    ) -> tuple[VectorIndex, str, dict[str, Any]]:
+        """The index to write: this one, or it converted to the kind its size calls for
+        (see the module docstring); with its kind and parameters for the manifest
+        (``previous``: the parameters the base manifest recorded, kept when nothing is
+        retrained, e.g. the recall measured when ``nprobe`` was tuned)."""
+        want = self.wanted_kind(EXACT_MAX if exact_max is None else exact_max)
+        if want is None:
+            kind = self.kind
+            return self, kind, {**(previous or {}), **self.params} if kind != FLAT else {}
+        if progress:
+            progress("training vector index", 0, 1)
+        ids, vecs = self.all_vectors()
+        if want == FLAT:
+            out = VectorIndex.new(self.dimensions)
+            out.add(ids.tolist(), vecs)
+            return out, FLAT, {}
+        ivf, recall = build_ivf(ids, vecs, target_recall=target_recall)
+        out = VectorIndex(ivf)
+        if progress:
+            progress("training vector index", 1, 1)
+        return out, IVF, {**out.params, "trained_on": len(ids), "tuned_recall@10": recall}
 
 
-def params_of(index: FaissIndex) -> dict[str, Any]:
-    """What the manifest records about the vector index (empty for the exact one)."""
-    ivf = faiss.downcast_index(index)
-    if not isinstance(ivf, faiss.IndexIVF):
-        return {}
-    return {
-        "nlist": int(ivf.nlist),
-        "nprobe": int(ivf.nprobe),
-        "quantizer": "fp16",
-    }
-
-
-def add(index: FaissIndex, ids: list[int], vectors: np.ndarray) -> None:
-    if ids:
-        index.add_with_ids(
-            np.ascontiguousarray(vectors, dtype=np.float32), np.asarray(ids, dtype=np.int64)
-        )
-
-
-def remove(index: FaissIndex, ids: list[int]) -> None:
-    if ids:
-        index.remove_ids(np.asarray(ids, dtype=np.int64))
-
-
-def search(index: FaissIndex, query: np.ndarray, k: int) -> list[tuple[int, float]]:
-    """Top ``k`` (chunk id, cosine) for one query vector."""
-    if index.ntotal == 0 or k <= 0:
-        return []
-    with _threads(1):
-        scores, ids = index.search(
-            np.ascontiguousarray(query, dtype=np.float32).reshape(1, -1), min(k, index.ntotal)
-        )
-    return [(int(i), float(s)) for i, s in zip(ids[0], scores[0], strict=True) if i != -1]
-
-
-def vectors_for(index: FaissIndex, ids: list[int]) -> np.ndarray:
-    """Stored vectors of the given chunks (for scoring lexical-only candidates without
-    re-encoding them). From an IVF index they are the float16 codes decoded: cosines
-    move by ~1e-4, far under what separates a good passage from a poor one."""
-    return np.vstack([index.reconstruct(int(i)) for i in ids]) if ids else np.zeros((0, index.d))
-
-
-def all_vectors(index: FaissIndex) -> tuple[np.ndarray, np.ndarray]:
+def _all_vectors(index: FaissIndex) -> tuple[np.ndarray, np.ndarray]:
     """Every (id, vector) of an index, for conversion and retraining (for a flat index,
     the vectors are a view that lives as long as the index)."""
     ivf: FaissIndex = faiss.downcast_index(index)
@@ -167,51 +247,6 @@ def nlist_for(n: int) -> int:
     so the centroid scan and the list scans both stay small, and training stays cheap;
     never so many that a list would be trained on fewer than 39 vectors."""
     return max(1, min(2 ** round(math.log2(2 * math.sqrt(max(n, 1)))), n // 39))
-
-
-def wanted_kind(index: FaissIndex, exact_max: int | None = None) -> str | None:
-    """The kind the index should be converted or retrained to, or None to keep it."""
-    n = index.ntotal
-    exact_max = EXACT_MAX if exact_max is None else exact_max
-    if kind_of(index) == FLAT:
-        return IVF if n > exact_max else None
-    if n <= exact_max // 2:  # hysteresis: no flapping around the threshold
-        return FLAT
-    # nlist grows as √n: a list count off by 2x means the size changed by about 4x.
-    ivf: FaissIndex = faiss.downcast_index(index)
-    ratio = nlist_for(n) / ivf.nlist
-    if ratio >= math.sqrt(RETRAIN_GROWTH) or ratio <= 1 / math.sqrt(RETRAIN_GROWTH):
-        return IVF
-    return None
-
-
-def fit(
-    index: FaissIndex,
-    *,
-    exact_max: int | None = None,
-    target_recall: float = TUNE_RECALL,
-    previous: dict[str, Any] | None = None,
-    progress: Any = None,
-) -> tuple[FaissIndex, str, dict[str, Any]]:
-    """The index to write: ``index`` itself, or it converted to the kind its size calls
-    for (see the module docstring); with its kind and parameters for the manifest
-    (``previous``: the parameters the base manifest recorded, kept when nothing is
-    retrained, e.g. the recall measured when ``nprobe`` was tuned)."""
-    want = wanted_kind(index, EXACT_MAX if exact_max is None else exact_max)
-    if want is None:
-        kind = kind_of(index)
-        return index, kind, {**(previous or {}), **params_of(index)} if kind != FLAT else {}
-    if progress:
-        progress("training vector index", 0, 1)
-    ids, vecs = all_vectors(index)
-    if want == FLAT:
-        out = new_index(index.d)
-        add(out, ids.tolist(), vecs)
-        return out, FLAT, {}
-    out, recall = build_ivf(ids, vecs, target_recall=target_recall)
-    if progress:
-        progress("training vector index", 1, 1)
-    return out, IVF, {**params_of(out), "trained_on": len(ids), "tuned_recall@10": recall}
 
 
 def build_ivf(

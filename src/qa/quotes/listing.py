@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from qa.citations import Citation, cite
-from qa.index.store import Store, StoredQuote
+from qa.index.reader import Index
+from qa.index.store import StoredQuote
 from qa.quotes.names import name_matches
 from qa.text.fold import find_phrase, normalize_for_match
 from qa.text.safe import NO_SPEAKER
@@ -61,8 +62,8 @@ def _context(text: str, start: int, end: int, limit: int = 400) -> str:
     return text[lo:hi]
 
 
-def quote_hit(store: Store, q: StoredQuote) -> QuoteHit:
-    doc = store.document_text(q.doc_id)
+def quote_hit(index: Index, q: StoredQuote) -> QuoteHit:
+    doc = index.document(q.doc_id)
     return QuoteHit(
         quote=doc.text[q.start : q.end],
         speaker=q.speaker,
@@ -76,23 +77,23 @@ def quote_hit(store: Store, q: StoredQuote) -> QuoteHit:
     )
 
 
-def matching_speakers(store: Store, speaker: str) -> list[str]:
+def matching_speakers(index: Index, speaker: str) -> list[str]:
     """The stored speaker names that ``speaker`` names, as a reader would type it
     ("Zelensky" matches "Volodymyr Zelenskyy"); the distinct names are few next to
     the quotations, so matching them, not every quotation, keeps this cheap at scale."""
-    return sorted(s for s in store.speakers() if name_matches(speaker, s))
+    return sorted(s for s in index.speakers() if name_matches(speaker, s))
 
 
 def list_quotes(
-    store: Store, speaker: str | None = None, limit: int | None = None
+    index: Index, speaker: str | None = None, limit: int | None = None
 ) -> list[QuoteHit]:
     """Quotations in document order (the first ``limit`` when given); with ``speaker``,
     only those whose speaker matches the name as a reader would type it ("Zelensky",
     "President Zelenskyy")."""
     if speaker is None:
-        quotes = store.quotes()
-        return [quote_hit(store, q) for q in quotes[:limit]]
-    return [quote_hit(store, q) for q in store.quotes_by(matching_speakers(store, speaker), limit)]
+        quotes = index.quotes()
+        return [quote_hit(index, q) for q in quotes[:limit]]
+    return [quote_hit(index, q) for q in index.quotes_by(matching_speakers(index, speaker), limit)]
 
 
 def by_speaker(hits: Iterable[QuoteHit]) -> dict[str | None, list[QuoteHit]]:
@@ -104,25 +105,25 @@ def by_speaker(hits: Iterable[QuoteHit]) -> dict[str | None, list[QuoteHit]]:
     return dict(ordered)
 
 
-def speakers(store: Store) -> list[str]:
+def speakers(index: Index) -> list[str]:
     """Every named speaker, once, in alphabetical order."""
-    return sorted(store.speakers())
+    return sorted(index.speakers())
 
 
 # Chunks the lexical channel looks at to find the documents a phrase may be quoted in.
 _PHRASE_CHUNKS = 200
 
 
-def _documents_with_words(store: Store, phrase: str) -> set[int]:
+def _documents_with_words(index: Index, phrase: str) -> set[int]:
     phrases = quoted_phrases(f'"{phrase}"')
-    ids = [i for i, _ in store.phrase_search(phrases, _PHRASE_CHUNKS)]
-    return {c.doc_id for c in store.chunks(ids).values()}
+    ids = [i for i, _ in index.phrase_hits(phrases, _PHRASE_CHUNKS)]
+    return {c.doc_id for c in index.chunks(ids).values()}
 
 
 _NOT_ASCII_ALNUM = re.compile(r"[^0-9a-z]+")
 
 
-def quotes_holding(store: Store, phrase: str) -> list[QuoteHit]:
+def quotes_holding(index: Index, phrase: str) -> list[QuoteHit]:
     """Quotations whose words hold ``phrase`` (case, quotes, dashes and spaces folded).
 
     Only documents whose chunks hold the phrase's words are read, so this stays cheap on
@@ -133,20 +134,20 @@ def quotes_holding(store: Store, phrase: str) -> list[QuoteHit]:
     """
     needle = _NOT_ASCII_ALNUM.sub("", normalize_for_match(phrase))
     hits = []
-    for q in store.quotes(_documents_with_words(store, phrase)):
-        text = store.document_text(q.doc_id).text[q.start : q.end]
+    for q in index.quotes(_documents_with_words(index, phrase)):
+        text = index.document(q.doc_id).text[q.start : q.end]
         if text.isascii() and needle not in _NOT_ASCII_ALNUM.sub("", text.lower()):
             continue
         if find_phrase(text, phrase) is not None:
-            hits.append(quote_hit(store, q))
+            hits.append(quote_hit(index, q))
     return hits
 
 
-def quote_around(store: Store, doc_id: int, start: int, end: int) -> QuoteHit | None:
+def quote_around(index: Index, doc_id: int, start: int, end: int) -> QuoteHit | None:
     """The quotation that holds most of the span ``[start, end)`` of a document."""
     best, best_overlap = None, 0
-    for q in store.quotes([doc_id]):
+    for q in index.quotes([doc_id]):
         overlap = min(end, q.end) - max(start, q.start)
         if overlap > best_overlap and overlap * 2 > end - start:
             best, best_overlap = q, overlap
-    return quote_hit(store, best) if best else None
+    return quote_hit(index, best) if best else None
