@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import errno
 import os
-import stat
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from qa.files import not_regular
 from qa.ingest.extract import SUPPORTED_SUFFIXES
 
 
@@ -40,19 +40,7 @@ def file_problem(path: Path) -> str | None:
         if exc.errno in (errno.ENOENT, errno.ENOTDIR):
             return "no such file or folder"
         return f"cannot read file: {exc.strerror or type(exc).__name__}"
-    if stat.S_ISREG(mode):
-        return None
-    kind = next((name for test, name in _SPECIAL_FILES if test(mode)), None)
-    return f"not a regular file ({kind})" if kind else "not a regular file"
-
-
-_SPECIAL_FILES: tuple[tuple[Callable[[int], bool], str], ...] = (
-    (stat.S_ISFIFO, "named pipe"),
-    (stat.S_ISSOCK, "socket"),
-    (stat.S_ISCHR, "character device"),
-    (stat.S_ISBLK, "block device"),
-    (stat.S_ISDIR, "folder"),
-)
+    return not_regular(mode)
 
 
 def _walk(

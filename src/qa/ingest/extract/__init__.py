@@ -7,10 +7,10 @@ so importing this package stays cheap.
 
 from __future__ import annotations
 
-import stat
 from pathlib import Path
 
 from qa.errors import ExtractionError
+from qa.files import not_regular
 from qa.ingest.extract.types import ExtractedText
 
 __all__ = ["SUPPORTED_SUFFIXES", "ExtractedText", "ExtractionError", "extract"]
@@ -51,6 +51,6 @@ def _require_regular_file(path: Path) -> None:
         mode = path.stat().st_mode
     except OSError as exc:
         raise ExtractionError(f"cannot read file: {exc.strerror or type(exc).__name__}") from None
-    if not stat.S_ISREG(mode):
-        kind = "named pipe" if stat.S_ISFIFO(mode) else "folder" if stat.S_ISDIR(mode) else None
-        raise ExtractionError(f"not a regular file ({kind})" if kind else "not a regular file")
+    problem = not_regular(mode)
+    if problem:
+        raise ExtractionError(problem)
