@@ -24,7 +24,7 @@ from qa.verify import verify, wdiff
 MAX_CONTEXT_CHARS = 1500
 
 
-def _context(index: Index, hit: QuoteHit, doc_id: int) -> tuple[int, int]:
+def _paragraphs_around(index: Index, hit: QuoteHit, doc_id: int) -> tuple[int, int]:
     """The paragraph(s) holding a quotation, cut around it when very long."""
     doc = index.document(doc_id)
     starts = [p.start for p in doc.paragraphs]
@@ -56,7 +56,7 @@ def _quote_answer(
     passages = []
     for rank, hit in enumerate(hits[:k], 1):
         doc_id = _doc_id(index, hit.source)
-        lo, hi = _context(index, hit, doc_id)
+        lo, hi = _paragraphs_around(index, hit, doc_id)
         doc = index.document(doc_id)
         passages.append(
             Passage(

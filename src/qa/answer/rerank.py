@@ -167,7 +167,7 @@ def score_candidates(
     total_weight = sum(term_weights.values())
     best_bm25 = max((c.lexical_score or 0.0 for c in candidates), default=0.0) or 1.0
 
-    texts = index.passage_texts(chunks.values())
+    texts = index.chunk_texts(chunks.values())
     out = []
     for cand in candidates:
         chunk = chunks.get(cand.chunk_id)

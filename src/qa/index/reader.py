@@ -13,8 +13,8 @@ from qa.errors import IndexUnusable
 from qa.files import sha256_file
 from qa.index.manifest import MANIFEST_NAME, Manifest, read_manifest
 from qa.index.store import (
+    ChunkText,
     DocumentText,
-    PassageText,
     Store,
     StoredChunk,
     StoredQuote,
@@ -125,8 +125,8 @@ class Index:
         """Every chunk id, in order (of one document, when ``source`` names it)."""
         return self._store.chunk_ids(source)
 
-    def passage_texts(self, chunks: Iterable[StoredChunk]) -> dict[int, PassageText]:
-        return self._store.passage_texts(chunks)
+    def chunk_texts(self, chunks: Iterable[StoredChunk]) -> dict[int, ChunkText]:
+        return self._store.chunk_texts(chunks)
 
     def sentence_vectors(self, ids: Iterable[int]) -> dict[int, np.ndarray]:
         return self._store.sentence_vectors(ids, self.manifest.dimensions)

@@ -91,7 +91,7 @@ class DocumentText:
 
 
 @dataclass(frozen=True)
-class PassageText:
+class ChunkText:
     """What the reranker reads of one chunk: its words, and its document's title and the
     heading it sits under, for the passage's vocabulary."""
 
@@ -382,7 +382,7 @@ class Store:
             for r in rows
         }
 
-    def passage_texts(self, chunks: Iterable[StoredChunk]) -> dict[int, PassageText]:
+    def chunk_texts(self, chunks: Iterable[StoredChunk]) -> dict[int, ChunkText]:
         """The text of each chunk, cut out by SQLite, with its title and heading.
 
         The reranker reads 30 candidates a question; on an archive they come from about as
@@ -405,7 +405,7 @@ class Store:
             [c.id for c in chunks],
         )
         starts = {c.id: c.start for c in chunks}
-        return {r[0]: PassageText(r[1], r[3] or "", starts[r[0]], r[2]) for r in rows}
+        return {r[0]: ChunkText(r[1], r[3] or "", starts[r[0]], r[2]) for r in rows}
 
     def sentence_vectors(self, ids: Iterable[int], dimensions: int) -> dict[int, np.ndarray]:
         """Stored sentence vectors (float32 rows) of the given chunks."""

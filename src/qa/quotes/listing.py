@@ -52,7 +52,7 @@ class QuoteHit:
         }
 
 
-def _context(text: str, start: int, end: int, limit: int = 400) -> str:
+def _line_around(text: str, start: int, end: int, limit: int = 400) -> str:
     """The line or paragraph around a quotation, cut to ``limit`` characters."""
     lo = text.rfind("\n", 0, start) + 1
     hi = text.find("\n", end)
@@ -73,7 +73,7 @@ def quote_hit(index: Index, q: StoredQuote) -> QuoteHit:
         citation=cite(doc, q.start, q.end),
         how=q.how,
         attribution=doc.text[q.mention[0] : q.mention[1]] if q.mention else None,
-        sentence=_context(doc.text, q.start, q.end),
+        sentence=_line_around(doc.text, q.start, q.end),
     )
 
 
