@@ -9,10 +9,8 @@ imported when first needed.
 
 from __future__ import annotations
 
-import base64
 import os
 import sys
-import time
 from collections.abc import Callable, Iterable
 from functools import partial
 from pathlib import Path
@@ -23,20 +21,20 @@ from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.css.query import NoMatches
-from textual.screen import ModalScreen, Screen
+from textual.screen import Screen
 from textual.widgets import Header, Input, Static
 
 from qa.session import Session
-from qa.text.safe import printable
-from qa.tui.widgets.answer_card import (
-    BADGE_STYLES,
-    NO_SPEAKER,
-    AnswerCard,
-    HistoryInput,
-    KeysFooter,
-    PassageView,
-    quote_with_citation,
-)
+from qa.text.safe import NO_SPEAKER, printable
+from qa.tui.clipboard import save_last_copy, tmux_passthrough
+from qa.tui.export import session_markdown, write_export
+from qa.tui.screens.chat import ChatScreen
+from qa.tui.screens.help import HelpScreen
+from qa.tui.widgets.answer_card import AnswerCard
+from qa.tui.widgets.footer import KeysFooter
+from qa.tui.widgets.passage_view import PassageView
+from qa.tui.widgets.question_box import HistoryInput
+from qa.tui.widgets.text import BADGE_STYLES, quote_with_citation
 
 if TYPE_CHECKING:
     from textual.widgets import TextArea
@@ -89,37 +87,6 @@ def location(text: str, offset: int) -> tuple[int, int]:
     """(row, column) in ``printable(text)`` of the document offset ``offset``."""
     prefix = printable(text[: max(0, min(offset, len(text)))])
     return prefix.count("\n"), len(prefix) - (prefix.rfind("\n") + 1)
-
-
-class HelpScreen(ModalScreen[None]):
-    """Every key binding of the chat, in one place."""
-
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,q,question_mark,f1", "dismiss", "Close")
-    ]
-
-    def __init__(self, rows: list[tuple[str, str]]) -> None:
-        super().__init__()
-        self.rows = rows
-
-    def compose(self) -> ComposeResult:
-        text = Text("Keys\n\n", style="bold")
-        for keys, what in self.rows:
-            text.append(f"{keys:<20}", style="bold")
-            text.append(f"{what}\n")
-        text.append(
-            "\nctrl+p opens the command palette (re-index, copy, clear, export).", style="dim"
-        )
-        with VerticalScroll(id="help"):
-            yield Static(text, id="help-text")
-
-
-class ChatScreen(Screen[None]):
-    """The chat's screen. The question box takes the focus as the screen mounts (not the
-    conversation, the first focusable widget, which would hand it on a moment later),
-    so the keys the footer shows are settled before the first frame."""
-
-    AUTO_FOCUS = "#question"
 
 
 class QaApp(App[None]):
@@ -409,9 +376,9 @@ class QaApp(App[None]):
         """OSC 52, and inside tmux also wrapped in tmux's passthrough so it reaches the terminal."""
         super().copy_to_clipboard(text)
         driver = self._driver
-        if driver is not None and os.environ.get("TMUX"):
-            data = base64.b64encode(text.encode("utf-8")).decode("ascii")
-            driver.write(f"\x1bPtmux;\x1b\x1b]52;c;{data}\a\x1b\\")
+        sequence = tmux_passthrough(text)
+        if driver is not None and sequence is not None:
+            driver.write(sequence)
 
     def quote(self) -> str | None:
         """The latest answer (or the current passage's highlight, or the quotation opened
@@ -450,10 +417,8 @@ class QaApp(App[None]):
             self.notify("Nothing to copy yet: ask a question first", severity="warning")
             return
         self.copy_to_clipboard(text)
-        path = self.index_dir / "last-copy.txt"
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(text + "\n", encoding="utf-8")
+            path = save_last_copy(self.index_dir, text)
         except OSError as exc:
             self.notify(f"Copied {what} (could not save a copy: {exc})", markup=False)
             return
@@ -468,36 +433,13 @@ class QaApp(App[None]):
     # -- session ------------------------------------------------------------------------
     def session_markdown(self) -> str:
         """Questions, answers and quoted passages with citations, as Markdown."""
-        lines = ["# qa session", "", f"Index: `{self.index_dir}`", ""]
-        for card in self.query(AnswerCard):
-            lines += [f"## {card.question}", ""]
-            answer = card.answer
-            if answer is None:
-                lines += ["_(no answer yet)_", ""]
-                continue
-            for note in answer.notes:
-                lines += [f"Note: {note}", ""]
-            if answer.answer is None:
-                lines += ["Not found in these documents.", ""]
-            else:
-                a = answer.answer
-                if answer.is_quotation:
-                    said = f"{a.speaker} said:" if a.speaker else "No speaker is named for:"
-                    lines += [said, ""]
-                lines += [f"> {a.text.strip()}", ">", f"> — {a.citation}", ""]
-            for p in answer.passages:
-                if p.match.is_quotation:
-                    how = f"quote, {p.speaker or NO_SPEAKER}"
-                else:
-                    how = f"score {p.score:.2f}, {p.match}"
-                lines += [f"{p.rank}. {p.citation} ({how})", ""]
-                lines += ["   > " + line for line in p.text.strip().splitlines()] + [""]
-        return "\n".join(lines)
+        return session_markdown(
+            self.index_dir, ((c.question, c.answer) for c in self.query(AnswerCard))
+        )
 
     def action_export(self) -> None:
-        path = Path.cwd() / time.strftime("qa-session-%Y%m%d-%H%M%S.md")
         try:
-            path.write_text(self.session_markdown(), encoding="utf-8")
+            path = write_export(self.session_markdown(), Path.cwd())
         except OSError as exc:
             self.notify(f"Could not export: {exc}", severity="error", markup=False)
             return
