@@ -44,29 +44,6 @@ if TYPE_CHECKING:
 
 EngineFactory = Callable[[], Any]
 
-CSS = """
-#main { height: 1fr; }
-#conversation { width: 1fr; padding: 0 1; }
-#source { width: 1fr; display: none; border-left: solid $accent; }
-#source.open { display: block; }
-#source-title { height: auto; max-height: 4; padding: 0 1; background: $boost; }
-#source-text { height: 1fr; border: none; }
-.card { height: auto; margin: 0 0 1 0; }
-.q { color: $text-accent; text-style: bold; }
-.a { margin: 0 0 0 2; }
-.passage { height: auto; margin: 1 0 0 2; padding: 0 1; }
-.passage:focus, .passage.current { background: $boost; }
-.passage.weak { text-opacity: 75%; }
-#question { margin: 0 1; }
-#status { height: 1; padding: 0 1; background: $panel; color: $text-muted; }
-Screen.-narrow #main { layout: vertical; }
-Screen.-narrow #source { width: 1fr; height: 1fr; border-left: none; border-top: solid $accent; }
-HelpScreen { align: center middle; }
-#help { width: 90%; max-width: 88; height: auto; max-height: 100%; padding: 0 1;
-        background: $panel; border: round $accent; }
-#help-text { height: auto; }
-"""
-
 
 def quotes_screen_class() -> type[QuotesScreen]:
     """The quotes view, imported on first use (ctrl+o, the palette)."""
@@ -93,7 +70,7 @@ class QaApp(App[None]):
     """Chat with the documents of one index."""
 
     TITLE = "qa"
-    CSS = CSS
+    CSS_PATH = "app.tcss"  # beside this module; shipped as package data
     # Under 110 columns the source pane goes under the conversation instead of beside it.
     HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]] | None] = [  # type: ignore[misc]
         (0, "-narrow"),
