@@ -17,8 +17,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
+from textual.actions import parse as parse_action
 from textual.app import App, ComposeResult, SystemCommand
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.css.query import NoMatches
 from textual.screen import Screen
@@ -28,6 +29,7 @@ from qa.session import Session
 from qa.text.safe import NO_SPEAKER, printable
 from qa.tui.clipboard import save_last_copy, tmux_passthrough
 from qa.tui.export import session_markdown, write_export
+from qa.tui.keys import bindings, help_rows, palette
 from qa.tui.screens.chat import ChatScreen
 from qa.tui.screens.help import HelpScreen
 from qa.tui.widgets.answer_card import AnswerCard
@@ -76,37 +78,9 @@ class QaApp(App[None]):
         (0, "-narrow"),
         (110, "-wide"),
     ]
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "focus_answer", "Passages"),
-        Binding("slash,i", "focus_question", "Ask", show=False),
-        Binding("n,right_square_bracket", "move(1)", "Next"),
-        Binding("p,left_square_bracket", "move(-1)", "Prev"),
-        Binding("o", "toggle_source", "Source"),
-        Binding("c", "copy_quote", "Copy"),
-        Binding("C", "copy_passage", "Copy passage", show=False),
-        Binding("ctrl+o", "quotes", "Quotes"),
-        Binding("e", "export", "Export", show=False),
-        Binding("ctrl+r", "reindex", "Re-index", show=False),
-        Binding("ctrl+l", "clear", "Clear", show=False),
-        Binding("question_mark,f1", "help", "Help"),
-    ]
-    HELP_ROWS: ClassVar[list[tuple[str, str]]] = [
-        ("enter", "ask (in the box); open the passage (on a passage)"),
-        ("up / down", "previous / next question (in the box)"),
-        ("escape", "go to the passages of the latest answer"),
-        ("/ or i", "back to the question box"),
-        ("n ]  /  p [", "next / previous passage, shown in the source pane"),
-        ("o", "show or hide the source pane"),
-        ("c", "copy the quote (answer or open passage's span) + citation"),
-        ("C (shift+c)", "copy the whole passage with its citation"),
-        ("ctrl+o", "quotations by speaker (c copy, enter show)"),
-        ("e", "export the session to Markdown"),
-        ("ctrl+r", "re-index the documents"),
-        ("ctrl+l", "clear the conversation"),
-        ("? or f1", "this help"),
-        ("ctrl+p", "command palette"),
-        ("ctrl+q", "quit"),
-    ]
+    # The keys, the help's lines and the palette's entries, all from one table (keys.py).
+    BINDINGS: ClassVar[list[BindingType]] = bindings("app")
+    HELP_ROWS: ClassVar[list[tuple[str, str]]] = help_rows()
 
     def __init__(
         self,
@@ -464,31 +438,15 @@ class QaApp(App[None]):
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
-        if open_quotes_screens([screen]):
-            # The chat is hidden under the quotes view: its commands (copy, clear,
-            # export, open a passage) would act on what the reader cannot see.
-            yield SystemCommand("Help", "Show every key binding", self.action_help)
-            return
-        yield SystemCommand("Re-index", "Index the documents again", self.action_reindex)
-        yield SystemCommand(
-            "Copy quote", "Copy the answer with its citation", self.action_copy_quote
-        )
-        yield SystemCommand(
-            "Copy passage", "Copy the whole passage with its citation", self.action_copy_passage
-        )
-        yield SystemCommand(
-            "Open document",
-            "Open the current passage in the source pane",
-            partial(self.action_move, 0),
-        )
-        yield SystemCommand(
-            "Quotes by speaker",
-            "Every quotation in the documents, grouped by speaker (ctrl+o)",
-            self.action_quotes,
-        )
-        yield SystemCommand("Clear", "Clear the conversation", self.action_clear)
-        yield SystemCommand("Export", "Save the session as Markdown", self.action_export)
-        yield SystemCommand("Help", "Show every key binding", self.action_help)
+        # Over the quotes view the chat is hidden: its commands (copy, clear, export, open
+        # a passage) would act on what the reader cannot see, so only the help is offered.
+        for title, help_text, action in palette(over_quotes=bool(open_quotes_screens([screen]))):
+            yield SystemCommand(title, help_text, self._action_callback(action))
+
+    def _action_callback(self, action: str) -> Callable[[], Any]:
+        """The app's action method for an action string ("move(0)"), its arguments bound."""
+        _, name, params = parse_action(action)
+        return partial(getattr(self, f"action_{name}"), *params)
 
     def on_unmount(self) -> None:
         self.engine.close()

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar
 
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.message import Message
 from textual.widgets import Static
 
+from qa.tui.keys import bindings
 from qa.tui.widgets.text import passage_text
 
 if TYPE_CHECKING:
@@ -18,7 +19,7 @@ if TYPE_CHECKING:
 class PassageView(Static, can_focus=True):
     """One numbered passage; enter or a click opens it in the source pane."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("enter", "open", "Open source", show=False)]
+    BINDINGS: ClassVar[list[BindingType]] = bindings("passage")
 
     class Chosen(Message):
         """A passage was chosen to be read in the source pane."""

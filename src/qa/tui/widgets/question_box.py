@@ -5,17 +5,16 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.widgets import Input
+
+from qa.tui.keys import bindings
 
 
 class HistoryInput(Input):
     """The question box; up and down recall earlier questions, like a shell."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("up", "history(-1)", "Previous question", show=False),
-        Binding("down", "history(1)", "Next question", show=False),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings("question")  # up / down
 
     def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
