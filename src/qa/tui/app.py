@@ -5,6 +5,12 @@ loaded in a thread worker, and every question is answered in a thread worker too
 the UI thread only ever draws. Nor does it wait on widgets it does not show: the source
 pane's TextArea (with its document and tree-sitter modules) and the quotes view are
 imported when first needed.
+
+This module is the app itself: its layout, its handlers, the workers that call
+``qa.session.Session``, moving through the passages and the source pane. The keys are in
+``keys`` (one table for the bindings, the help and the palette), the styles in
+``app.tcss``, copying in ``clipboard``, the Markdown export in ``export``, and the
+screens and widgets one a module under ``screens/`` and ``widgets/``.
 """
 
 from __future__ import annotations
