@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from qa.tui.widgets.answer_card import AnswerCard, HistoryInput
+from qa.tui.widgets.answer_card import AnswerCard
+from qa.tui.widgets.question_box import HistoryInput
 
 
 async def ask(pilot: Any, question: str) -> AnswerCard:

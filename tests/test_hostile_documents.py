@@ -33,7 +33,7 @@ from qa.session import Session
 from qa.text.safe import json_line, one_line, printable
 from qa.tui.app import QaApp
 from qa.tui.screens.quotes import QuotesScreen
-from qa.tui.widgets.answer_card import PassageView
+from qa.tui.widgets.passage_view import PassageView
 
 from chat_pilot import ask
 from conftest import FIXTURE_DOCS

@@ -22,7 +22,9 @@ from qa.session import Session
 from qa.text.safe import printable
 from qa.tui.app import QaApp
 from qa.tui.screens.quotes import QuotesScreen
-from qa.tui.widgets.answer_card import AnswerCard, HistoryInput, PassageView
+from qa.tui.widgets.answer_card import AnswerCard
+from qa.tui.widgets.passage_view import PassageView
+from qa.tui.widgets.question_box import HistoryInput
 
 from chat_pilot import ask
 

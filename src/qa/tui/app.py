@@ -5,38 +5,44 @@ loaded in a thread worker, and every question is answered in a thread worker too
 the UI thread only ever draws. Nor does it wait on widgets it does not show: the source
 pane's TextArea (with its document and tree-sitter modules) and the quotes view are
 imported when first needed.
+
+This module is the app itself: its layout, its handlers, the workers that call
+``qa.session.Session``, moving through the passages and the source pane. The keys are in
+``keys`` (one table for the bindings, the help and the palette), the styles in
+``app.tcss``, copying in ``clipboard``, the Markdown export in ``export``, and the
+screens and widgets one a module under ``screens/`` and ``widgets/``.
 """
 
 from __future__ import annotations
 
-import base64
 import os
 import sys
-import time
 from collections.abc import Callable, Iterable
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
+from textual.actions import parse as parse_action
 from textual.app import App, ComposeResult, SystemCommand
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.css.query import NoMatches
-from textual.screen import ModalScreen, Screen
+from textual.screen import Screen
 from textual.widgets import Header, Input, Static
 
 from qa.session import Session
-from qa.text.safe import printable
-from qa.tui.widgets.answer_card import (
-    BADGE_STYLES,
-    NO_SPEAKER,
-    AnswerCard,
-    HistoryInput,
-    KeysFooter,
-    PassageView,
-    quote_with_citation,
-)
+from qa.text.safe import NO_SPEAKER, printable
+from qa.tui.clipboard import save_last_copy, tmux_passthrough
+from qa.tui.export import session_markdown, write_export
+from qa.tui.keys import bindings, help_rows, palette
+from qa.tui.screens.chat import ChatScreen
+from qa.tui.screens.help import HelpScreen
+from qa.tui.widgets.answer_card import AnswerCard
+from qa.tui.widgets.footer import KeysFooter
+from qa.tui.widgets.passage_view import PassageView
+from qa.tui.widgets.question_box import HistoryInput
+from qa.tui.widgets.text import BADGE_STYLES, quote_with_citation
 
 if TYPE_CHECKING:
     from textual.widgets import TextArea
@@ -45,29 +51,6 @@ if TYPE_CHECKING:
     from qa.tui.screens.quotes import QuotesScreen
 
 EngineFactory = Callable[[], Any]
-
-CSS = """
-#main { height: 1fr; }
-#conversation { width: 1fr; padding: 0 1; }
-#source { width: 1fr; display: none; border-left: solid $accent; }
-#source.open { display: block; }
-#source-title { height: auto; max-height: 4; padding: 0 1; background: $boost; }
-#source-text { height: 1fr; border: none; }
-.card { height: auto; margin: 0 0 1 0; }
-.q { color: $text-accent; text-style: bold; }
-.a { margin: 0 0 0 2; }
-.passage { height: auto; margin: 1 0 0 2; padding: 0 1; }
-.passage:focus, .passage.current { background: $boost; }
-.passage.weak { text-opacity: 75%; }
-#question { margin: 0 1; }
-#status { height: 1; padding: 0 1; background: $panel; color: $text-muted; }
-Screen.-narrow #main { layout: vertical; }
-Screen.-narrow #source { width: 1fr; height: 1fr; border-left: none; border-top: solid $accent; }
-HelpScreen { align: center middle; }
-#help { width: 90%; max-width: 88; height: auto; max-height: 100%; padding: 0 1;
-        background: $panel; border: round $accent; }
-#help-text { height: auto; }
-"""
 
 
 def quotes_screen_class() -> type[QuotesScreen]:
@@ -91,78 +74,19 @@ def location(text: str, offset: int) -> tuple[int, int]:
     return prefix.count("\n"), len(prefix) - (prefix.rfind("\n") + 1)
 
 
-class HelpScreen(ModalScreen[None]):
-    """Every key binding of the chat, in one place."""
-
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,q,question_mark,f1", "dismiss", "Close")
-    ]
-
-    def __init__(self, rows: list[tuple[str, str]]) -> None:
-        super().__init__()
-        self.rows = rows
-
-    def compose(self) -> ComposeResult:
-        text = Text("Keys\n\n", style="bold")
-        for keys, what in self.rows:
-            text.append(f"{keys:<20}", style="bold")
-            text.append(f"{what}\n")
-        text.append(
-            "\nctrl+p opens the command palette (re-index, copy, clear, export).", style="dim"
-        )
-        with VerticalScroll(id="help"):
-            yield Static(text, id="help-text")
-
-
-class ChatScreen(Screen[None]):
-    """The chat's screen. The question box takes the focus as the screen mounts (not the
-    conversation, the first focusable widget, which would hand it on a moment later),
-    so the keys the footer shows are settled before the first frame."""
-
-    AUTO_FOCUS = "#question"
-
-
 class QaApp(App[None]):
     """Chat with the documents of one index."""
 
     TITLE = "qa"
-    CSS = CSS
+    CSS_PATH = "app.tcss"  # beside this module; shipped as package data
     # Under 110 columns the source pane goes under the conversation instead of beside it.
     HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]] | None] = [  # type: ignore[misc]
         (0, "-narrow"),
         (110, "-wide"),
     ]
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "focus_answer", "Passages"),
-        Binding("slash,i", "focus_question", "Ask", show=False),
-        Binding("n,right_square_bracket", "move(1)", "Next"),
-        Binding("p,left_square_bracket", "move(-1)", "Prev"),
-        Binding("o", "toggle_source", "Source"),
-        Binding("c", "copy_quote", "Copy"),
-        Binding("C", "copy_passage", "Copy passage", show=False),
-        Binding("ctrl+o", "quotes", "Quotes"),
-        Binding("e", "export", "Export", show=False),
-        Binding("ctrl+r", "reindex", "Re-index", show=False),
-        Binding("ctrl+l", "clear", "Clear", show=False),
-        Binding("question_mark,f1", "help", "Help"),
-    ]
-    HELP_ROWS: ClassVar[list[tuple[str, str]]] = [
-        ("enter", "ask (in the box); open the passage (on a passage)"),
-        ("up / down", "previous / next question (in the box)"),
-        ("escape", "go to the passages of the latest answer"),
-        ("/ or i", "back to the question box"),
-        ("n ]  /  p [", "next / previous passage, shown in the source pane"),
-        ("o", "show or hide the source pane"),
-        ("c", "copy the quote (answer or open passage's span) + citation"),
-        ("C (shift+c)", "copy the whole passage with its citation"),
-        ("ctrl+o", "quotations by speaker (c copy, enter show)"),
-        ("e", "export the session to Markdown"),
-        ("ctrl+r", "re-index the documents"),
-        ("ctrl+l", "clear the conversation"),
-        ("? or f1", "this help"),
-        ("ctrl+p", "command palette"),
-        ("ctrl+q", "quit"),
-    ]
+    # The keys, the help's lines and the palette's entries, all from one table (keys.py).
+    BINDINGS: ClassVar[list[BindingType]] = bindings("app")
+    HELP_ROWS: ClassVar[list[tuple[str, str]]] = help_rows()
 
     def __init__(
         self,
@@ -409,9 +333,9 @@ class QaApp(App[None]):
         """OSC 52, and inside tmux also wrapped in tmux's passthrough so it reaches the terminal."""
         super().copy_to_clipboard(text)
         driver = self._driver
-        if driver is not None and os.environ.get("TMUX"):
-            data = base64.b64encode(text.encode("utf-8")).decode("ascii")
-            driver.write(f"\x1bPtmux;\x1b\x1b]52;c;{data}\a\x1b\\")
+        sequence = tmux_passthrough(text)
+        if driver is not None and sequence is not None:
+            driver.write(sequence)
 
     def quote(self) -> str | None:
         """The latest answer (or the current passage's highlight, or the quotation opened
@@ -450,10 +374,8 @@ class QaApp(App[None]):
             self.notify("Nothing to copy yet: ask a question first", severity="warning")
             return
         self.copy_to_clipboard(text)
-        path = self.index_dir / "last-copy.txt"
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(text + "\n", encoding="utf-8")
+            path = save_last_copy(self.index_dir, text)
         except OSError as exc:
             self.notify(f"Copied {what} (could not save a copy: {exc})", markup=False)
             return
@@ -468,36 +390,13 @@ class QaApp(App[None]):
     # -- session ------------------------------------------------------------------------
     def session_markdown(self) -> str:
         """Questions, answers and quoted passages with citations, as Markdown."""
-        lines = ["# qa session", "", f"Index: `{self.index_dir}`", ""]
-        for card in self.query(AnswerCard):
-            lines += [f"## {card.question}", ""]
-            answer = card.answer
-            if answer is None:
-                lines += ["_(no answer yet)_", ""]
-                continue
-            for note in answer.notes:
-                lines += [f"Note: {note}", ""]
-            if answer.answer is None:
-                lines += ["Not found in these documents.", ""]
-            else:
-                a = answer.answer
-                if answer.is_quotation:
-                    said = f"{a.speaker} said:" if a.speaker else "No speaker is named for:"
-                    lines += [said, ""]
-                lines += [f"> {a.text.strip()}", ">", f"> — {a.citation}", ""]
-            for p in answer.passages:
-                if p.match.is_quotation:
-                    how = f"quote, {p.speaker or NO_SPEAKER}"
-                else:
-                    how = f"score {p.score:.2f}, {p.match}"
-                lines += [f"{p.rank}. {p.citation} ({how})", ""]
-                lines += ["   > " + line for line in p.text.strip().splitlines()] + [""]
-        return "\n".join(lines)
+        return session_markdown(
+            self.index_dir, ((c.question, c.answer) for c in self.query(AnswerCard))
+        )
 
     def action_export(self) -> None:
-        path = Path.cwd() / time.strftime("qa-session-%Y%m%d-%H%M%S.md")
         try:
-            path.write_text(self.session_markdown(), encoding="utf-8")
+            path = write_export(self.session_markdown(), Path.cwd())
         except OSError as exc:
             self.notify(f"Could not export: {exc}", severity="error", markup=False)
             return
@@ -545,31 +444,15 @@ class QaApp(App[None]):
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
-        if open_quotes_screens([screen]):
-            # The chat is hidden under the quotes view: its commands (copy, clear,
-            # export, open a passage) would act on what the reader cannot see.
-            yield SystemCommand("Help", "Show every key binding", self.action_help)
-            return
-        yield SystemCommand("Re-index", "Index the documents again", self.action_reindex)
-        yield SystemCommand(
-            "Copy quote", "Copy the answer with its citation", self.action_copy_quote
-        )
-        yield SystemCommand(
-            "Copy passage", "Copy the whole passage with its citation", self.action_copy_passage
-        )
-        yield SystemCommand(
-            "Open document",
-            "Open the current passage in the source pane",
-            partial(self.action_move, 0),
-        )
-        yield SystemCommand(
-            "Quotes by speaker",
-            "Every quotation in the documents, grouped by speaker (ctrl+o)",
-            self.action_quotes,
-        )
-        yield SystemCommand("Clear", "Clear the conversation", self.action_clear)
-        yield SystemCommand("Export", "Save the session as Markdown", self.action_export)
-        yield SystemCommand("Help", "Show every key binding", self.action_help)
+        # Over the quotes view the chat is hidden: its commands (copy, clear, export, open
+        # a passage) would act on what the reader cannot see, so only the help is offered.
+        for title, help_text, action in palette(over_quotes=bool(open_quotes_screens([screen]))):
+            yield SystemCommand(title, help_text, self._action_callback(action))
+
+    def _action_callback(self, action: str) -> Callable[[], Any]:
+        """The app's action method for an action string ("move(0)"), its arguments bound."""
+        _, name, params = parse_action(action)
+        return partial(getattr(self, f"action_{name}"), *params)
 
     def on_unmount(self) -> None:
         self.engine.close()

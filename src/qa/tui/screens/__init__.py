@@ -1,1 +1,1 @@
-"""The chat's screens other than the conversation."""
+"""The chat's screens, one a module: the chat itself, the help and the quotes view."""

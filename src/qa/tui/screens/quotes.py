@@ -18,7 +18,7 @@ from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from qa.text.safe import highlighted, one_line, printable
-from qa.tui.widgets.answer_card import quote_with_citation
+from qa.tui.widgets.text import quote_with_citation
 
 if TYPE_CHECKING:
     from qa.quotes.listing import QuoteHit

@@ -1,1 +1,1 @@
-"""The chat's widgets."""
+"""The chat's widgets, one a module; the Rich text they show is built in ``text``."""
