@@ -17,7 +17,6 @@ from qa.cli.main import main
 from qa.embedding.encoder import Embedder
 from qa.index.builder import build_index
 from qa.index.reader import Index
-from qa.text.fold import find_phrase
 from qa.verify import VerifyResult, verify
 
 MATCH_KEYS = {"grade", "source", "start", "end", "text", "citation", "diff"}
@@ -145,16 +144,6 @@ def test_line_wraps_hyphens_and_dashes_are_normalized(
 ) -> None:
     match = only_match(verify(wrapped, quote))
     assert (match["grade"], match["text"]) == ("normalized", stored)
-
-
-def test_find_phrase_reads_a_line_end_hyphen_both_ways() -> None:
-    """`qa ask` with a quoted phrase shares the folding: both readings of "well-\\n"."""
-    text = "It was a well-\nknown, ex-\nhausting night."
-    well = find_phrase(text, "well-known")
-    ex = find_phrase(text, "exhausting night")
-    assert well is not None and text[well[0] : well[1]] == "well-\nknown"
-    assert ex is not None and text[ex[0] : ex[1]] == "ex-\nhausting night"
-    assert find_phrase(text, "known night") is None
 
 
 # --- fuzzy --------------------------------------------------------------------------------

@@ -26,9 +26,9 @@ from qa.index.builder import build_index
 from qa.index.manifest import read_manifest
 from qa.session import Session
 
-from conftest import FIXTURE_DOCS, SAMPLE_ARTICLE
-from indexer_process import run_qa
-from model_cache import CachedEmbedder
+from helpers.cli import run_qa
+from helpers.corpus import FIXTURE_DOCS, SAMPLE_ARTICLE
+from helpers.model_cache import CachedEmbedder
 
 QUESTION = "How many hours of sun do tomatoes need?"
 QUOTE = "Tomatoes need six hours of sun."

@@ -17,7 +17,9 @@ from click.testing import CliRunner, Result
 from qa.cli.main import main
 from qa.index.builder import IndexReport
 
-FIXTURES = Path(__file__).resolve().parent / "fixtures" / "docs"
+from helpers.corpus import FIXTURE_DOCS, ROOT
+
+FIXTURES = FIXTURE_DOCS
 QA = str(Path(sys.executable).parent / "qa")
 GOOD = ("utf8.txt", "guide.md")
 BAD = ("binary.txt", "empty.txt", "corrupt.pdf", "junk.docx")
@@ -238,6 +240,6 @@ def test_default_corpus_is_the_bundled_article_not_the_design_notes(
     own notes and figures in docs/design are never indexed as documents."""
     from qa.config import default_documents
 
-    monkeypatch.chdir(Path(__file__).resolve().parent.parent)
+    monkeypatch.chdir(ROOT)
     assert [p.as_posix() for p in default_documents()] == ["docs/north-korean-troops-in-russia.txt"]
     assert Path("docs/design/scale.md").is_file()

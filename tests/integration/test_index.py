@@ -28,10 +28,10 @@ from qa.index.manifest import read_manifest
 from qa.index.reader import Index
 from qa.ingest.chunking import CHUNKER_VERSION
 
-from conftest import BROKEN_FIXTURES as BROKEN
-from conftest import FIXTURE_DOCS as FIXTURES
-from conftest import GOOD_FIXTURES as GOOD
-from conftest import SAMPLE_ARTICLE as SAMPLE
+from helpers.corpus import BROKEN_FIXTURES as BROKEN
+from helpers.corpus import FIXTURE_DOCS as FIXTURES
+from helpers.corpus import GOOD_FIXTURES as GOOD
+from helpers.corpus import SAMPLE_ARTICLE as SAMPLE
 
 QA = str(Path(sys.executable).parent / "qa")
 

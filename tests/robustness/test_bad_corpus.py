@@ -36,7 +36,7 @@ from qa.embedding.encoder import Embedder
 from qa.ingest.extract.plaintext import MAX_TEXT_BYTES
 from qa.text.safe import one_line
 
-from conftest import FIXTURE_DOCS, SAMPLE_ARTICLE
+from helpers.corpus import FIXTURE_DOCS, SAMPLE_ARTICLE
 
 QA = str(Path(sys.executable).parent / "qa")
 NOBODY = 65534

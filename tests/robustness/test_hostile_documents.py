@@ -35,8 +35,8 @@ from qa.tui.app import QaApp
 from qa.tui.screens.quotes import QuotesScreen
 from qa.tui.widgets.answer_card import PassageView
 
-from chat_pilot import ask
-from conftest import FIXTURE_DOCS
+from helpers.chat_pilot import ask
+from helpers.corpus import FIXTURE_DOCS
 
 QA = str(Path(sys.executable).parent / "qa")
 HANG_GUARD_SECONDS = 600  # against a hang, not a timing assertion
