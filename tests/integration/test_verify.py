@@ -10,14 +10,14 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
 
 from qa.citations import cite
-from qa.cli.main import main
 from qa.embedding.encoder import Embedder
 from qa.index.builder import build_index
 from qa.index.reader import Index
 from qa.verify import VerifyResult, verify
+
+from helpers.cli import qa
 
 MATCH_KEYS = {"grade", "source", "start", "end", "text", "citation", "diff"}
 CANNON = "they don't know they're being used as cannon fodder"
@@ -65,10 +65,6 @@ def only_match(result: VerifyResult) -> dict:
     """The single match of a result, as JSON, with the stored text it must point at."""
     assert len(result.matches) == 1, result.to_json()
     return result.matches[0].to_json()
-
-
-def qa(*args: str) -> Result:
-    return CliRunner().invoke(main, list(args))
 
 
 # --- exact ------------------------------------------------------------------------------
