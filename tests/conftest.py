@@ -30,6 +30,7 @@ from helpers.corpus import (
     SampleIndex,
     line_spans,
 )
+from helpers.fake_encoder import FakeEncoder
 
 # The fast tier (`./dev quick`, `pytest -m "not slow"`) is every test that needs none of
 # the real model (and what is built with it), spaCy's parser on the sample, or a `qa`
@@ -87,6 +88,13 @@ def embedder(question_export: Path) -> Embedder:
     model.load()
     assert model.questions_note is None, model.questions_note
     return model
+
+
+@pytest.fixture
+def encoder() -> FakeEncoder:
+    """The default encoder where the model is not what is tested: deterministic vectors
+    of the words, no model loaded (see ``helpers.fake_encoder``)."""
+    return FakeEncoder()
 
 
 @pytest.fixture(scope="session")

@@ -462,41 +462,6 @@ def test_encode_many_gives_each_text_its_own_vector_in_input_order(embedder: Emb
     assert counts[1] > counts[3] and len(texts[1]) < len(texts[3])  # why characters mislead
 
 
-def test_the_thread_count_follows_the_measured_speed() -> None:
-    """Both thread counts are timed as batches go; the faster one is used, and the other
-    tried again now and then, ever more rarely while it stays slower."""
-    from qa.embedding.encoder import ThreadChooser
-
-    chooser = ThreadChooser(2)
-    picks: list[int] = []
-
-    def run(batches: int, seconds_per_token: dict[int, float]) -> list[int]:
-        out = []
-        for _ in range(batches):
-            threads = chooser.next()
-            chooser.record(threads, 1000, 1000 * seconds_per_token[threads])
-            out.append(threads)
-        picks.extend(out)
-        return out
-
-    busy = run(40, {2: 3.0, 1: 1.0})  # other jobs hold the cores: one thread is faster
-    assert busy[:2] == [2, 1] and busy.count(2) == 4  # the first try and three probes
-    idle = run(40, {2: 1.0, 1: 5.0})  # the machine is free again
-    assert idle.count(1) <= 6 and idle[-10:] == [2] * 10
-    assert ThreadChooser(1).next() == 1
-
-    # On one thread after a long busy spell, a core seen idle brings a try of two soon.
-    chooser = ThreadChooser(2)
-    run(60, {2: 3.0, 1: 1.0})
-    assert chooser.interval == ThreadChooser.PROBE_MOST
-    picks.clear()
-    for _ in range(10):
-        threads = chooser.next()
-        chooser.record(threads, 1000, 1000 * {2: 0.5, 1: 1.0}[threads], idle_cores=1.0)
-        picks.append(threads)
-    assert picks[-3:] == [2, 2, 2]
-
-
 class _UnloadedStubEmbedder:
     """Stands in for a model not yet loaded (as in `qa index`), without loading one."""
 
