@@ -12,104 +12,49 @@ import shutil
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import NamedTuple
 
 import pytest
 
 from qa.embedding.encoder import Embedder
-from qa.index.builder import IndexReport, build_index
+from qa.index.builder import build_index
 from qa.index.reader import Index
 from qa.index.reader import open_index as qa_open_index
 
-ROOT = Path(__file__).resolve().parent.parent
-SAMPLE_ARTICLE = ROOT / "docs" / "north-korean-troops-in-russia.txt"
-FIXTURE_DOCS = Path(__file__).resolve().parent / "fixtures" / "docs"
-
-GOOD_FIXTURES = (
-    "utf8.txt",
-    "latin1.txt",
-    "utf16_bom.txt",
-    "guide.md",
-    "article.html",
-    "three_pages.pdf",
-    "partly_scanned.pdf",
-    "report.docx",
+from helpers.corpus import (
+    BROKEN_FIXTURES,
+    FIXTURE_DOCS,
+    GOOD_FIXTURES,
+    SAMPLE_ARTICLE,
+    SAMPLE_HEADINGS,
+    FormatsIndex,
+    SampleIndex,
+    line_spans,
 )
-BROKEN_FIXTURES = (
-    "binary.txt",
-    "empty.txt",
-    "corrupt.pdf",
-    "encrypted.pdf",
-    "scanned.pdf",
-    "junk.docx",
-)
-
-# The sample article's section headings, in order (short lines without a final stop).
-SAMPLE_HEADINGS = (
-    "Unlikely Allies: North Korea Joins Russia’s War Effort",
-    "The State of Kim Jong-un’s “Strongest Army”",
-    "Weapons Supplied but with Limited Training",
-    "A Risky Gamble for Kim Jong-un’s Regime",
-    "Soldiers or Sacrificial Pawns?",
-)
-
-
-class SampleIndex(NamedTuple):
-    """The sample article's index folder and the indexed copy of the article."""
-
-    index_dir: Path
-    source: Path
-
-
-class FormatsIndex(NamedTuple):
-    """The index of every fixture file: the build report, the index and the folder."""
-
-    report: IndexReport
-    index_dir: Path
-    folder: Path
-
-
-def line_spans(text: str) -> list[tuple[int, int]]:
-    """(start, end) of every line of ``text``, without its line break."""
-    spans = []
-    pos = 0
-    for line in text.split("\n"):
-        spans.append((pos, pos + len(line)))
-        pos += len(line) + 1
-    return spans
-
+from helpers.fake_encoder import FakeEncoder
 
 # The fast tier (`./dev quick`, `pytest -m "not slow"`) is every test that needs none of
-# these: the real model (and what is built with it), spaCy's parser, or a `qa` process.
+# the real model (and what is built with it), spaCy's parser on the sample, or a `qa`
+# process. It follows the folders where a folder says it all: integration/ is the real
+# model throughout, tui/ the chat driven on it. Elsewhere (unit/, robustness/) a test is
+# slow by the fixtures it needs, by its module when every test there starts processes,
+# or by its own `slow` mark when it alone does.
+SLOW_FOLDERS = frozenset({"integration", "tui"})
 SLOW_FIXTURES = frozenset(
     {"embedder", "torch_embedder", "question_export", "sample_index", "formats_index", "index"}
 )
-# Modules whose tests start `qa` processes, build real indexes or drive the chat with
-# the real model throughout.
-SLOW_MODULES = frozenset(
-    {
-        "test_bad_corpus",
-        "test_cli",
-        "test_concurrency",
-        "test_damaged_index",
-        "test_hostile_documents",
-        "test_index",
-        "test_interruptions",
-        "test_onnx_encoder",
-        "test_quality",
-        "test_quotes",
-        "test_tui",
-    }
-)
+SLOW_MODULES = frozenset({"test_concurrency", "test_hostile_documents", "test_interruptions"})
+TESTS = Path(__file__).resolve().parent
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Mark ``slow`` every test that loads a model, builds a real index or starts a
-    process, so the fast tier is chosen by what a test needs, not by hand."""
+    process, so the fast tier is chosen by where a test is and what it needs, not by
+    hand."""
     for item in items:
-        module = item.module.__name__.rsplit(".", 1)[-1] if item.module else ""
+        path = Path(item.path).resolve()
+        folder = path.relative_to(TESTS).parts[0] if path.is_relative_to(TESTS) else ""
         needs = set(getattr(item, "fixturenames", ()))
-        if module in SLOW_MODULES or needs & SLOW_FIXTURES:
+        if folder in SLOW_FOLDERS or path.stem in SLOW_MODULES or needs & SLOW_FIXTURES:
             item.add_marker(pytest.mark.slow)
 
 
@@ -143,6 +88,13 @@ def embedder(question_export: Path) -> Embedder:
     model.load()
     assert model.questions_note is None, model.questions_note
     return model
+
+
+@pytest.fixture
+def encoder() -> FakeEncoder:
+    """The default encoder where the model is not what is tested: deterministic vectors
+    of the words, no model loaded (see ``helpers.fake_encoder``)."""
+    return FakeEncoder()
 
 
 @pytest.fixture(scope="session")

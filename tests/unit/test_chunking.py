@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from itertools import pairwise
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, example, given, settings
@@ -13,7 +12,9 @@ from qa.ingest.chunking import MAX_CHUNK_CHARS, Layout, chunk_text
 from qa.ingest.extract import extract
 from qa.ingest.extract.types import ExtractedText
 
-SAMPLE = Path(__file__).resolve().parent.parent / "docs" / "north-korean-troops-in-russia.txt"
+from helpers.corpus import SAMPLE_ARTICLE
+
+SAMPLE = SAMPLE_ARTICLE
 
 
 @pytest.fixture(scope="module")

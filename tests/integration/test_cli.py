@@ -12,34 +12,17 @@ import time
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
 
-from qa.cli.main import main
 from qa.index.builder import IndexReport
 
-FIXTURES = Path(__file__).resolve().parent / "fixtures" / "docs"
-QA = str(Path(sys.executable).parent / "qa")
+from helpers.cli import QA, assert_one_line_error, qa
+from helpers.corpus import FIXTURE_DOCS, ROOT
+
+FIXTURES = FIXTURE_DOCS
 GOOD = ("utf8.txt", "guide.md")
 BAD = ("binary.txt", "empty.txt", "corrupt.pdf", "junk.docx")
 ANSWER_KEYS = {"text", "source", "start", "end", "score", "citation", "short"}
 PASSAGE_KEYS = {"rank", "source", "start", "end", "text", "score", "highlight", "citation", "match"}
-
-
-def qa(*args: str, input: str | None = None) -> Result:
-    """Run `qa ARGS...` in-process, as a user would from a shell."""
-    return CliRunner().invoke(main, list(args), input=input)
-
-
-def assert_one_line_error(result: Result, *needles: str) -> None:
-    """A non-zero exit with a single `qa: error:` line naming ``needles``, no traceback."""
-    assert result.exit_code != 0, result.output
-    assert isinstance(result.exception, SystemExit), result.exception
-    assert "Traceback" not in result.output
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1, result.stderr
-    assert lines[0].startswith("qa: error: ")
-    for needle in needles:
-        assert needle in lines[0], (needle, lines[0])
 
 
 def assert_contract(data: dict, question: str) -> None:
@@ -238,6 +221,6 @@ def test_default_corpus_is_the_bundled_article_not_the_design_notes(
     own notes and figures in docs/design are never indexed as documents."""
     from qa.config import default_documents
 
-    monkeypatch.chdir(Path(__file__).resolve().parent.parent)
+    monkeypatch.chdir(ROOT)
     assert [p.as_posix() for p in default_documents()] == ["docs/north-korean-troops-in-russia.txt"]
     assert Path("docs/design/scale.md").is_file()

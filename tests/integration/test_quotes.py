@@ -16,7 +16,7 @@ from qa.index.reader import Index
 from qa.quotes import Quote, extract_quotes
 from qa.quotes.names import name_matches
 
-from conftest import SampleIndex
+from helpers.corpus import ROOT, SampleIndex
 
 # Every quotation of the sample article with its speaker, labelled by hand.
 SAMPLE_QUOTES = [
@@ -266,7 +266,7 @@ def test_attribution_on_the_labelled_news_set_holds_its_recorded_level() -> None
     import sys
 
     spec = importlib.util.spec_from_file_location(
-        "bench_quotes", Path(__file__).resolve().parent.parent / "bench" / "bench_quotes.py"
+        "bench_quotes", ROOT / "bench" / "bench_quotes.py"
     )
     assert spec is not None and spec.loader is not None
     bench = importlib.util.module_from_spec(spec)

@@ -26,7 +26,7 @@ from qa.embedding.onnx import (
     sidecar_path,
 )
 
-from conftest import SAMPLE_ARTICLE, SampleIndex
+from helpers.corpus import SAMPLE_ARTICLE, SampleIndex
 
 HEAVY_MODULES = ("torch", "transformers", "sentence_transformers", "onnxruntime", "tokenizers")
 

@@ -21,8 +21,6 @@ import os
 import re
 import shutil
 import stat
-import subprocess
-import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -36,9 +34,9 @@ from qa.embedding.encoder import Embedder
 from qa.ingest.extract.plaintext import MAX_TEXT_BYTES
 from qa.text.safe import one_line
 
-from conftest import FIXTURE_DOCS, SAMPLE_ARTICLE
+from helpers.cli import run_qa
+from helpers.corpus import FIXTURE_DOCS, SAMPLE_ARTICLE
 
-QA = str(Path(sys.executable).parent / "qa")
 NOBODY = 65534
 # A guard against a hang (a named pipe opened for reading blocks forever), not a
 # timing assertion: a run that works takes well under a minute.
@@ -205,21 +203,6 @@ def as_unprivileged(*writable: Path) -> Callable[[], None] | None:
     return _drop_root_powers
 
 
-def run_qa(
-    args: list[str], env: dict[str, str], cwd: Path, preexec: Callable[[], None] | None = None
-) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [QA, *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=cwd,
-        timeout=HANG_GUARD_SECONDS,
-        preexec_fn=preexec,
-        stdin=subprocess.DEVNULL,
-    )
-
-
 def skipped_lines(output: str) -> list[str]:
     return [line for line in output.splitlines() if line.startswith("skipped ")]
 
@@ -247,11 +230,16 @@ def test_bad_corpus_end_to_end(
 
     try:
         with traversable(tmp_path):
-            first = run_qa(
-                ["index", str(folder), "--index", str(index_dir)], env, tmp_path, preexec
-            )
-            again = run_qa(
-                ["index", str(folder), "--index", str(index_dir)], env, tmp_path, preexec
+            first, again = (
+                run_qa(
+                    *("index", str(folder), "--index", str(index_dir)),
+                    env=env,
+                    cwd=tmp_path,
+                    preexec=preexec,
+                    timeout=HANG_GUARD_SECONDS,
+                    errors="strict",
+                )
+                for _ in range(2)
             )
     finally:
         (folder / "locked.txt").chmod(0o644)

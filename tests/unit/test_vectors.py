@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from qa.embedding.model import DIMENSIONS, MODEL_NAME, MODEL_SHA256
 from qa.index import vectors
 from qa.index.builder import build_index
 from qa.index.manifest import read_manifest
 from qa.index.reader import STORE_NAME, open_index
 from qa.index.store import Store
 from qa.index.vectors import VectorIndex
+
+from helpers.fake_encoder import FakeEncoder
 
 D = 64
 
@@ -100,29 +100,8 @@ def test_ivf_index_is_retrained_or_made_exact_as_its_size_changes() -> None:
     assert bigger.ntotal == 7100
 
 
-class HashEmbedder:
-    """Deterministic vectors from a text's hash, so index tests need no model."""
-
-    name, sha256, dimensions = MODEL_NAME, MODEL_SHA256, DIMENSIONS
-    loaded = True
-
-    def load(self) -> None:
-        pass
-
-    def encode(self, texts: list[str]) -> np.ndarray:
-        rows = []
-        for t in texts:
-            seed = int.from_bytes(hashlib.sha256(t.encode()).digest()[:8], "little")
-            rows.append(np.random.default_rng(seed).normal(size=DIMENSIONS))
-        x = np.array(rows, dtype=np.float32).reshape(-1, DIMENSIONS)
-        return x / np.linalg.norm(x, axis=1, keepdims=True)
-
-    def encode_many(self, texts: list[str], progress: object = None) -> np.ndarray:
-        return self.encode(texts)
-
-
 def test_index_records_the_approximate_index_and_updates_it(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, encoder: FakeEncoder
 ) -> None:
     monkeypatch.setattr(vectors, "EXACT_MAX", 40)
     folder = tmp_path / "docs"
@@ -134,15 +113,15 @@ def test_index_records_the_approximate_index_and_updates_it(
             encoding="utf-8",
         )
     index_dir = tmp_path / "index"
-    embedder = HashEmbedder()
-    build_index([folder], index_dir, embedder=embedder)  # type: ignore[arg-type]
+    embedder = encoder
+    build_index([folder], index_dir, embedder=embedder)
     manifest = read_manifest(index_dir)
     assert manifest is not None and manifest.vector_index == vectors.IVF
     assert manifest.vector_params["nprobe"] >= 1 and manifest.vector_params["nlist"] >= 1
 
     (folder / "d05.txt").write_text("Report five, rewritten.\n\nNo ships came.\n", "utf-8")
     (folder / "d06.txt").unlink()
-    report = build_index([folder], index_dir, embedder=embedder)  # type: ignore[arg-type]
+    report = build_index([folder], index_dir, embedder=embedder)
     assert report.indexed == [str(folder / "d05.txt")]
     assert report.removed == [str(folder / "d06.txt")]
     after = read_manifest(index_dir)
@@ -159,12 +138,14 @@ def test_index_records_the_approximate_index_and_updates_it(
         opened.close()
 
 
-def test_manifests_without_vector_parameters_still_read(tmp_path: Path) -> None:
+def test_manifests_without_vector_parameters_still_read(
+    tmp_path: Path, encoder: FakeEncoder
+) -> None:
     index_dir = tmp_path / "index"
     folder = tmp_path / "docs"
     folder.mkdir()
     (folder / "a.txt").write_text("One short document.\n", encoding="utf-8")
-    build_index([folder], index_dir, embedder=HashEmbedder())  # type: ignore[arg-type]
+    build_index([folder], index_dir, embedder=encoder)
     path = index_dir / "manifest.json"
     import json
 
@@ -177,7 +158,7 @@ def test_manifests_without_vector_parameters_still_read(tmp_path: Path) -> None:
 
 
 def test_common_words_leave_a_large_any_words_query(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, encoder: FakeEncoder
 ) -> None:
     """Above the postings budget the commonest words are dropped (FTS5 would score every
     chunk holding them); under it, and for phrase queries, nothing changes."""
@@ -191,7 +172,7 @@ def test_common_words_leave_a_large_any_words_query(
             f"Harbour report {i}.\n\nThe harbour was busy today.{rare}\n", encoding="utf-8"
         )
     index_dir = tmp_path / "index"
-    build_index([folder], index_dir, embedder=HashEmbedder())  # type: ignore[arg-type]
+    build_index([folder], index_dir, embedder=encoder)
     manifest = read_manifest(index_dir)
     assert manifest is not None
     store = Store.open(index_dir / manifest.generation / STORE_NAME)

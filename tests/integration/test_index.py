@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
-import os
 import shutil
 import signal
 import subprocess
@@ -20,18 +18,23 @@ from click.testing import CliRunner
 from qa.answer.ask import answer_question
 from qa.cli.main import main
 from qa.embedding.encoder import Embedder
-from qa.errors import IndexBusy, IndexUnusable
 from qa.index.builder import IndexReport, build_index
-from qa.index.generations import index_lock
 from qa.index.manifest import read_manifest
-from qa.index.reader import VECTORS_NAME, Index
-from qa.index.vectors import VectorIndex
+from qa.index.reader import Index
 from qa.ingest.chunking import CHUNKER_VERSION
 
-from conftest import BROKEN_FIXTURES as BROKEN
-from conftest import FIXTURE_DOCS as FIXTURES
-from conftest import GOOD_FIXTURES as GOOD
-from conftest import SAMPLE_ARTICLE as SAMPLE
+from helpers.corpus import BROKEN_FIXTURES as BROKEN
+from helpers.corpus import GOOD_FIXTURES as GOOD
+from helpers.corpus import SAMPLE_ARTICLE as SAMPLE
+from helpers.index_files import (
+    answers,
+    chunk_ids,
+    generations,
+    make_corpus,
+    sha256,
+    vector_file,
+    vector_ids,
+)
 
 QA = str(Path(sys.executable).parent / "qa")
 
@@ -45,66 +48,8 @@ TEXT_ENCODINGS = {
     "guide.md": "utf-8",
 }
 ARTICLE_QUESTION = "What weapons has Russia given the North Korean soldiers?"
-CORPUS_QUESTION = "How many hours of sun do tomatoes need?"
 
 Opener = Callable[[Path], Index]
-
-
-def sha256(path: Path) -> str:
-    """The sha256 of a file's bytes."""
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def generations(index_dir: Path) -> set[str]:
-    """Names of the generation folders in an index folder."""
-    return {p.name for p in index_dir.glob("gen-*") if p.is_dir()}
-
-
-def make_corpus(folder: Path) -> Path:
-    """A small, quick to embed folder: two plain text notes and a Markdown guide."""
-    folder.mkdir(parents=True)
-    for name in ("utf8.txt", "latin1.txt", "guide.md"):
-        shutil.copyfile(FIXTURES / name, folder / name)
-    return folder
-
-
-def chunk_ids(index: Index, source: str) -> list[int]:
-    """Store ids of the chunks of one document."""
-    return index.chunk_ids(source)
-
-
-def vector_file(index: Index) -> VectorIndex:
-    """The index's vector file, read on its own."""
-    return VectorIndex.load(index.path / index.manifest.generation / VECTORS_NAME)
-
-
-def vector_ids(index: Index) -> set[int]:
-    """The chunk ids the FAISS index holds vectors for."""
-    return {int(i) for i in vector_file(index).all_vectors()[0]}
-
-
-def answers(index: Index, embedder: Embedder, question: str = CORPUS_QUESTION) -> dict:
-    """What `qa ask --json` would print for ``question``."""
-    return answer_question(index, embedder, question).to_json()
-
-
-class InterruptingEmbedder(Embedder):
-    """The real model, but Ctrl-C arrives during its ``interrupt_on``-th batch of
-    passages (the small corpus is encoded in one batch: every sentence, then the chunk
-    means)."""
-
-    def __init__(self, inner: Embedder, interrupt_on: int = 1) -> None:
-        super().__init__()
-        self.inner = inner
-        self.interrupt_on = interrupt_on
-        self.calls = 0
-
-    def encode_passages(self, texts: list[str], threads: int | None = None) -> np.ndarray:
-        """Encode with the shared model, or raise KeyboardInterrupt on the chosen call."""
-        self.calls += 1
-        if self.calls == self.interrupt_on:
-            raise KeyboardInterrupt
-        return self.inner.encode_passages(texts, threads)
 
 
 @pytest.fixture
@@ -224,20 +169,6 @@ def test_broken_files_are_skipped_with_a_reason_and_good_ones_indexed(
 # --- incremental updates ----------------------------------------------------------------
 
 
-def test_unchanged_folder_is_not_reindexed(
-    corpus_index: tuple[Path, Path, IndexReport], embedder: Embedder
-) -> None:
-    folder, index_dir, _ = corpus_index
-    before = read_manifest(index_dir)
-    assert before is not None
-    report = build_index([folder], index_dir, embedder=embedder)
-    assert report.unchanged == 3
-    assert report.indexed == [] and report.removed == [] and report.new_chunks == 0
-    after = read_manifest(index_dir)
-    assert after == before
-    assert generations(index_dir) == {before.generation}
-
-
 def test_editing_one_file_reembeds_only_that_file(
     corpus_index: tuple[Path, Path, IndexReport], embedder: Embedder, open_index: Opener
 ) -> None:
@@ -256,106 +187,7 @@ def test_editing_one_file_reembeds_only_that_file(
     assert "seventeen grey cats" in result.passages[0].text
 
 
-def test_deleted_file_is_removed_with_its_vectors(
-    corpus_index: tuple[Path, Path, IndexReport], embedder: Embedder, open_index: Opener
-) -> None:
-    folder, index_dir, _ = corpus_index
-    gone = str(folder / "guide.md")
-    old_ids = set(chunk_ids(open_index(index_dir), gone))
-    assert old_ids
-    (folder / "guide.md").unlink()
-    report = build_index([folder], index_dir, embedder=embedder)
-    assert report.removed == [gone]
-    assert report.indexed == [] and report.unchanged == 2
-    index = open_index(index_dir)
-    assert gone not in index.manifest.documents
-    assert index.document_by_source(gone) is None
-    assert not old_ids & vector_ids(index)
-    assert index.vector_count == index.counts()[1]
-    result = answer_question(index, embedder, "How many hours of sun do tomatoes need?")
-    assert all(p.source != gone for p in result.passages)
-
-
-def test_adding_a_file_from_another_folder_keeps_what_was_indexed(
-    tmp_path: Path, embedder: Embedder, open_index: Opener, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Sources are stored as the user named them (relative here); indexing one more file
-    from elsewhere must not take relative sources for deleted files."""
-    project = tmp_path / "project"
-    make_corpus(project / "notes")
-    monkeypatch.chdir(project)
-    first = build_index([Path("notes")], tmp_path / "index", embedder=embedder)
-    assert len(first.indexed) == 3
-    elsewhere = tmp_path / "elsewhere"
-    elsewhere.mkdir()
-    (elsewhere / "extra.txt").write_text("The harbour opens at dawn every day.\n")
-    monkeypatch.chdir(elsewhere)
-    second = build_index([Path("extra.txt")], tmp_path / "index", embedder=embedder)
-    assert second.indexed == ["extra.txt"] and second.removed == []
-    assert len(open_index(tmp_path / "index").manifest.documents) == 4
-
-
-def test_index_from_another_model_is_refused_then_rebuilt(
-    corpus_index: tuple[Path, Path, IndexReport], embedder: Embedder, open_index: Opener
-) -> None:
-    folder, index_dir, _ = corpus_index
-    path = index_dir / "manifest.json"
-    data = json.loads(path.read_text(encoding="utf-8"))
-    data["model_sha256"] = "0" * 64
-    path.write_text(json.dumps(data), encoding="utf-8")
-
-    with pytest.raises(IndexUnusable, match=r"qa index --rebuild"):
-        open_index(index_dir)
-
-    report = build_index([folder], index_dir, embedder=embedder)
-    assert report.rebuilt is not None and "model" in report.rebuilt
-    assert len(report.indexed) == 3
-    assert open_index(index_dir).manifest.model_sha256 == MODEL_SHA256
-
-
 # --- interruption and locking -----------------------------------------------------------
-
-
-def test_interrupted_update_leaves_the_previous_index_whole(
-    corpus_index: tuple[Path, Path, IndexReport], embedder: Embedder, open_index: Opener
-) -> None:
-    folder, index_dir, _ = corpus_index
-    before = read_manifest(index_dir)
-    expected = answers(open_index(index_dir), embedder)
-    gens = generations(index_dir)
-    with open(folder / "utf8.txt", "ab") as f:
-        f.write(b"\nA new closing line.\n")
-    shutil.copyfile(FIXTURES / "article.html", folder / "article.html")
-
-    interrupting = InterruptingEmbedder(embedder)
-    with pytest.raises(KeyboardInterrupt):
-        build_index([folder], index_dir, embedder=interrupting)
-    assert interrupting.calls == 1
-
-    assert read_manifest(index_dir) == before
-    assert generations(index_dir) == gens
-    assert answers(open_index(index_dir), embedder) == expected
-
-    report = build_index([folder], index_dir, embedder=embedder)
-    assert sorted(report.indexed) == [str(folder / "article.html"), str(folder / "utf8.txt")]
-    assert len(open_index(index_dir).manifest.documents) == 4
-
-
-def test_interrupted_rebuild_leaves_the_previous_index_whole(
-    corpus_index: tuple[Path, Path, IndexReport], embedder: Embedder, open_index: Opener
-) -> None:
-    """Ctrl-C during `qa index --rebuild` must not cost the user the index they had."""
-    folder, index_dir, _ = corpus_index
-    before = read_manifest(index_dir)
-    expected = answers(open_index(index_dir), embedder)
-    gens = generations(index_dir)
-
-    with pytest.raises(KeyboardInterrupt):
-        build_index([folder], index_dir, rebuild=True, embedder=InterruptingEmbedder(embedder))
-
-    assert read_manifest(index_dir) == before
-    assert answers(open_index(index_dir), embedder) == expected
-    assert generations(index_dir) == gens
 
 
 def interrupt_qa_index(folder: Path, index_dir: Path, sig: int, log: Path) -> int:
@@ -426,25 +258,6 @@ def test_killed_or_interrupted_qa_index_leaves_the_previous_index_whole(
     assert answers(open_index(index_dir), embedder, ARTICLE_QUESTION)["answer"] is not None
 
 
-def test_index_is_busy_while_another_indexer_holds_the_lock(
-    tmp_path: Path, embedder: Embedder
-) -> None:
-    folder = tmp_path / "docs"
-    folder.mkdir()
-    shutil.copyfile(FIXTURES / "utf8.txt", folder / "utf8.txt")
-    index_dir = tmp_path / "index"
-    with index_lock(index_dir), pytest.raises(IndexBusy) as busy:
-        build_index([folder], index_dir, embedder=embedder)
-    message = str(busy.value)
-    assert "another qa is updating the index" in message and str(index_dir) in message
-    assert "\n" not in message
-    assert read_manifest(index_dir) is None and not generations(index_dir)
-    # Once the other indexer is done, indexing works.
-    assert build_index([folder], index_dir, embedder=embedder).indexed == [
-        os.path.join(str(folder), "utf8.txt")
-    ]
-
-
 def test_encode_many_gives_each_text_its_own_vector_in_input_order(embedder: Embedder) -> None:
     """Texts are encoded in batches of like token counts, not in the order given (and
     not by their length in characters): each row still belongs to its own text."""
@@ -460,41 +273,6 @@ def test_encode_many_gives_each_text_its_own_vector_in_input_order(embedder: Emb
     assert np.allclose(many, one_by_one, atol=1e-5)
     counts = embedder.token_counts(texts[:4])
     assert counts[1] > counts[3] and len(texts[1]) < len(texts[3])  # why characters mislead
-
-
-def test_the_thread_count_follows_the_measured_speed() -> None:
-    """Both thread counts are timed as batches go; the faster one is used, and the other
-    tried again now and then, ever more rarely while it stays slower."""
-    from qa.embedding.encoder import ThreadChooser
-
-    chooser = ThreadChooser(2)
-    picks: list[int] = []
-
-    def run(batches: int, seconds_per_token: dict[int, float]) -> list[int]:
-        out = []
-        for _ in range(batches):
-            threads = chooser.next()
-            chooser.record(threads, 1000, 1000 * seconds_per_token[threads])
-            out.append(threads)
-        picks.extend(out)
-        return out
-
-    busy = run(40, {2: 3.0, 1: 1.0})  # other jobs hold the cores: one thread is faster
-    assert busy[:2] == [2, 1] and busy.count(2) == 4  # the first try and three probes
-    idle = run(40, {2: 1.0, 1: 5.0})  # the machine is free again
-    assert idle.count(1) <= 6 and idle[-10:] == [2] * 10
-    assert ThreadChooser(1).next() == 1
-
-    # On one thread after a long busy spell, a core seen idle brings a try of two soon.
-    chooser = ThreadChooser(2)
-    run(60, {2: 3.0, 1: 1.0})
-    assert chooser.interval == ThreadChooser.PROBE_MOST
-    picks.clear()
-    for _ in range(10):
-        threads = chooser.next()
-        chooser.record(threads, 1000, 1000 * {2: 0.5, 1: 1.0}[threads], idle_cores=1.0)
-        picks.append(threads)
-    assert picks[-3:] == [2, 2, 2]
 
 
 class _UnloadedStubEmbedder:
@@ -549,46 +327,3 @@ def test_quotations_are_parsed_by_a_worker_while_the_model_loads(
     assert [(q.start, q.end, q.speaker, q.mention, q.how) for q in stored] == [
         (q.start, q.end, q.speaker, q.mention, q.how) for q in expected
     ]
-
-
-def test_an_update_reads_the_old_vectors_once(
-    tmp_path: Path, embedder: Embedder, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """The check that the old index is whole reads its vectors; the update starts from
-    those rather than reading the file a second time."""
-
-    folder = make_corpus(tmp_path / "docs")
-    index_dir = tmp_path / "index"
-    build_index([folder], index_dir, embedder=embedder)
-    (folder / "basil.txt").write_text("Basil likes warm nights.\n", encoding="utf-8")
-    reads: list[Path] = []
-    real = VectorIndex.load
-
-    def counted(cls: type[VectorIndex], path: Path) -> VectorIndex:
-        reads.append(path)
-        return real(path)
-
-    monkeypatch.setattr(VectorIndex, "load", classmethod(counted))
-    report = build_index([folder], index_dir, embedder=embedder)
-    assert report.indexed == [str(folder / "basil.txt")] and not report.rebuilt
-    assert len(reads) == 1
-
-
-def test_a_loaded_model_means_quotations_are_parsed_here(
-    tmp_path: Path, embedder: Embedder, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """With the model loaded (a test session, the chat's re-index) no child is started:
-    it would cost more than the parse."""
-    from qa.index import builder as indexer
-
-    def no_worker() -> None:
-        raise AssertionError("a quote worker was started though the model was loaded")
-
-    monkeypatch.setattr(indexer, "QuoteWorker", no_worker)
-    folder = tmp_path / "docs"
-    folder.mkdir()
-    (folder / "note.txt").write_text("“We will find the money,” said Jane Okafor.\n", "utf-8")
-    build_index([folder], tmp_path / "index", embedder=embedder)
-    result = CliRunner().invoke(main, ["quotes", "--json", "--index", str(tmp_path / "index")])
-    assert result.exit_code == 0
-    assert [json.loads(line)["speaker"] for line in result.stdout.splitlines()] == ["Jane Okafor"]

@@ -10,15 +10,14 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
 
 from qa.citations import cite
-from qa.cli.main import main
 from qa.embedding.encoder import Embedder
 from qa.index.builder import build_index
 from qa.index.reader import Index
-from qa.text.fold import find_phrase
 from qa.verify import VerifyResult, verify
+
+from helpers.cli import qa
 
 MATCH_KEYS = {"grade", "source", "start", "end", "text", "citation", "diff"}
 CANNON = "they don't know they're being used as cannon fodder"
@@ -66,10 +65,6 @@ def only_match(result: VerifyResult) -> dict:
     """The single match of a result, as JSON, with the stored text it must point at."""
     assert len(result.matches) == 1, result.to_json()
     return result.matches[0].to_json()
-
-
-def qa(*args: str) -> Result:
-    return CliRunner().invoke(main, list(args))
 
 
 # --- exact ------------------------------------------------------------------------------
@@ -143,16 +138,6 @@ def test_line_wraps_hyphens_and_dashes_are_normalized(
 ) -> None:
     match = only_match(verify(wrapped, quote))
     assert (match["grade"], match["text"]) == ("normalized", stored)
-
-
-def test_find_phrase_reads_a_line_end_hyphen_both_ways() -> None:
-    """`qa ask` with a quoted phrase shares the folding: both readings of "well-\\n"."""
-    text = "It was a well-\nknown, ex-\nhausting night."
-    well = find_phrase(text, "well-known")
-    ex = find_phrase(text, "exhausting night")
-    assert well is not None and text[well[0] : well[1]] == "well-\nknown"
-    assert ex is not None and text[ex[0] : ex[1]] == "ex-\nhausting night"
-    assert find_phrase(text, "known night") is None
 
 
 # --- fuzzy --------------------------------------------------------------------------------

@@ -26,9 +26,10 @@ from qa.index.builder import build_index
 from qa.index.manifest import Manifest, read_manifest
 from qa.index.reader import open_index
 
-from conftest import FIXTURE_DOCS
-from indexer_process import Indexer, run_qa
-from model_cache import CachedEmbedder
+from helpers.cli import run_qa
+from helpers.corpus import FIXTURE_DOCS
+from helpers.indexer_process import Indexer
+from helpers.model_cache import CachedEmbedder
 
 QUESTION = "How many hours of sun do tomatoes need?"
 TUNGSTEN = "What is the boiling point of tungsten?"

@@ -14,7 +14,7 @@ from qa.tui.keys import KEYS, key_names, palette
 from qa.tui.widgets.passage_view import PassageView
 from qa.tui.widgets.question_box import HistoryInput
 
-README = Path(__file__).resolve().parent.parent / "README.md"
+README = Path(__file__).resolve().parents[2] / "README.md"
 
 # How the README writes the keys Textual names otherwise.
 README_NAMES = {

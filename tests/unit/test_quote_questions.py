@@ -13,7 +13,7 @@ from qa.answer.question import QuoteAsk, parse_quote_ask
 from qa.cli.main import main
 from qa.index.reader import Index
 
-from conftest import SampleIndex
+from helpers.corpus import SampleIndex
 
 
 def ask_json(index: SampleIndex, question: str, *extra: str) -> dict:

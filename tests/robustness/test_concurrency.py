@@ -22,8 +22,9 @@ from qa.index.manifest import read_manifest
 from qa.index.reader import open_index
 from qa.session import Session
 
-from conftest import FIXTURE_DOCS
-from indexer_process import Indexer, run_qa
+from helpers.cli import run_qa
+from helpers.corpus import FIXTURE_DOCS
+from helpers.indexer_process import Indexer
 
 QUESTION = "How many hours of sun do tomatoes need?"
 TUNGSTEN = "What is the boiling point of tungsten?"

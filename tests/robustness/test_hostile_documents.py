@@ -22,11 +22,9 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 import pytest
-from click.testing import CliRunner, Result
 from textual.geometry import Region
 from textual.widgets import OptionList, Static, TextArea
 
-from qa.cli.main import main
 from qa.embedding.encoder import Embedder
 from qa.index.builder import build_index
 from qa.session import Session
@@ -35,10 +33,10 @@ from qa.tui.app import QaApp
 from qa.tui.screens.quotes import QuotesScreen
 from qa.tui.widgets.passage_view import PassageView
 
-from chat_pilot import ask
-from conftest import FIXTURE_DOCS
+from helpers.chat_pilot import ask
+from helpers.cli import QA, qa
+from helpers.corpus import FIXTURE_DOCS
 
-QA = str(Path(sys.executable).parent / "qa")
 HANG_GUARD_SECONDS = 600  # against a hang, not a timing assertion
 
 # Each hostile piece, and how it must look on screen.
@@ -131,10 +129,6 @@ def assert_terminal_safe(raw: str) -> str:
 def assert_shows_everything_literally(plain: str) -> None:
     for visible in VISIBLE:
         assert visible in plain, (visible, plain)
-
-
-def qa(*args: str, env: dict[str, str] | None = None) -> Result:
-    return CliRunner().invoke(main, list(args), env=env)
 
 
 @pytest.fixture

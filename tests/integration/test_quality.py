@@ -15,7 +15,9 @@ import pytest
 
 from qa.evaluation import evaluate
 
-SUBSET = Path(__file__).resolve().parent / "fixtures" / "eval_subset"
+from helpers.corpus import TESTS
+
+SUBSET = TESTS / "fixtures" / "eval_subset"
 
 # Measured on this subset with the weights of this commit; a question or two of slack
 # (1/159 = 0.006, 1/120 = 0.008) for float noise across machines, none for real losses.

@@ -12,7 +12,7 @@ from qa.answer.span import best_candidate
 from qa.embedding.encoder import Embedder
 from qa.index.reader import open_index
 
-from conftest import SampleIndex
+from helpers.corpus import SampleIndex
 
 
 def wanting(kind: AnswerType | None, text: str) -> Question:

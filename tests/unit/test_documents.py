@@ -21,7 +21,9 @@ from qa.ingest.extract.pdf import format_page_ranges
 from qa.ingest.extract.plaintext import decode_bytes, markdown_headings
 from qa.ingest.extract.types import ExtractedText
 
-DOCS = Path(__file__).parent / "fixtures" / "docs"
+from helpers.corpus import FIXTURE_DOCS
+
+DOCS = FIXTURE_DOCS
 
 
 def heading_texts(doc: ExtractedText) -> list[str]:

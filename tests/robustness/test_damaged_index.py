@@ -2,9 +2,10 @@
 command that reads it and by the chat's engine — never a traceback, never an answer
 from mismatched data — and `qa index --rebuild` brings it back.
 
-Each case damages a copy of one healthy index. Commands run in this process through
-Click's runner with the session's model, so the whole matrix costs no model load; a
-few run as real processes too.
+Each case damages a copy of one healthy index. Nothing here depends on what the
+vectors mean, so the index is built, and commands run in this process through Click's
+runner, with the tests' fake encoder: the whole matrix loads no model. A few run as
+real processes too; they only ever see a refusal.
 """
 
 from __future__ import annotations
@@ -20,15 +21,14 @@ import pytest
 from click.testing import CliRunner, Result
 
 from qa.cli.main import main
-from qa.embedding.encoder import Embedder
 from qa.errors import IndexUnusable
 from qa.index.builder import build_index
 from qa.index.manifest import read_manifest
 from qa.session import Session
 
-from conftest import FIXTURE_DOCS, SAMPLE_ARTICLE
-from indexer_process import run_qa
-from model_cache import CachedEmbedder
+from helpers.cli import run_qa
+from helpers.corpus import FIXTURE_DOCS, SAMPLE_ARTICLE
+from helpers.fake_encoder import FakeEncoder
 
 QUESTION = "How many hours of sun do tomatoes need?"
 QUOTE = "Tomatoes need six hours of sun."
@@ -48,8 +48,16 @@ class Healthy(NamedTuple):
     answer: dict
 
 
+def fake_model(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Commands get the fake encoder instead of loading the model."""
+    model = FakeEncoder()
+    monkeypatch.setattr("qa.embedding.encoder.Embedder", lambda *a, **k: model)
+    monkeypatch.setattr("qa.index.builder.Embedder", lambda *a, **k: model)
+
+
 @pytest.fixture(scope="module")
-def healthy(tmp_path_factory: pytest.TempPathFactory, embedder: Embedder) -> Healthy:
+def healthy(tmp_path_factory: pytest.TempPathFactory) -> Healthy:
+    embedder = FakeEncoder()
     root = tmp_path_factory.mktemp("damaged")
     folder = root / "docs"
     folder.mkdir()
@@ -64,23 +72,18 @@ def healthy(tmp_path_factory: pytest.TempPathFactory, embedder: Embedder) -> Hea
     shutil.copyfile(FIXTURE_DOCS / "utf8.txt", other / "utf8.txt")
     other_dir = root / "other-index"
     build_index([other], other_dir, embedder=embedder)
-    result = CliRunner().invoke(main, ["ask", QUESTION, "--json", "--index", str(index_dir)])
+    with pytest.MonkeyPatch.context() as patch:
+        fake_model(patch)
+        result = CliRunner().invoke(main, ["ask", QUESTION, "--json", "--index", str(index_dir)])
     answer = json.loads(result.stdout)["answer"]
     assert "six hours" in answer["text"]
     return Healthy(folder, index_dir, other_dir, answer)
 
 
-@pytest.fixture(scope="module")
-def cached(embedder: Embedder) -> CachedEmbedder:
-    """The session's model, encoding the corpus once for all the rebuilds here."""
-    return CachedEmbedder(embedder)
-
-
 @pytest.fixture
-def shared_model(monkeypatch: pytest.MonkeyPatch, cached: CachedEmbedder) -> None:
-    """Commands get the session's loaded model instead of loading their own."""
-    monkeypatch.setattr("qa.embedding.encoder.Embedder", lambda *a, **k: cached)
-    monkeypatch.setattr("qa.index.builder.Embedder", lambda *a, **k: cached)
+def shared_model(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Commands get the fake encoder instead of loading the model."""
+    fake_model(monkeypatch)
 
 
 # --- the damage -------------------------------------------------------------------------
@@ -246,14 +249,14 @@ def assert_rebuild_recovers(healthy: Healthy, index_dir: Path) -> None:
 @pytest.mark.usefixtures("shared_model")
 @pytest.mark.parametrize("case", sorted(CASES))
 def test_damaged_index_is_refused_in_one_line_then_rebuilt(
-    case: str, healthy: Healthy, tmp_path: Path, embedder: Embedder
+    case: str, healthy: Healthy, tmp_path: Path, encoder: FakeEncoder
 ) -> None:
     index_dir = damaged_copy(healthy, tmp_path, CASES[case])
     runner = CliRunner()
     for command in commands(index_dir):
         assert_refused(runner.invoke(main, command))
 
-    engine = Session(index_dir, embedder=embedder)
+    engine = Session(index_dir, embedder=encoder)
     with pytest.raises(IndexUnusable) as refused:
         engine.prepare(lambda *_: None)
     assert REBUILD in str(refused.value) and "\n" not in str(refused.value)
@@ -264,7 +267,7 @@ def test_damaged_index_is_refused_in_one_line_then_rebuilt(
 @pytest.mark.usefixtures("shared_model")
 @pytest.mark.parametrize("case", sorted(QUERY_TIME))
 def test_damage_met_at_query_time_is_one_line_too(
-    case: str, healthy: Healthy, tmp_path: Path, embedder: Embedder
+    case: str, healthy: Healthy, tmp_path: Path, encoder: FakeEncoder
 ) -> None:
     index_dir = damaged_copy(healthy, tmp_path, QUERY_TIME[case])
     runner = CliRunner()
@@ -272,7 +275,7 @@ def test_damage_met_at_query_time_is_one_line_too(
         message = assert_refused(runner.invoke(main, command))
         assert "damaged" in message
 
-    engine = Session(index_dir, embedder=embedder)
+    engine = Session(index_dir, embedder=encoder)
     engine.prepare(lambda *_: None)  # it opens: only reading the text fails
     with pytest.raises(IndexUnusable) as refused:
         engine.ask(QUESTION)
@@ -282,6 +285,7 @@ def test_damage_met_at_query_time_is_one_line_too(
     assert_rebuild_recovers(healthy, index_dir)
 
 
+@pytest.mark.slow  # starts `qa` processes
 @pytest.mark.parametrize("case", ["vectors truncated", "manifest not JSON", "another model"])
 def test_real_processes_refuse_in_one_line(case: str, healthy: Healthy, tmp_path: Path) -> None:
     """The same through `qa` processes: what a user at a terminal sees."""

@@ -1,6 +1,6 @@
 """A real `qa index` process that tests can stop at a named point of its run.
 
-The indexer calls ``qa.manifest.checkpoint(name)`` at each step of a build; with
+The indexer calls ``qa.index.checkpoints.checkpoint(name)`` at each step of a build; with
 ``QA_TEST_PAUSE_AT=name`` in its environment the process announces that point on
 stderr and stops itself (SIGSTOP). From there a test kills it (SIGKILL), interrupts it
 (SIGINT, delivered on SIGCONT), or lets it go on — at exactly that step, every time,
@@ -13,11 +13,10 @@ import os
 import selectors
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
-QA = str(Path(sys.executable).parent / "qa")
+from helpers.cli import HANG_SECONDS, QA
 
 # Every point a build passes, in order (a removal-only update passes all but the four
 # marked *, which need new text; a run with nothing to do stops after "base-copied").
@@ -41,9 +40,6 @@ POINTS = (
     "manifest-swapped",  # the rename done: the new generation is current
     "committed",  # old generations swept
 )
-
-# Generous limits that only stop a hung test; nothing here asserts on time.
-HANG_SECONDS = 300
 
 
 class Indexer:
@@ -121,22 +117,3 @@ def _state(pid: int) -> str:
     """The process's scheduler state letter (``T`` when stopped)."""
     stat = Path(f"/proc/{pid}/stat").read_text()
     return stat.rsplit(")", 1)[1].split()[0]
-
-
-def run_qa(*args: str) -> tuple[int, str, str]:
-    """Run `qa ARGS` to its end: exit status, stdout, stderr."""
-    env = dict(os.environ)
-    env.pop("QA_TEST_PAUSE_AT", None)
-    done = subprocess.run(
-        [QA, *args],
-        stdin=subprocess.DEVNULL,
-        capture_output=True,
-        env=env,
-        timeout=HANG_SECONDS,
-        check=False,
-    )
-    return (
-        done.returncode,
-        done.stdout.decode("utf-8", errors="replace"),
-        done.stderr.decode("utf-8", errors="replace"),
-    )

@@ -15,18 +15,19 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import CliRunner, Result
+from click.testing import Result
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from qa.answer.ask import ask
 from qa.answer.model import Answer
 from qa.answer.question import Question
-from qa.cli.main import main
 from qa.embedding.encoder import Embedder
 from qa.index.reader import Index
 from qa.index.store import all_phrases_query, any_words_query
 from qa.text.safe import NOT_FOUND
+
+from helpers.cli import assert_one_line_error, qa
 
 TROOPS = "How many North Korean troops arrived in Russia?"
 
@@ -118,14 +119,7 @@ def test_core_ask_never_fails(index: Index, embedder: Embedder, question: str) -
 
 
 def ask_cli(*args: str, input: str | bytes | None = None) -> Result:
-    return CliRunner().invoke(main, ["ask", *args], input=input)
-
-
-def assert_one_line_error(result: Result, message: str) -> None:
-    assert result.exit_code == 1, result.output
-    assert isinstance(result.exception, SystemExit)
-    assert result.stdout == ""
-    assert result.stderr == f"qa: error: {message}\n"
+    return qa("ask", *args, input=input)
 
 
 @pytest.mark.usefixtures("session_model")
@@ -134,7 +128,7 @@ def test_cli_human(sample_index: Any, question: str, request: pytest.FixtureRequ
     result = ask_cli(question, "--index", str(sample_index.index_dir))
     assert "Traceback" not in result.output
     if request.node.callspec.id in BLANK:
-        assert_one_line_error(result, "the question is empty")
+        assert_one_line_error(result, message="the question is empty")
         return
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
@@ -180,7 +174,7 @@ def test_cli_json_argument(sample_index: Any, question: str, echo: str) -> None:
 @pytest.mark.usefixtures("session_model")
 def test_cli_json_empty_question_is_one_line_error(sample_index: Any) -> None:
     result = ask_cli("--json", "  ", "--index", str(sample_index.index_dir))
-    assert_one_line_error(result, "the question is empty")
+    assert_one_line_error(result, message="the question is empty")
 
 
 @pytest.mark.usefixtures("session_model")

@@ -26,9 +26,9 @@ from qa.tui.widgets.answer_card import AnswerCard
 from qa.tui.widgets.passage_view import PassageView
 from qa.tui.widgets.question_box import HistoryInput
 
-from chat_pilot import ask
+from helpers.chat_pilot import ask
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SAMPLE_ARTICLE = ROOT / "docs" / "north-korean-troops-in-russia.txt"
 TROOPS = "How many North Korean troops arrived in Russia?"
 TUNGSTEN = "What is the boiling point of tungsten in kelvin?"
