@@ -9,8 +9,8 @@ Two kinds:
 - **Synthetic indexes** (``write_synthetic_index``) of 10k to 1M chunks, built from a
   cache of a real index's documents, layouts, quotes, chunk vectors and sentence vectors
   (``build_cache``): documents are repeated and varied up to size and written through
-  the real ``qa.store.Store`` (so SQLite, FTS5 and disk size are what a real index of
-  that size holds) and the real ``qa.vectors`` (so the exact/approximate choice is the
+  the real ``qa.index.store.Store`` (so SQLite, FTS5 and disk size are what a real index of
+  that size holds) and the real ``qa.index.vectors`` (so the exact/approximate choice is the
   one `qa index` makes). Embedding is the only stage skipped; its cost at these sizes is
   projected from the measured rate.
 
@@ -284,7 +284,7 @@ def write_synthetic_index(
     """An index of about ``target_chunks`` chunks; returns its build timings.
 
     The store is written by ``Store.add_document`` and the vector index by
-    ``qa.vectors`` exactly as `qa index` writes them; ``save_vectors`` keeps the float32
+    ``qa.index.vectors`` exactly as `qa index` writes them; ``save_vectors`` keeps the float32
     chunk vectors (for measuring the approximate index against exact search).
     """
     index_dir.mkdir(parents=True, exist_ok=True)

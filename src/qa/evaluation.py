@@ -3,7 +3,7 @@
 The data format is that of ``shared/eval`` (documents.jsonl and questions.jsonl, gold
 answers as character offsets). Each document is written to its own ``<id>.txt``, all
 are indexed together by the normal indexer, and every question is answered by
-``qa.asking.ask``, as `qa ask` answers it. Scoring follows the eval README: a passage is
+``qa.answer.ask.ask``, as `qa ask` answers it. Scoring follows the eval README: a passage is
 a hit when it comes from the right document, holds a gold answer whole, and is at most
 1,500 characters; an answer span counts only up to 500 characters.
 """

@@ -3,7 +3,7 @@
 A document is data. Whatever it holds, qa shows it literally: Rich or Textual markup
 is never interpreted, escape sequences never reach the terminal raw (they are shown
 as Python-style escapes, ``\\x1b`` for ESC, ``\\u202e`` for a bidi override; see
-``qa.display``), while ``--json`` stays exact, so ``text[start:end]`` still holds.
+``qa.text.safe``), while ``--json`` stays exact, so ``text[start:end]`` still holds.
 And extracting a document never reads another file or expands an entity bomb.
 """
 

@@ -218,7 +218,7 @@ ASCII_TEXT = st.text(alphabet="ab Z-9.\"'\n\t\r\x0b\x0c\x1c ", max_size=40)
 @given(ASCII_TEXT, st.sampled_from(["join", "keep"]))
 @example("ab-\n cd  \n\n ef-", "join")
 def test_plain_ascii_folds_as_any_text_does(text: str, hyphenation: str) -> None:
-    """Plain-ASCII text takes a faster fold (qa.textfold._fold_ascii); a non-ASCII
+    """Plain-ASCII text takes a faster fold (qa.text.fold._fold_ascii); a non-ASCII
     character after it sends the same text through the general one, which must agree
     (offsets included), or verify and the quote look-ups would cite other spans."""
     from qa.text.fold import fold_with_map

@@ -1,7 +1,7 @@
 """Terminal rendering of answers, index summaries, verify results and quotations (Rich
 ``Text``, never markup).
 
-Document text goes through ``qa.display`` so it is always shown literally.
+Document text goes through ``qa.text.safe`` so it is always shown literally.
 """
 
 from __future__ import annotations

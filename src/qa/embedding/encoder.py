@@ -203,7 +203,7 @@ class Embedder:
                 _ = self._model
 
     def _onnx_encoder(self) -> Any:
-        """The encoder of ``qa.onnx_encoder``, or None when its export is missing or
+        """The encoder of ``qa.embedding.onnx``, or None when its export is missing or
         refused (``questions_note`` says why): text then goes through torch.
 
         It gives torch's vectors to within 2e-7 (bench/bench_query_encode.py) without

@@ -9,7 +9,7 @@ The export is made once from the verified ``model.safetensors`` (torch is needed
 that step only) and kept in the user's cache, named by the weights' sha256. A JSON
 sidecar records which weights it came from and its own sha256; the encoder refuses an
 export whose bytes or source do not match, raising :class:`OnnxEncoderError` so the
-caller can fall back to the torch :class:`~qa.embedding.Embedder`.
+caller can fall back to the torch :class:`~qa.embedding.encoder.Embedder`.
 
 Importing this module imports neither torch, transformers, sentence-transformers,
 onnxruntime nor tokenizers: each is imported where it is first needed.
@@ -58,7 +58,7 @@ BATCH = 32
 class OnnxEncoderError(ModelError):
     """The ONNX export is missing, damaged, or not made from the model we expect.
 
-    The caller should fall back to the torch :class:`~qa.embedding.Embedder`.
+    The caller should fall back to the torch :class:`~qa.embedding.encoder.Embedder`.
     """
 
 
@@ -461,7 +461,7 @@ def ensure_export() -> str | None:
 
 
 def main() -> int:
-    """``python -m qa.onnx_encoder``: make the export now (set-up scripts call this)."""
+    """``python -m qa.embedding.onnx``: make the export now (set-up scripts call this)."""
     why = ensure_export()
     if why is not None:
         print(f"qa: text will be encoded with torch (no ONNX export: {why})")

@@ -39,7 +39,7 @@ class Manifest:
     chunks: int = 0
     created: float = 0.0
     updated: float = 0.0
-    vector_index: str = "flat-ip"  # or "ivf-fp16": qa.vectors chooses by size
+    vector_index: str = "flat-ip"  # or "ivf-fp16": qa.index.vectors chooses by size
     format_version: int = FORMAT_VERSION
     # The approximate index's parameters (nlist, nprobe, quantizer, trained_on, the
     # recall@10 nprobe was tuned to); empty for the exact index and in older manifests.

@@ -8,7 +8,7 @@ where a quotation opens and closes, the one after, the one before ("It added …
 a pronoun the sentences before it back to the first that names someone.
 
 So paragraphs are split into sentences by the cheap rule-based sentencizer (the chunker's
-own, ``qa.sentences``), and text is parsed in *pieces*: runs of whole sentences of one
+own, ``qa.ingest.sentences``), and text is parsed in *pieces*: runs of whole sentences of one
 paragraph. A window of one sentence either side of each offset asked about is parsed
 when first needed; windows known in advance are parsed together in one batch. A piece
 never crosses a paragraph, as the paragraph parses never did.
