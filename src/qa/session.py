@@ -22,11 +22,11 @@ from qa.errors import IndexUnusable, SessionError
 
 if TYPE_CHECKING:
     from qa.answer.model import Answer
+    from qa.answer.quotations import QuoteHit
     from qa.embedding.encoder import Encoder
     from qa.index.builder import IndexReport
     from qa.index.reader import Index
     from qa.index.store import DocumentText
-    from qa.quotes.listing import QuoteHit
 
 Progress = Callable[[str, int, int], None]
 
@@ -228,7 +228,7 @@ class Session:
         """Every quotation of the open index, in document order; None before it opens."""
         import sqlite3
 
-        from qa.quotes.listing import list_quotes
+        from qa.answer.quotations import list_quotes
 
         with self._lock:
             if self.index is None:

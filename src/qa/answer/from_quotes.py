@@ -13,9 +13,15 @@ from bisect import bisect_right
 
 from qa.answer.model import Answer, AnswerSpan, Match, Passage, Span
 from qa.answer.question import Question
+from qa.answer.quotations import (
+    QuoteHit,
+    matching_speakers,
+    quote_around,
+    quote_hit,
+    quotes_holding,
+)
 from qa.citations import cite
 from qa.index.reader import Index
-from qa.quotes.listing import QuoteHit, matching_speakers, quote_around, quote_hit, quotes_holding
 from qa.quotes.names import name_matches, name_words, person_name
 from qa.quotes.verbs import REPORTING_VERBS
 from qa.verify import verify, wdiff

@@ -285,8 +285,8 @@ def quotes_command(speaker: str | None, index_dir: Path, as_json: bool) -> None:
 
     Exits 1 when there are none (or none by SPEAKER).
     """
+    from qa.answer.quotations import list_quotes, speakers
     from qa.cli.render import render_quotes
-    from qa.quotes.listing import list_quotes, speakers
     from qa.text.safe import json_line
 
     index = _open_or_build(index_dir)

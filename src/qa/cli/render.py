@@ -17,8 +17,8 @@ from qa.text.safe import NO_SPEAKER, NOT_FOUND, highlighted, one_line, printable
 
 if TYPE_CHECKING:
     from qa.answer.model import Answer
+    from qa.answer.quotations import QuoteHit
     from qa.index.builder import IndexReport
-    from qa.quotes.listing import QuoteHit
     from qa.verify import DiffPart, VerifyMatch, VerifyResult
 
 

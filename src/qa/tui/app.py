@@ -47,7 +47,7 @@ from qa.tui.widgets.text import BADGE_STYLES, quote_with_citation
 if TYPE_CHECKING:
     from textual.widgets import TextArea
 
-    from qa.quotes.listing import QuoteHit
+    from qa.answer.quotations import QuoteHit
     from qa.tui.screens.quotes import QuotesScreen
 
 EngineFactory = Callable[[], Any]

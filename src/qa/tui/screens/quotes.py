@@ -21,7 +21,7 @@ from qa.text.safe import highlighted, one_line, printable
 from qa.tui.widgets.text import quote_with_citation
 
 if TYPE_CHECKING:
-    from qa.quotes.listing import QuoteHit
+    from qa.answer.quotations import QuoteHit
 
 Groups: TypeAlias = "dict[str | None, list[QuoteHit]]"
 
@@ -31,7 +31,7 @@ NO_SPEAKER_HEADER = "No speaker named"
 def load_quotes(engine: Any) -> Groups | None:
     """Every quotation of the engine's index grouped by speaker (most quoted first,
     unattributed last); None while no index is open. Call from a worker thread."""
-    from qa.quotes.listing import by_speaker
+    from qa.answer.quotations import by_speaker
 
     hits = engine.quotes()
     return None if hits is None else by_speaker(hits)
