@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from qa.index.builder import IndexReport
     from qa.index.reader import Index
     from qa.index.store import DocumentText
+    from qa.verify import VerifyResult
 
 Progress = Callable[[str, int, int], None]
 
@@ -111,7 +112,7 @@ class Session:
         bundled documents' index is built on first use, and rebuilt when it was made
         by another model or chunker (``notify`` tells why, ``build`` builds); any other
         index is the user's to build, so a missing one is a SessionError saying how."""
-        from qa.index.reader import open_index
+        from qa.index.reader import manifest_signature, open_index
 
         is_default = is_default_index(self.index_dir)
         rebuild = False
@@ -138,6 +139,7 @@ class Session:
                 raise SessionError(f"no index at {self.index_dir}")
         with self._lock:
             self.index = opened
+            self._signature = manifest_signature(self.index_dir)
         return opened
 
     def _build(self, paths: list[Path], progress: Progress, rebuild: bool = False) -> IndexReport:
@@ -224,8 +226,9 @@ class Session:
             except sqlite3.DatabaseError as exc:
                 raise self._damaged(self.index_dir, exc) from None
 
-    def quotes(self) -> list[QuoteHit] | None:
-        """Every quotation of the open index, in document order; None before it opens."""
+    def quotes(self, speaker: str | None = None) -> list[QuoteHit] | None:
+        """Every quotation of the open index in document order (only ``speaker``'s, by
+        any form of the name, when given); None before it opens."""
         import sqlite3
 
         from qa.answer.quotations import list_quotes
@@ -234,7 +237,28 @@ class Session:
             if self.index is None:
                 return None
             try:
-                return list_quotes(self.index)
+                return list_quotes(self.index, speaker)
+            except sqlite3.DatabaseError as exc:
+                raise self._damaged(self.index_dir, exc) from None
+
+    def speakers(self) -> list[str]:
+        """Every named speaker, once, alphabetically."""
+        from qa.answer.quotations import speakers
+
+        with self._lock:
+            return speakers(self.index) if self.index is not None else []
+
+    def verify(self, text: str) -> VerifyResult:
+        """Whether ``text`` is in the documents, and how exactly (no model is needed)."""
+        import sqlite3
+
+        from qa.verify import verify
+
+        with self._lock:
+            if self.index is None:
+                raise SessionError("the index is not open yet")
+            try:
+                return verify(self.index, text)
             except sqlite3.DatabaseError as exc:
                 raise self._damaged(self.index_dir, exc) from None
 

@@ -17,8 +17,9 @@ from typing import TYPE_CHECKING, Any
 import click
 
 if TYPE_CHECKING:
+    from qa.embedding.encoder import Encoder
     from qa.index.builder import IndexReport
-    from qa.index.reader import Index
+    from qa.session import Session
 
 from qa.config import DEFAULT_INDEX, debug, default_documents
 
@@ -134,15 +135,17 @@ def run_index(
     return report
 
 
-def _open_or_build(index_dir: Path) -> Index:
-    """The index to answer from (``Session.open_or_build``): the bundled documents'
-    index is built on first use, quietly but for what went wrong."""
+def _session(index_dir: Path, embedder: Encoder | None = None) -> Session:
+    """A session on the index to answer from (``Session.open_or_build``): the bundled
+    documents' index is built on first use, quietly but for what went wrong."""
     from qa.session import Session
 
     def build(paths: list[Path], rebuild: bool) -> IndexReport:
         return run_index(paths, index_dir, rebuild=rebuild, quiet=True)
 
-    return Session(index_dir).open_or_build(build, lambda line: click.echo(line, err=True))
+    session = Session(index_dir, embedder=embedder)
+    session.open_or_build(build, lambda line: click.echo(line, err=True))
+    return session
 
 
 index_option = click.option(
@@ -254,25 +257,23 @@ def _questions(question: str | None) -> Iterator[str]:
 @_friendly
 def ask_command(question: str | None, index_dir: Path, top_k: int, as_json: bool) -> None:
     """Answer QUESTION ('-' or a pipe: one question per line) from the index."""
-    from qa.answer.ask import ask
     from qa.cli.render import render_answer
     from qa.embedding.encoder import Embedder
     from qa.text.safe import json_line
 
     questions = _questions(question)
-    index = _open_or_build(index_dir)
-    embedder = Embedder()
+    session = _session(index_dir, Embedder())  # the model loads on the first question
     console = _console()
     try:
         for q in questions:
-            result = ask(index, embedder, q, k=top_k)
+            result = session.ask(q, k=top_k)
             if as_json:
                 sys.stdout.write(json_line(result.to_json()) + "\n")
                 sys.stdout.flush()
             else:
                 render_answer(console, result)
     finally:
-        index.close()
+        session.close()
 
 
 @main.command("quotes")
@@ -285,13 +286,12 @@ def quotes_command(speaker: str | None, index_dir: Path, as_json: bool) -> None:
 
     Exits 1 when there are none (or none by SPEAKER).
     """
-    from qa.answer.quotations import list_quotes, speakers
     from qa.cli.render import render_quotes
     from qa.text.safe import json_line
 
-    index = _open_or_build(index_dir)
+    session = _session(index_dir)
     try:
-        hits = list_quotes(index, speaker)
+        hits = session.quotes(speaker) or []
         if as_json:
             for hit in hits:
                 sys.stdout.write(json_line(hit.to_json()) + "\n")
@@ -299,7 +299,7 @@ def quotes_command(speaker: str | None, index_dir: Path, as_json: bool) -> None:
         elif hits:
             render_quotes(_console(), hits)
         if not hits:
-            known = speakers(index)
+            known = session.speakers()
             if speaker and known:
                 hint = "; speakers: " + ", ".join(known[:12]) + ("…" if len(known) > 12 else "")
             else:
@@ -308,7 +308,7 @@ def quotes_command(speaker: str | None, index_dir: Path, as_json: bool) -> None:
             click.echo(f"qa: no quotations{who} in the index at {index_dir}{hint}", err=True)
             sys.exit(EXIT_ERROR)
     finally:
-        index.close()
+        session.close()
 
 
 @main.command("text")
@@ -382,13 +382,12 @@ def verify_command(text: str, index_dir: Path, as_json: bool) -> None:
     """
     from qa.cli.render import render_verify
     from qa.text.safe import json_line
-    from qa.verify import verify
 
-    index = _open_or_build(index_dir)
+    session = _session(index_dir)
     try:
-        result = verify(index, text)
+        result = session.verify(text)
     finally:
-        index.close()
+        session.close()
     if as_json:
         sys.stdout.write(json_line(result.to_json()) + "\n")
         sys.stdout.flush()
