@@ -2,7 +2,7 @@
 
 The app's bindings (and so its footer), the question box's and a passage's bindings, the
 help screen's lines and the command palette's entries are all made from ``KEYS``, so
-they cannot disagree with one another; ``tests/test_keys.py`` holds README.md's key
+they cannot disagree with one another; ``tests/unit/test_keys.py`` holds README.md's key
 table to it too. Cheap to import (Textual's ``Binding`` only): the widgets read it as
 the chat's first frame is built.
 """
