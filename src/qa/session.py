@@ -65,82 +65,67 @@ class Session:
         self._signature: tuple[int, int, int] | None = None
 
     # -- start-up ---------------------------------------------------------------
-    def _default_paths(self) -> list[Path]:
-        """What to index: the given paths, docs/ for the default index, else the indexed files."""
+    def _default_paths(self, remedy: str) -> list[Path]:
+        """What to index: the given paths, docs/ for the default index, else the indexed
+        files; with none of these, a SessionError ending in ``remedy``."""
         if self.paths:
             return list(self.paths)
         if is_default_index(self.index_dir):
             return default_documents()
         if self.index is not None:
             return sorted(Path(s) for s in self.index.manifest.documents)
-        raise SessionError(
-            f"no index at {self.index_dir}; start with `qa chat PATH --index {self.index_dir}`"
-        )
+        raise SessionError(f"no index at {self.index_dir}; {remedy}")
 
     def prepare(self, progress: Progress) -> None:
-        """Open the index (building it first when there is none) and load the model."""
+        """The chat's start-up: open the index (building it first when there is none)
+        and load the model."""
         from qa.embedding.encoder import Embedder
+
+        with self._lock:
+            if self._embedder is None:
+                self._embedder = Embedder()
+            self.open_or_build(
+                lambda paths, rebuild: self._build(paths, progress, rebuild),
+                notify=lambda _line: None,
+                remedy=f"start with `qa chat PATH --index {self.index_dir}`",
+            )
+            progress("loading model", 0, 1)
+            self._embedder.load()
+
+    def open_or_build(
+        self, build: Build, notify: Callable[[str], None], remedy: str | None = None
+    ) -> Index:
+        """Open the index, building it first when there is none: from the session's
+        paths, or the bundled documents for their index, which is also rebuilt when it
+        was made by another model or chunker (``notify`` tells why, ``build`` builds and
+        raises SessionError when nothing could be indexed). Any other index is the
+        user's to build, so a missing one is a SessionError ending in ``remedy``."""
         from qa.index.reader import manifest_signature, open_index
 
+        remedy = remedy or f"build one with `qa index PATH --index {self.index_dir}`"
         with self._lock:
             self._signature = manifest_signature(self.index_dir)
             rebuild = False
             try:
                 opened = open_index(self.index_dir)
-            except IndexUnusable:
-                if not self.paths and not self._can_build_default():
+            except IndexUnusable as exc:
+                if not self.paths and not is_default_index(self.index_dir):
                     raise
+                notify(f"qa: {exc}; rebuilding it now")
                 opened, rebuild = None, True
-            if self._embedder is None:
-                self._embedder = Embedder()
             if opened is None:
-                self._build(self._default_paths(), progress, rebuild)
+                paths = self._default_paths(remedy)
+                if not rebuild and not self.paths:
+                    notify(
+                        f"qa: no index yet; indexing {DEFAULT_DOCS}/ into {self.index_dir}/ first"
+                    )
+                build(paths, rebuild)
                 self._signature = manifest_signature(self.index_dir)
                 opened = open_index(self.index_dir)
                 if opened is None:
                     raise SessionError(f"nothing could be indexed into {self.index_dir}")
             self.index = opened
-            progress("loading model", 0, 1)
-            self._embedder.load()
-
-    def _can_build_default(self) -> bool:
-        return is_default_index(self.index_dir)
-
-    def open_or_build(self, build: Build, notify: Callable[[str], None]) -> Index:
-        """The index to answer from, for a command that loads the model only when it
-        must (``qa ask`` loads it on its first question, ``qa verify`` never): the
-        bundled documents' index is built on first use, and rebuilt when it was made
-        by another model or chunker (``notify`` tells why, ``build`` builds); any other
-        index is the user's to build, so a missing one is a SessionError saying how."""
-        from qa.index.reader import manifest_signature, open_index
-
-        is_default = is_default_index(self.index_dir)
-        rebuild = False
-        try:
-            opened = open_index(self.index_dir)
-        except IndexUnusable as exc:
-            if not is_default:
-                raise
-            notify(f"qa: {exc}; rebuilding it now")
-            opened, rebuild = None, True
-        if opened is None:
-            if not is_default:
-                raise SessionError(
-                    f"no index at {self.index_dir}; build one with "
-                    f"`qa index PATH --index {self.index_dir}`"
-                )
-            if not rebuild:
-                notify(f"qa: no index yet; indexing {DEFAULT_DOCS}/ into {self.index_dir}/ first")
-            report = build(default_documents(), rebuild)
-            if not (report.indexed or report.unchanged):
-                raise SessionError(f"nothing in {DEFAULT_DOCS}/ could be indexed")
-            opened = open_index(self.index_dir)
-            if opened is None:
-                raise SessionError(f"no index at {self.index_dir}")
-        with self._lock:
-            self.index = opened
-            self._signature = manifest_signature(self.index_dir)
-        return opened
+            return opened
 
     def _build(self, paths: list[Path], progress: Progress, rebuild: bool = False) -> IndexReport:
         from qa.index.builder import build_index
@@ -157,7 +142,7 @@ class Session:
         from qa.index.reader import manifest_signature, open_index
 
         with self._lock:
-            paths = self._default_paths()
+            paths = self._default_paths(f"start with `qa chat PATH --index {self.index_dir}`")
             self._build(paths, progress)
             self._signature = manifest_signature(self.index_dir)
             opened = open_index(self.index_dir)

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from qa.index.builder import IndexReport
     from qa.session import Session
 
-from qa.config import DEFAULT_INDEX, debug, default_documents
+from qa.config import DEFAULT_DOCS, DEFAULT_INDEX, debug, default_documents
 
 EXIT_ERROR = 1
 EXIT_USAGE = 2
@@ -141,7 +141,10 @@ def _session(index_dir: Path, embedder: Encoder | None = None) -> Session:
     from qa.session import Session
 
     def build(paths: list[Path], rebuild: bool) -> IndexReport:
-        return run_index(paths, index_dir, rebuild=rebuild, quiet=True)
+        report = run_index(paths, index_dir, rebuild=rebuild, quiet=True)
+        if not (report.indexed or report.unchanged):
+            raise UserError(f"nothing in {DEFAULT_DOCS}/ could be indexed")
+        return report
 
     session = Session(index_dir, embedder=embedder)
     session.open_or_build(build, lambda line: click.echo(line, err=True))

@@ -198,7 +198,7 @@ def write_generation(
         finally:
             process.close()
         report.documents, report.chunks = store.counts()
-        if not (report.changed or not base):
+        if base and not report.changed:  # nothing to commit: the folder is thrown away
             store.close()
             return
         hashes = {d.source: d.content_hash for d in store.documents().values()}

@@ -19,9 +19,6 @@ def checkpoint(name: str) -> None:
     """Test hook, inert unless ``QA_TEST_PAUSE_AT`` equals ``name``: then say so on stderr
     and stop this process (SIGSTOP), so a test can kill it at exactly this point of a
     build (SIGKILL, or SIGINT then SIGCONT) or let it go on (SIGCONT).
-
-    Interruption safety is only believable when it is tried at every step of a build,
-    and waiting on timings would make such tests slow and flaky.
     """
     if os.environ.get(PAUSE_ENV) == name and name not in _paused:
         _paused.add(name)  # once: a run let go on from here passes freely

@@ -18,7 +18,6 @@ from qa.index.store import (
     Store,
     StoredChunk,
     StoredQuote,
-    connect,
 )
 from qa.index.vectors import VectorIndex
 from qa.ingest.chunking import CHUNKER_VERSION
@@ -212,7 +211,7 @@ def open_generation(index_dir: Path, manifest: Manifest, thorough: bool = False)
     gen = index_dir / manifest.generation
     store: Store | None = None
     try:
-        store = Store(connect(gen / STORE_NAME, readonly=True))
+        store = Store.open(gen / STORE_NAME)
         documents, chunks = store.counts()
         ids = store.chunk_id_summary()
         index = VectorIndex.load(gen / VECTORS_NAME)
