@@ -137,6 +137,7 @@ def test_ask_without_an_index_hints_at_qa_index(tmp_path: Path) -> None:
     index_dir.mkdir()
     result = qa("ask", "Who is Lee Woong-gil?", "--index", str(index_dir))
     assert_one_line_error(result, "qa index", str(index_dir))
+    assert result.stderr.startswith(f"qa: error: no index at {index_dir};")  # not a crash
 
 
 @pytest.mark.parametrize("command", [["ask", "Who is Lee Woong-gil?"], ["text", "notes.txt"]])

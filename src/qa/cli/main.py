@@ -16,12 +16,12 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from qa.config import DEFAULT_DOCS, DEFAULT_INDEX, debug, default_documents
+
 if TYPE_CHECKING:
     from qa.embedding.encoder import Encoder
     from qa.index.builder import IndexReport
     from qa.session import Session
-
-from qa.config import DEFAULT_DOCS, DEFAULT_INDEX, debug, default_documents
 
 EXIT_ERROR = 1
 EXIT_USAGE = 2
@@ -44,11 +44,11 @@ def _friendly(func: Callable[..., Any]) -> Callable[..., Any]:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         import sqlite3
 
-        from qa.errors import IndexBusy, IndexUnusable, ModelError
+        from qa.errors import QaError
 
         try:
             return func(*args, **kwargs)
-        except (IndexUnusable, IndexBusy, ModelError) as exc:
+        except QaError as exc:  # every error the core means a user to read
             raise UserError(str(exc)) from None
         except sqlite3.DatabaseError as exc:
             # A damaged store page may only show when a query reaches it, long after
