@@ -107,9 +107,9 @@ def answer_question(
         )
     answer: AnswerSpan | None = None
     if found:
-        best = top[0]
+        best, first = top[0], passages[0]
         doc = index.document(best.doc_id)
-        start, end = best.answer_span(doc.text)
+        start, end = first.highlight.start, first.highlight.end  # the best passage's span
         short = short_answer(query, doc.text, start, end)
         answer = AnswerSpan(
             doc.text[start:end],
