@@ -9,6 +9,7 @@ from pathlib import Path
 
 from qa.answer.ask import answer_question
 from qa.embedding.encoder import Encoder
+from qa.index.builder import IndexReport, build_index
 from qa.index.reader import VECTORS_NAME, Index
 from qa.index.vectors import VectorIndex
 
@@ -33,6 +34,15 @@ def make_corpus(folder: Path) -> Path:
     for name in ("utf8.txt", "latin1.txt", "guide.md"):
         shutil.copyfile(FIXTURES / name, folder / name)
     return folder
+
+
+def build_corpus(tmp_path: Path, encoder: Encoder) -> tuple[Path, Path, IndexReport]:
+    """The small corpus indexed fresh with ``encoder``: (folder, index dir, report)."""
+    folder = make_corpus(tmp_path / "docs")
+    index_dir = tmp_path / "index"
+    report = build_index([folder], index_dir, embedder=encoder)
+    assert len(report.indexed) == 3
+    return folder, index_dir, report
 
 
 def chunk_ids(index: Index, source: str) -> list[int]:

@@ -28,9 +28,9 @@ from helpers.corpus import GOOD_FIXTURES as GOOD
 from helpers.corpus import SAMPLE_ARTICLE as SAMPLE
 from helpers.index_files import (
     answers,
+    build_corpus,
     chunk_ids,
     generations,
-    make_corpus,
     sha256,
     vector_file,
     vector_ids,
@@ -55,11 +55,7 @@ Opener = Callable[[Path], Index]
 @pytest.fixture
 def corpus_index(tmp_path: Path, embedder: Embedder) -> tuple[Path, Path, IndexReport]:
     """A fresh index of the small corpus: (folder, index dir, first report)."""
-    folder = make_corpus(tmp_path / "docs")
-    index_dir = tmp_path / "index"
-    report = build_index([folder], index_dir, embedder=embedder)
-    assert len(report.indexed) == 3
-    return folder, index_dir, report
+    return build_corpus(tmp_path, embedder)
 
 
 # --- round trip -----------------------------------------------------------------------

@@ -28,7 +28,14 @@ from qa.index.vectors import VectorIndex
 
 from helpers.corpus import FIXTURE_DOCS as FIXTURES
 from helpers.fake_encoder import FakeEncoder
-from helpers.index_files import answers, chunk_ids, generations, make_corpus, vector_ids
+from helpers.index_files import (
+    answers,
+    build_corpus,
+    chunk_ids,
+    generations,
+    make_corpus,
+    vector_ids,
+)
 
 MODEL_SHA256 = "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db"
 
@@ -53,11 +60,7 @@ class InterruptingEncoder(FakeEncoder):
 @pytest.fixture
 def corpus_index(tmp_path: Path, encoder: FakeEncoder) -> tuple[Path, Path, IndexReport]:
     """A fresh index of the small corpus: (folder, index dir, first report)."""
-    folder = make_corpus(tmp_path / "docs")
-    index_dir = tmp_path / "index"
-    report = build_index([folder], index_dir, embedder=encoder)
-    assert len(report.indexed) == 3
-    return folder, index_dir, report
+    return build_corpus(tmp_path, encoder)
 
 
 def test_unchanged_folder_is_not_reindexed(
