@@ -398,6 +398,11 @@ async def test_notes_come_before_the_answer(
         assert "Antony Blinken noted that" in text
         content = card.query_one(".a", Static).content
         assert any(s.start == 0 and "dim" in str(s.style) for s in content.spans)
+        # Copied or exported, the writer's sentence is never put in Blinken's mouth.
+        copied = app.quote()
+        assert copied is not None and "Antony Blinken noted that" in copied
+        assert "— Antony Blinken" not in copied
+        assert "Antony Blinken said:" not in app.session_markdown()
 
 
 @pytest.mark.anyio

@@ -28,7 +28,9 @@ class Match(StrEnum):
 
     @property
     def is_quotation(self) -> bool:
-        """Whether the passage is someone's words, with a speaker to show."""
+        """Whether the passage comes from the quote index, with a speaker to show: a
+        direct quotation, or a sentence reporting what someone said (which is the
+        writer's words, not theirs: only ``QUOTE`` may be copied as their quote)."""
         return self in (Match.QUOTE, Match.REPORTED)
 
 
@@ -103,6 +105,12 @@ class Answer:
     def is_quotation(self) -> bool:
         """A quotation or reported speech: the answer has a speaker (or says it has none)."""
         return self.kind in (AnswerKind.QUOTATION, AnswerKind.REPORTED)
+
+    @property
+    def is_direct_quote(self) -> bool:
+        """The speaker's own words: shown as "X said:" and copied with their name.
+        Reported speech is not, since its words are the writer's."""
+        return self.kind is AnswerKind.QUOTATION
 
     def to_json(self) -> dict[str, Any]:
         """The `qa ask --json` contract, field for field. Answers from the quote index

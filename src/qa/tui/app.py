@@ -349,7 +349,7 @@ class QaApp(App[None]):
         answer = self.latest.answer
         a = answer.answer
         if a is not None and self.current is None:
-            speaker = a.speaker if answer.is_quotation else None
+            speaker = a.speaker if answer.is_direct_quote else None
             return quote_with_citation(a.text, speaker, a.citation)
         views = self._views()
         view = self.current if self.current in views else (views[0] if views else None)
@@ -357,7 +357,10 @@ class QaApp(App[None]):
             return None
         p = view.passage
         text = p.text[p.highlight.start - p.start : p.highlight.end - p.start]
-        return quote_with_citation(text, p.speaker if p.match.is_quotation else None, p.citation)
+        from qa.answer.model import Match  # the core is loaded once an answer is shown
+
+        speaker = p.speaker if p.match is Match.QUOTE else None  # a report is not their words
+        return quote_with_citation(text, speaker, p.citation)
 
     def passage_quote(self) -> str | None:
         """The whole current (or first) passage of the latest answer, with its citation."""

@@ -33,13 +33,13 @@ def session_markdown(index_dir: Path, exchanges: Iterable[tuple[str, Answer | No
             lines += ["Not found in these documents.", ""]
         else:
             a = answer.answer
-            if answer.is_quotation:
+            if answer.is_direct_quote:
                 said = f"{a.speaker} said:" if a.speaker else "No speaker is named for:"
                 lines += [said, ""]
             lines += [f"> {a.text.strip()}", ">", f"> — {a.citation}", ""]
         for p in answer.passages:
             if p.match.is_quotation:
-                how = f"quote, {p.speaker or NO_SPEAKER}"
+                how = f"{p.match}, {p.speaker or NO_SPEAKER}"
             else:
                 how = f"score {p.score:.2f}, {p.match}"
             lines += [f"{p.rank}. {p.citation} ({how})", ""]

@@ -52,13 +52,11 @@ def speaker_line(speaker: str | None) -> Text:
 def answer_text(answer: Answer) -> Text:
     """The notes, then the answer span in bold within the passage around it, with its
     citation; a quotation comes after the name of who said it."""
-    from qa.answer.model import AnswerKind  # here, not at import: the first frame needs none
-
     head = notes_text(answer.notes)
     a = answer.answer
     if a is None:
         return head + Text(NOT_FOUND, style="bold")
-    if answer.kind is AnswerKind.QUOTATION:  # reported speech is not their words
+    if answer.is_direct_quote:  # reported speech is not their words
         head.append_text(speaker_line(a.speaker))
         head.append("\n")
     ctx = next(
