@@ -13,9 +13,10 @@ extracted text whatever its typography. The rules, one function each:
 - right passage first: the first passage is from the labelled document and holds the
   gold ``answer`` excerpt whole (``passage_holds``);
 - right answer sentence: the answer's span covers at least half of the gold excerpt,
-  and at least half of the span lies inside the excerpt's sentence (the excerpt widened
-  to the sentence ends around it), so neither a fragment nor a run of other sentences
-  around the right words counts (``answer_sentence_right``);
+  and lies within the excerpt's sentence (the excerpt widened to the sentence ends
+  around it) and at most one neighbouring sentence, before or after (the answer path
+  adds a following sentence that points back): neither a fragment nor a run of other
+  sentences around the right words counts (``answer_sentence_right``);
 - short answers: given = the answer has short words, for a question whose label has a
   ``short``; wrong = not equal, after folding and trimming edge punctuation, to
   ``short`` or any ``accept`` (so a dropped "more than" is wrong) (``short_right``);
@@ -25,8 +26,10 @@ extracted text whatever its typography. The rules, one function each:
 - speakers: a labelled quotation is found when a quotation of the same document holds
   its words (equal words for one of fewer than four: titles, scare quotes); it is right
   when every such quotation has the labelled speaker (a bare surname counts when it is
-  the labelled person's), or none for a null label; a missing quotation is not right.
-  A wrong named speaker is a name given that is not the label's, a null label included
+  the labelled person's, and the full name after a title), or, for a null label, none
+  or the text's own description of an unnamed speaker ("one user"); a missing quotation
+  is not right. A wrong speaker is any other speaker given, a name for a null label and
+  a description ("the 56-year-old", "global temperatures") for a named one included
   (``speaker_right``);
 - extraction: the headline starts within the first ``HEADLINE_WITHIN`` characters of
   the extracted text, the first and last body sentence are in it, each ``absent``
@@ -269,19 +272,26 @@ def _overlap(a: tuple[int, int], b: tuple[int, int]) -> int:
     return max(0, min(a[1], b[1]) - max(a[0], b[0]))
 
 
+_SLACK = 3  # characters a span may stray past a sentence end (a closing quote, a space)
+
+
 def answer_sentence_right(doc_text: str, span: tuple[int, int] | None, excerpt: str) -> bool:
     """Whether the answer's span (document offsets; None: no answer) is the sentence
-    that answers: it covers at least half of the gold excerpt, and at least half of it
-    lies in the excerpt's sentence."""
+    that answers: it covers at least half of the gold excerpt, and lies within the
+    excerpt's sentence and at most one neighbouring sentence."""
     if span is None or span[1] <= span[0]:
         return False
     gold = find_folded(doc_text, excerpt)
-    if gold is None:
+    if gold is None or _overlap(span, gold) < 0.5 * (gold[1] - gold[0]):
         return False
-    sentence = sentence_around(doc_text, *gold)
-    covers = _overlap(span, gold) >= 0.5 * (gold[1] - gold[0])
-    inside = _overlap(span, sentence) >= 0.5 * (span[1] - span[0])
-    return covers and inside
+    lo, hi = sentence_around(doc_text, *gold)
+    before = sentence_around(doc_text, lo - 2, lo - 1)[0] if lo >= 2 else lo
+    after = hi
+    while after < len(doc_text) and doc_text[after].isspace():
+        after += 1
+    after = sentence_around(doc_text, after, after + 1)[1] if after < len(doc_text) else hi
+    start, end = span[0] + _SLACK, span[1] - _SLACK
+    return (before <= start and end <= hi) or (lo <= start and end <= after)
 
 
 def short_right(given: str, short: str, accept: tuple[str, ...] = ()) -> bool:
@@ -300,13 +310,20 @@ def surname(name: str) -> str:
     return words[-1] if words else ""
 
 
-def speaker_right(given: str | None, label: str | None) -> bool:
-    """Whether the speaker given is the labelled one: the same name after folding, or
-    the labelled person's surname alone; no speaker for a null label."""
-    if label is None or given is None:
-        return given is None and label is None
-    g = fold(given)
-    return g == fold(label) or (" " not in g and g.strip(".,") == surname(label))
+def speaker_right(given: str | None, label: str | None, how: str | None = None) -> bool:
+    """Whether the speaker given is the labelled one: the same name after folding, the
+    labelled person's surname alone, or the full name after a title ("House Speaker
+    Brian Bosma"). For a null label (the text names no one, or the words are nobody's):
+    no speaker, or the text's own description of someone it does not name ("one user",
+    "officers"; ``how`` is "description"), which names no one either."""
+    if label is None:
+        return given is None or how == "description"
+    if given is None:
+        return False
+    g, full = fold(given), fold(label)
+    if g == full or g.endswith(" " + full):
+        return True
+    return " " not in g and g.strip(".,") == surname(label)
 
 
 def quote_matches(label_quote: str, found_quote: str) -> bool:
@@ -535,19 +552,21 @@ def score_quote(
     result.quotes_found += 1
     speakers = sorted({h.speaker or "" for h in matched})
     got = ", ".join(s or "(no speaker)" for s in speakers)
-    if all(speaker_right(h.speaker, q.speaker) for h in matched):
+    if all(speaker_right(h.speaker, q.speaker, h.how) for h in matched):
         result.speakers_right += 1
         if q.speaker is None:
             result.null_right += 1
         else:
             result.named_right += 1
         return
-    if any(h.speaker is not None and not speaker_right(h.speaker, q.speaker) for h in matched):
+    if any(
+        h.speaker is not None and not speaker_right(h.speaker, q.speaker, h.how) for h in matched
+    ):
         result.wrong_named += 1
         why = (
-            "a name for words nobody is labelled as saying"
+            "a name for words the text gives to no one named"
             if q.speaker is None
-            else "another name than the labelled speaker"
+            else "another speaker than the labelled one"
         )
         result.fail("speaker wrong", label.file, q.quote, q.speaker, got, why)
     else:
