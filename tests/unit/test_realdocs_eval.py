@@ -8,8 +8,11 @@ runs in the fast tier; tests/integration/test_realdocs_cli.py runs the real `qa 
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
+
+import pytest
 
 from qa.evaluation.realdocs import evaluate_realdocs
 
@@ -88,3 +91,28 @@ def test_qa_eval_names_both_formats_when_a_folder_is_neither(tmp_path: Path) -> 
     result = qa("eval", str(tmp_path))
     assert result.exit_code != 0
     assert "nor docs/ and labels/" in result.output
+
+
+def test_qa_eval_prints_the_figures_and_with_failures_each_failed_check(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # the command as a developer types it, on the fake encoder instead of the model
+    monkeypatch.setattr("qa.embedding.encoder.Embedder", FakeEncoder)
+    brief = qa("eval", str(PAIR))
+    assert brief.exit_code == 0, brief.output
+    lines = brief.output.splitlines()
+    assert any(line.split() == ["documents", "2"] for line in lines)
+    assert any(line.strip().startswith("speakers_right") for line in lines)
+    assert "(--failures lists them)" in brief.output or "failed checks  none" in brief.output
+    listed = qa("eval", str(PAIR), "--failures")
+    assert listed.exit_code == 0, listed.output
+    headers = [line for line in listed.output.splitlines() if line.startswith("[")]
+    checks = {line[1 : line.index("]")] for line in headers}
+    assert checks <= CHECKS
+    assert len(headers) == sum(
+        int(n) for n in re.findall(r" (\d+)(?:,|$)", _line(listed.output, "failed checks"))
+    )
+
+
+def _line(output: str, key: str) -> str:
+    return next(line for line in output.splitlines() if line.strip().startswith(key))

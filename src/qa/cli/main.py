@@ -380,6 +380,14 @@ def eval_command(
             return
         for key, value in figures.items():
             click.echo(f"{key:>24}  {value}")
+        counts: dict[str, int] = {}
+        for f in real.failures:
+            counts[f.check] = counts.get(f.check, 0) + 1
+        listed = ", ".join(f"{check} {n}" for check, n in sorted(counts.items()))
+        click.echo(
+            f"{'failed checks':>24}  {listed or 'none'}"
+            + ("" if failures else " (--failures lists them)")
+        )
         if failures:
             for f in real.failures:
                 click.echo(f"\n[{f.check}] {f.file}: {f.item}\n  expected: {f.expected}")
