@@ -105,6 +105,7 @@ def test_a_speaker_is_right_by_full_name_or_the_labelled_persons_surname_alone()
     assert speaker_right("Maher", "Katherine Maher")
     assert speaker_right("Carlineo", "Patrick W. Carlineo Jr.")  # a suffix is not a surname
     assert speaker_right("House Speaker Brian Bosma", "Brian Bosma")  # a title before the name
+    assert speaker_right("NOAA", "National Oceanic and Atmospheric Administration")
     assert speaker_right(None, None)
     assert speaker_right("one user", None, how="description")  # the text names no one
 

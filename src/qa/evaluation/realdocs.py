@@ -26,11 +26,11 @@ extracted text whatever its typography. The rules, one function each:
 - speakers: a labelled quotation is found when a quotation of the same document holds
   its words (equal words for one of fewer than four: titles, scare quotes); it is right
   when every such quotation has the labelled speaker (a bare surname counts when it is
-  the labelled person's, and the full name after a title), or, for a null label, none
-  or the text's own description of an unnamed speaker ("one user"); a missing quotation
-  is not right. A wrong speaker is any other speaker given, a name for a null label and
-  a description ("the 56-year-old", "global temperatures") for a named one included
-  (``speaker_right``);
+  the labelled person's, so do the full name after a title and an organization's
+  initials), or, for a null label, none or the text's own description of an unnamed
+  speaker ("one user"); a missing quotation is not right. A wrong speaker is any other
+  speaker given, a name for a null label and a description ("the 56-year-old",
+  "global temperatures") for a named one included (``speaker_right``);
 - extraction: the headline starts within the first ``HEADLINE_WITHIN`` characters of
   the extracted text, the first and last body sentence are in it, each ``absent``
   string is not.
@@ -310,18 +310,29 @@ def surname(name: str) -> str:
     return words[-1] if words else ""
 
 
+_SMALL_WORDS = {"and", "of", "the", "for", "on", "in"}
+
+
+def acronym(name: str) -> str:
+    """An organization's initials, folded ("NOAA" for the National Oceanic and
+    Atmospheric Administration), or "" for a name of fewer than two words."""
+    words = [w for w in fold(name).split() if w not in _SMALL_WORDS]
+    return "".join(w[0] for w in words) if len(words) > 1 else ""
+
+
 def speaker_right(given: str | None, label: str | None, how: str | None = None) -> bool:
     """Whether the speaker given is the labelled one: the same name after folding, the
-    labelled person's surname alone, or the full name after a title ("House Speaker
-    Brian Bosma"). For a null label (the text names no one, or the words are nobody's):
-    no speaker, or the text's own description of someone it does not name ("one user",
-    "officers"; ``how`` is "description"), which names no one either."""
+    labelled person's surname alone, the full name after a title ("House Speaker Brian
+    Bosma"), or an organization's initials ("NOAA"). For a null label (the text names
+    no one, or the words are nobody's): no speaker, or the text's own description of
+    someone it does not name ("one user", "officers"; ``how`` is "description"), which
+    names no one either."""
     if label is None:
         return given is None or how == "description"
     if given is None:
         return False
     g, full = fold(given), fold(label)
-    if g == full or g.endswith(" " + full):
+    if g == full or g.endswith(" " + full) or g == acronym(label):
         return True
     return " " not in g and g.strip(".,") == surname(label)
 
