@@ -1,0 +1,116 @@
+"""Check that every excerpt in the PDF and Word labels is really in its document.
+
+The labels are written by reading the documents, so a typo in an excerpt would make
+the scorer blame `qa` for a word the document never had. This reads each document
+independently of `qa` (poppler's ``pdftotext`` when installed, else pypdfium2; python-docx
+for Word), normalises what a PDF's layout adds (line-end hyphens, ligatures, runs of
+white space, curly quotes, the line numbers of a court transcript) and reports every
+``headline``, ``first``, ``last``, ``answer`` and ``quote`` excerpt not found, and every
+``absent`` string that is found outside the running header or footer it names.
+
+Usage: ``python bench/realdocs/check_labels_pdf_docx.py [bench/realdocs]``
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import sys
+import unicodedata
+from collections import Counter
+from pathlib import Path
+
+_QUOTES = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'", "\u00ad": ""})
+
+
+def _norm(text: str) -> str:
+    """Fold the differences a reader does not see: ligatures, quote shapes, spacing."""
+    text = unicodedata.normalize("NFKC", text).translate(_QUOTES)
+    return re.sub(r"\s+", " ", text).strip().lower()
+
+
+def _variants(raw: str) -> list[str]:
+    """The document's text with line-end hyphens both removed and kept, normalised."""
+    raw = raw.replace("\f", "\n")
+    no_numbers = re.sub(r"(?m)^\s*\d{1,2}\s+(?=\S)", "", raw)
+    lines = [line.strip() for line in raw.splitlines()]
+    counts = Counter(line for line in lines if line)
+    running = {line for line, n in counts.items() if n >= 3 and len(line) < 90}
+    no_running = "\n".join(
+        line for line in lines if line not in running and not re.fullmatch(r"(Page )?\d{1,4}", line)
+    )
+    out = []
+    for text in (raw, no_numbers, no_running):
+        joined = re.sub(r"(\w)[-\u00ad]\s*\n\s*(?=[a-z])", r"\1", text)
+        kept = re.sub(r"(\w)([-\u2013])\s*\n\s*", r"\1\2", text)
+        out += [_norm(joined), _norm(kept)]
+    return out
+
+
+def _pdf_texts(path: Path) -> list[str]:
+    texts: list[str] = []
+    if shutil.which("pdftotext"):
+        for args in ([], ["-layout"], ["-raw"]):
+            result = subprocess.run(
+                ["pdftotext", *args, str(path), "-"], capture_output=True, text=True, check=False
+            )
+            texts.append(result.stdout)
+    try:
+        import pypdfium2 as pdfium  # type: ignore[import-untyped]
+
+        pdf = pdfium.PdfDocument(str(path))
+        texts.append("\n".join(page.get_textpage().get_text_range() for page in pdf))
+    except ImportError:
+        pass
+    return texts
+
+
+def _docx_texts(path: Path) -> list[str]:
+    import docx  # type: ignore[import-untyped]
+
+    document = docx.Document(str(path))
+    paragraphs = [p.text for p in document.paragraphs]
+    for table in document.tables:
+        for row in table.rows:
+            paragraphs += [cell.text for cell in row.cells]
+    return ["\n".join(paragraphs)]
+
+
+def check(folder: Path) -> int:
+    """Print each excerpt that is not in its document; return how many."""
+    problems = 0
+    for label_path in sorted((folder / "labels").glob("*.json")):
+        label = json.loads(label_path.read_text(encoding="utf-8"))
+        doc = folder / "docs" / label["file"]
+        if doc.suffix not in (".pdf", ".docx"):
+            continue
+        raws = _pdf_texts(doc) if doc.suffix == ".pdf" else _docx_texts(doc)
+        texts = [v for raw in raws for v in _variants(raw)]
+        excerpts: list[tuple[str, str]] = []
+        ext = label["extraction"]
+        for key in ("headline", "first", "last"):
+            if ext.get(key):
+                excerpts.append((key, ext[key]))
+        for q in label["questions"]:
+            if q.get("answer"):
+                excerpts.append(("answer", q["answer"]))
+        for q in label.get("quotes", []):
+            excerpts.append(("quote", q["quote"]))
+        for kind, excerpt in excerpts:
+            if not any(_norm(excerpt) in t for t in texts):
+                problems += 1
+                print(f"{label['file']}: {kind} not found: {excerpt!r}")
+        for absent in ext.get("absent", []):
+            if not any(_norm(absent) in t for t in texts):
+                problems += 1
+                print(f"{label['file']}: absent string is not in the document at all: {absent!r}")
+    return problems
+
+
+if __name__ == "__main__":
+    root = Path(sys.argv[1]) if len(sys.argv) > 1 else Path(__file__).parent
+    n = check(root)
+    print(f"{n} problem(s)")
+    sys.exit(1 if n else 0)
