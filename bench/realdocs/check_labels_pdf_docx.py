@@ -2,8 +2,8 @@
 
 The labels are written by reading the documents, so a typo in an excerpt would make
 the scorer blame `qa` for a word the document never had. This reads each document
-independently of `qa` (poppler's ``pdftotext`` when installed, else pypdfium2; python-docx
-for Word), normalises what a PDF's layout adds (line-end hyphens, ligatures, runs of
+independently of `qa`'s extraction (poppler's ``pdftotext`` when installed and pypdfium2;
+python-docx for Word), normalises what a PDF's layout adds (line-end hyphens, ligatures, runs of
 white space, curly quotes, the line numbers of a court transcript) and reports every
 ``headline``, ``first``, ``last``, ``answer`` and ``quote`` excerpt not found, and every
 ``absent`` string (a running header, footer or axis label) that is not in the document at
@@ -22,6 +22,7 @@ import sys
 import unicodedata
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 _QUOTES = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'", "\u00ad": ""})
 
@@ -37,10 +38,13 @@ def _variants(raw: str) -> list[str]:
     raw = raw.replace("\f", "\n")
     no_numbers = re.sub(r"(?m)^\s*\d{1,2}\s+(?=\S)", "", raw)
     lines = [line.strip() for line in raw.splitlines()]
-    counts = Counter(line for line in lines if line)
-    running = {line for line, n in counts.items() if n >= 3 and len(line) < 90}
+    # a running header or footer repeats on every page, its page number aside
+    counts = Counter(re.sub(r"\d+", "#", line) for line in lines if line)
+    running = {key for key, n in counts.items() if n >= 3 and len(key) < 90}
     no_running = "\n".join(
-        line for line in lines if line not in running and not re.fullmatch(r"(Page )?\d{1,4}", line)
+        line
+        for line in lines
+        if re.sub(r"\d+", "#", line) not in running and not re.fullmatch(r"(Page )?\d{1,4}", line)
     )
     out = []
     for text in (raw, no_numbers, no_running):
@@ -51,21 +55,18 @@ def _variants(raw: str) -> list[str]:
     return out
 
 
-def _pdf_texts(path: Path) -> list[str]:
+def _pdf_texts(path: Path, poppler: bool) -> list[str]:
     texts: list[str] = []
-    if shutil.which("pdftotext"):
+    if poppler and shutil.which("pdftotext"):
         for args in ([], ["-layout"], ["-raw"]):
             result = subprocess.run(
                 ["pdftotext", *args, str(path), "-"], capture_output=True, text=True, check=False
             )
             texts.append(result.stdout)
-    try:
-        import pypdfium2 as pdfium  # type: ignore[import-untyped]
+    import pypdfium2 as pdfium  # type: ignore[import-untyped]
 
-        pdf = pdfium.PdfDocument(str(path))
-        texts.append("\n".join(page.get_textpage().get_text_range() for page in pdf))
-    except ImportError:
-        pass
+    pdf = pdfium.PdfDocument(str(path))
+    texts.append("\n".join(page.get_textpage().get_text_range() for page in pdf))
     return texts
 
 
@@ -80,35 +81,43 @@ def _docx_texts(path: Path) -> list[str]:
     return ["\n".join(paragraphs)]
 
 
-def check(folder: Path) -> int:
-    """Print each excerpt that is not in its document; return how many."""
-    problems = 0
+def label_problems(label: dict[str, Any], docs: Path, poppler: bool = True) -> list[str]:
+    """What in one PDF or Word label is not true to its document (empty when all is)."""
+    doc = docs / label["file"]
+    raws = _pdf_texts(doc, poppler) if doc.suffix == ".pdf" else _docx_texts(doc)
+    texts = [v for raw in raws for v in _variants(raw)]
+    ext = label["extraction"]
+    excerpts = [(key, ext[key]) for key in ("headline", "first", "last") if ext.get(key)]
+    excerpts += [("answer", q["answer"]) for q in label["questions"] if q.get("answer")]
+    excerpts += [("quote", q["quote"]) for q in label.get("quotes", [])]
+    problems = [
+        f"{label['file']}: {kind} not found: {excerpt!r}"
+        for kind, excerpt in excerpts
+        if not any(_norm(excerpt) in t for t in texts)
+    ]
+    problems += [
+        f"{label['file']}: short answer {q['short']!r} is not in its answer excerpt"
+        for q in label["questions"]
+        if q.get("answer") and q.get("short") and _norm(q["short"]) not in _norm(q["answer"])
+    ]
+    problems += [
+        f"{label['file']}: absent string is not in the document at all: {absent!r}"
+        for absent in ext.get("absent", [])
+        if not any(_norm(absent) in t for t in texts)
+    ]
+    return problems
+
+
+def check(folder: Path, poppler: bool = True) -> int:
+    """Print each problem of the PDF and Word labels under ``folder``; return how many."""
+    problems: list[str] = []
     for label_path in sorted((folder / "labels").glob("*.json")):
         label = json.loads(label_path.read_text(encoding="utf-8"))
-        doc = folder / "docs" / label["file"]
-        if doc.suffix not in (".pdf", ".docx"):
-            continue
-        raws = _pdf_texts(doc) if doc.suffix == ".pdf" else _docx_texts(doc)
-        texts = [v for raw in raws for v in _variants(raw)]
-        excerpts: list[tuple[str, str]] = []
-        ext = label["extraction"]
-        for key in ("headline", "first", "last"):
-            if ext.get(key):
-                excerpts.append((key, ext[key]))
-        for q in label["questions"]:
-            if q.get("answer"):
-                excerpts.append(("answer", q["answer"]))
-        for q in label.get("quotes", []):
-            excerpts.append(("quote", q["quote"]))
-        for kind, excerpt in excerpts:
-            if not any(_norm(excerpt) in t for t in texts):
-                problems += 1
-                print(f"{label['file']}: {kind} not found: {excerpt!r}")
-        for absent in ext.get("absent", []):
-            if not any(_norm(absent) in t for t in texts):
-                problems += 1
-                print(f"{label['file']}: absent string is not in the document at all: {absent!r}")
-    return problems
+        if label["file"].endswith((".pdf", ".docx")):
+            problems += label_problems(label, folder / "docs", poppler)
+    for problem in problems:
+        print(problem)
+    return len(problems)
 
 
 if __name__ == "__main__":
