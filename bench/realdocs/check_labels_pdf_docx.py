@@ -63,7 +63,7 @@ def _pdf_texts(path: Path, poppler: bool) -> list[str]:
                 ["pdftotext", *args, str(path), "-"], capture_output=True, text=True, check=False
             )
             texts.append(result.stdout)
-    import pypdfium2 as pdfium  # type: ignore[import-untyped]
+    import pypdfium2 as pdfium
 
     pdf = pdfium.PdfDocument(str(path))
     texts.append("\n".join(page.get_textpage().get_text_range() for page in pdf))
@@ -71,7 +71,7 @@ def _pdf_texts(path: Path, poppler: bool) -> list[str]:
 
 
 def _docx_texts(path: Path) -> list[str]:
-    import docx  # type: ignore[import-untyped]
+    import docx
 
     document = docx.Document(str(path))
     paragraphs = [p.text for p in document.paragraphs]
