@@ -1,16 +1,22 @@
-"""PDF: the text layer of each page via pypdfium2, with the offset where each page starts.
+"""PDF: the text layer of each page via pypdfium2, laid out as reading text.
 
-Pages are joined with a blank line ("\\n\\n") and ``page_starts`` records every page,
-empty ones included, so a citation's page number is right even around scanned pages.
+pdfium gives each character with its box, font size and weight; this module groups them
+into printed lines and ``pdf_layout`` turns the lines into paragraphs and headings,
+without running headers, page numbers or chart debris, and with split words made whole.
+The extracted text is that reading text: every offset (pages, headings, citations)
+counts in it. ``page_starts`` records every page, empty ones included, so a citation's
+page number is right even around scanned pages.
 """
 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from qa.errors import ExtractionError
+from qa.ingest.extract.pdf_layout import HYPHEN_MARK, Line, Page, lay_out
 from qa.ingest.extract.types import ExtractedText
 
 if TYPE_CHECKING:
@@ -18,12 +24,8 @@ if TYPE_CHECKING:
 
 # A bound on work per file: past this, the rest is skipped with a warning.
 MAX_PAGES = 5000
-PAGE_SEPARATOR = "\n\n"
-
-# PDFium marks a hyphen it saw at a line end as U+FFFE (older builds U+0002); NUL can
-# trail a page (pypdfium2 issue #261).
-_PDFIUM_FIXES = str.maketrans({"\ufffe": "-", "\x02": "-", "\x00": None})
-_NEWLINES = re.compile(r"\r\n?")
+# A bold font by pdfium's weight (400 regular, 700 bold).
+_BOLD_WEIGHT = 600
 # pdfium's load failure codes: FPDF_ERR_PASSWORD and FPDF_ERR_SECURITY.
 _ERR_PASSWORD = 4
 _ERR_SECURITY = 5
@@ -73,33 +75,27 @@ def _extract_pages(pdf: PdfDocument) -> ExtractedText:
     if total == 0:
         raise ExtractionError("PDF has no pages")
     count = min(total, MAX_PAGES)
-    pages: list[str] = []
+    pages: list[Page | None] = []
     unreadable: list[int] = []
     for index in range(count):
         try:
-            pages.append(_clean_page(_page_text(pdf, index)))
+            pages.append(_read_page(pdf, index))
         except Exception:  # one damaged page should not cost the rest of the document
-            pages.append("")
+            pages.append(None)
             unreadable.append(index + 1)
     if len(unreadable) == count:
         raise ExtractionError("corrupt or unreadable PDF")
 
     failed = set(unreadable)
-    empty = [i + 1 for i, text in enumerate(pages) if not text.strip() and i + 1 not in failed]
+    empty = [
+        i + 1
+        for i, page in enumerate(pages)
+        if i + 1 not in failed and not any(line.text.strip() for line in page.lines)  # type: ignore[union-attr]
+    ]
     if len(empty) + len(unreadable) == len(pages):
         raise ExtractionError("PDF has no text layer (probably scanned)")
 
-    parts: list[str] = []
-    starts: list[int] = []
-    offset = 0
-    for i, text in enumerate(pages):
-        if i:
-            parts.append(PAGE_SEPARATOR)
-            offset += len(PAGE_SEPARATOR)
-        starts.append(offset)
-        parts.append(text)
-        offset += len(text)
-
+    flow = lay_out(pages)
     warnings: list[str] = []
     if empty:
         warnings.append(f"{_pages(empty)} {'has' if len(empty) == 1 else 'have'} no text layer")
@@ -108,36 +104,103 @@ def _extract_pages(pdf: PdfDocument) -> ExtractedText:
     if total > count:
         warnings.append(f"only the first {count} of {total} pages were read")
     return ExtractedText(
-        text="".join(parts),
+        text=flow.text,
         format="pdf",
-        page_starts=tuple(starts),
+        page_starts=flow.page_starts,
+        headings=flow.headings,
+        guess_headings=False,
         title=_title(pdf),
         warnings=tuple(warnings),
     )
 
 
-def _page_text(pdf: PdfDocument, index: int) -> str:
-    """Raw text of one page; page and text page are closed right away to bound memory."""
+def _read_page(pdf: PdfDocument, index: int) -> Page:
+    """The printed lines of one page; page and text page are closed right away."""
     page = pdf[index]
     try:
+        height = float(page.get_height())
         textpage = page.get_textpage()
         try:
-            return textpage.get_text_range()
+            return Page(tuple(_lines(textpage.raw)), height)
         finally:
             textpage.close()
     finally:
         page.close()
 
 
+def _lines(raw: object) -> list[Line]:
+    """Split a text page into lines at pdfium's line breaks, with each line's geometry.
+
+    Characters are read one by one (not with ``get_text_range``) so that each one's
+    box, size and weight belong to it: the text range and the character indexes drift
+    apart on some pages. Control characters are dropped, UTF-16 surrogate pairs
+    joined, and U+0002 read as the U+FFFE hyphen mark of newer pdfium builds.
+    """
+    import pypdfium2.raw as pdfium_c
+
+    n = pdfium_c.FPDFText_CountChars(raw)
+    rect = pdfium_c.FS_RECTF()
+    lines: list[Line] = []
+    chars: list[str] = []
+    boxes: list[tuple[float, float, float, float]] = []
+    sizes: Counter[float] = Counter()
+    bold = letters = 0
+    high = 0
+
+    def close() -> None:
+        nonlocal bold, letters
+        text = "".join(chars).strip()
+        if text:
+            left = min(b[0] for b in boxes) if boxes else 0.0
+            right = max(b[1] for b in boxes) if boxes else 0.0
+            bottom = min(b[2] for b in boxes) if boxes else 0.0
+            top = max(b[3] for b in boxes) if boxes else 0.0
+            size = sizes.most_common(1)[0][0] if sizes else 0.0
+            lines.append(
+                Line(text, left, right, bottom, top, size, letters > 0 and bold * 5 >= letters * 4)
+            )
+        chars.clear()
+        boxes.clear()
+        sizes.clear()
+        bold = letters = 0
+
+    for j in range(n):
+        code = pdfium_c.FPDFText_GetUnicode(raw, j)
+        if code in (0x0A, 0x0D):
+            close()
+            continue
+        if 0xD800 <= code < 0xDC00:
+            high = code
+            continue
+        if 0xDC00 <= code < 0xE000:
+            if not high:
+                continue
+            code = 0x10000 + ((high - 0xD800) << 10) + (code - 0xDC00)
+            high = 0
+        if code == 0x02:
+            code = 0xFFFE
+        ch = chr(code) if code <= 0x10FFFF else ""
+        if not ch or (ch != HYPHEN_MARK and not ch.isprintable() and not ch.isspace()):
+            continue
+        chars.append(" " if ch.isspace() else ch)
+        if ch.isspace() or pdfium_c.FPDFText_IsGenerated(raw, j) == 1:
+            continue
+        if pdfium_c.FPDFText_GetLooseCharBox(raw, j, rect):
+            boxes.append(
+                (rect.left, rect.right, min(rect.bottom, rect.top), max(rect.bottom, rect.top))
+            )
+        sizes[round(pdfium_c.FPDFText_GetFontSize(raw, j), 1)] += 1
+        if ch.isalpha():
+            letters += 1
+            if pdfium_c.FPDFText_GetFontWeight(raw, j) >= _BOLD_WEIGHT:
+                bold += 1
+    close()
+    return lines
+
+
 def _pages(numbers: list[int]) -> str:
     """``"page 3"`` or ``"pages 3-4, 7"``."""
     return f"{'page' if len(numbers) == 1 else 'pages'} {format_page_ranges(numbers)}"
-
-
-def _clean_page(raw: str) -> str:
-    """Normalise line ends to "\\n", undo pdfium's markers, drop trailing whitespace."""
-    text = _NEWLINES.sub("\n", raw.translate(_PDFIUM_FIXES))
-    return "\n".join(line.rstrip() for line in text.split("\n")).rstrip()
 
 
 def _title(pdf: PdfDocument) -> str | None:
