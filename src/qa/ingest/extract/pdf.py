@@ -10,6 +10,7 @@ page number is right even around scanned pages.
 
 from __future__ import annotations
 
+import math
 import re
 from collections import Counter
 from pathlib import Path
@@ -26,6 +27,9 @@ if TYPE_CHECKING:
 MAX_PAGES = 5000
 # A bold font by pdfium's weight (400 regular, 700 bold).
 _BOLD_WEIGHT = 600
+# A gap wider than this many font sizes between two characters of a line separates
+# table cells (a word space is about a quarter of the size).
+_CELL_GAP = 1.5
 # pdfium's load failure codes: FPDF_ERR_PASSWORD and FPDF_ERR_SECURITY.
 _ERR_PASSWORD = 4
 _ERR_SECURITY = 5
@@ -140,15 +144,18 @@ def _lines(raw: object) -> list[Line]:
 
     n = pdfium_c.FPDFText_CountChars(raw)
     rect = pdfium_c.FS_RECTF()
+    matrix = pdfium_c.FS_MATRIX()
     lines: list[Line] = []
     chars: list[str] = []
     boxes: list[tuple[float, float, float, float]] = []
     sizes: Counter[float] = Counter()
     bold = letters = 0
     high = 0
+    cells = 1
+    last_right: float | None = None
 
     def close() -> None:
-        nonlocal bold, letters
+        nonlocal bold, letters, cells, last_right
         text = "".join(chars).strip()
         if text:
             left = min(b[0] for b in boxes) if boxes else 0.0
@@ -156,13 +163,14 @@ def _lines(raw: object) -> list[Line]:
             bottom = min(b[2] for b in boxes) if boxes else 0.0
             top = max(b[3] for b in boxes) if boxes else 0.0
             size = sizes.most_common(1)[0][0] if sizes else 0.0
-            lines.append(
-                Line(text, left, right, bottom, top, size, letters > 0 and bold * 5 >= letters * 4)
-            )
+            is_bold = letters > 0 and bold * 5 >= letters * 4
+            lines.append(Line(text, left, right, bottom, top, size, is_bold, cells))
         chars.clear()
         boxes.clear()
         sizes.clear()
         bold = letters = 0
+        cells = 1
+        last_right = None
 
     for j in range(n):
         code = pdfium_c.FPDFText_GetUnicode(raw, j)
@@ -185,11 +193,16 @@ def _lines(raw: object) -> list[Line]:
         chars.append(" " if ch.isspace() else ch)
         if ch.isspace() or pdfium_c.FPDFText_IsGenerated(raw, j) == 1:
             continue
+        size = pdfium_c.FPDFText_GetFontSize(raw, j)
+        if pdfium_c.FPDFText_GetMatrix(raw, j, matrix):  # text drawn scaled: its real size
+            size *= math.hypot(matrix.c, matrix.d) or 1.0
+        sizes[round(size, 1)] += 1
         if pdfium_c.FPDFText_GetLooseCharBox(raw, j, rect):
-            boxes.append(
-                (rect.left, rect.right, min(rect.bottom, rect.top), max(rect.bottom, rect.top))
-            )
-        sizes[round(pdfium_c.FPDFText_GetFontSize(raw, j), 1)] += 1
+            low, high_y = sorted((rect.bottom, rect.top))
+            if last_right is not None and rect.left - last_right > _CELL_GAP * max(size, 1.0):
+                cells += 1  # a wide gap on one line: the next cell of a table row
+            last_right = rect.right
+            boxes.append((rect.left, rect.right, low, high_y))
         if ch.isalpha():
             letters += 1
             if pdfium_c.FPDFText_GetFontWeight(raw, j) >= _BOLD_WEIGHT:

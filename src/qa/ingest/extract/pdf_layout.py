@@ -63,6 +63,7 @@ _LEADER = re.compile(r"\.{4,}|…{2,}|(?:\. ){3,}")
 _NUMERIC = re.compile(r"^[\W\d_]*\d[\W\d_]*$")
 _FRAGMENT_CHARS = 30
 _DEBRIS_RUN = 3
+_ROW_CELLS = 3
 _LABEL = re.compile(r"[^\W\d_]{4,}")
 
 
@@ -72,7 +73,8 @@ class Line:
 
     ``text`` is as pdfium reads it (``HYPHEN_MARK`` where it joined a hyphenated word).
     Coordinates are PDF points, y growing upwards; ``size`` is the font size most of
-    its characters have; ``bold`` says most of its letters are bold.
+    its characters have (as drawn, scaling included); ``bold`` says most of its
+    letters are bold.
     """
 
     text: str
@@ -82,6 +84,8 @@ class Line:
     top: float
     size: float
     bold: bool = False
+    # Pieces of the line separated by wide gaps: 3 or more make it a table row.
+    cells: int = 1
 
 
 @dataclass(frozen=True)
@@ -112,8 +116,9 @@ class _Block:
 
 
 def _norm(text: str) -> str:
-    """A line as compared across pages: case, spacing and numbers set aside."""
-    return re.sub(r"\d+", "#", " ".join(text.casefold().split()))
+    """A line as compared across pages: case, spacing and numbers set aside, and a page
+    number at either end ("47700 Federal Register …" on even pages, "… 47701" on odd)."""
+    return re.sub(r"\d+", "#", " ".join(text.casefold().split())).strip("# ")
 
 
 def is_page_number(text: str) -> bool:
@@ -173,21 +178,30 @@ def _letters(text: str) -> bool:
     return any(ch.isalpha() for ch in text)
 
 
+def _is_row(line: Line) -> bool:
+    """A table row: three or more cells apart on the line, or mostly numbers."""
+    return line.cells >= _ROW_CELLS or _is_data_row(line.text)
+
+
 def _is_data_row(text: str) -> bool:
-    """A table row: three or more cells, at least half of them numbers."""
+    """A run of figures: three or more numbers, two words in three or more.
+
+    Prose full of dates ("December 11, 2018 (83 FR 63561)), was") stays prose.
+    """
     cells = text.split()
-    if len(cells) < 3:
-        return False
     numbers = sum(1 for c in cells if _NUMERIC.match(c))
-    return numbers * 2 >= len(cells)
+    return numbers >= 3 and numbers * 3 >= 2 * len(cells)
 
 
 def _is_fragment(text: str) -> bool:
-    """A short label that is not a sentence or a table row: an axis tick, a legend entry.
+    """A short label that is not a sentence or a table row (an axis tick, a legend
+    entry), or a line of figures alone.
 
     Wide (CJK) characters count twice: a line of fifteen of them is a line of prose.
     """
     t = text.strip()
+    if _NUMERIC.match(t):
+        return True  # only figures: an axis ("0% 10% 20%") or a row without its labels
     width = len(t) + sum(1 for ch in t if unicodedata.east_asian_width(ch) in "WF")
     return (
         width <= _FRAGMENT_CHARS
@@ -272,7 +286,7 @@ def _heading_like(line: Line, style: _Style) -> bool:
         and not _ends_sentence(text)
         and not text.rstrip(_CLOSERS).endswith(",")
         and not _LIST_MARK.match(text)
-        and not _is_data_row(text)
+        and not _is_row(line)
         and sum(ch.isdigit() for ch in text) <= sum(ch.isalpha() for ch in text)
     )
 
@@ -287,14 +301,17 @@ def _same_paragraph(block: _Block, nxt: Line, style: _Style) -> bool:
     """Whether ``nxt`` is the next wrapped line of the paragraph ``block``."""
     prev = block.lines[-1]
     text = nxt.text.strip()
-    if block.data or _is_data_row(text) or _LIST_MARK.match(text):
+    if not style.same_size(prev, nxt) or _LIST_MARK.match(text):
         return False
-    if not style.same_size(prev, nxt):
+    if nxt.cells < _ROW_CELLS and prev.cells < _ROW_CELLS:
+        if prev.text.rstrip().endswith(_LINE_END_HYPHENS) and text[:1].isalpha():
+            return True
+        if _continues(prev, nxt):
+            return True  # "(83 FR" / "62697, December 6, 2018; corrected" / "was"
+    if block.data or _is_row(nxt):
         return False
-    if prev.text.rstrip().endswith(_LINE_END_HYPHENS) and text[:1].isalpha():
-        return True
-    if _continues(prev, nxt):
-        return True
+    if _is_fragment(prev.text) and _is_fragment(text):
+        return False  # labels or cells one under the other: a list, not a sentence
     size = max(prev.size, nxt.size, 1.0)
     gap = prev.bottom - nxt.top
     if gap < -0.5 * size or gap > style.gap + 0.5 * size:
@@ -307,6 +324,19 @@ def _same_paragraph(block: _Block, nxt: Line, style: _Style) -> bool:
     return prev.right >= width - 1.5 * size  # a full line: the sentence end is by chance
 
 
+def _stands_alone(line: Line, nxt: Line, style: _Style) -> bool:
+    """Whether a heading-like ``line`` is not the first line of a paragraph in its style.
+
+    The next line must not carry on its sentence, and must not be a line of the same
+    size and weight that is no heading itself (a paragraph set large, a form's
+    filled-in answer): only a heading stands apart from what follows it.
+    """
+    if _continues(line, nxt):
+        return False
+    same_style = style.same_size(line, nxt) and line.bold == nxt.bold
+    return not same_style or _heading_like(nxt, style)
+
+
 def _blocks(lines: list[Line], style: _Style) -> list[_Block]:
     """Group one page's kept lines into headings and paragraphs."""
     blocks: list[_Block] = []
@@ -314,8 +344,8 @@ def _blocks(lines: list[Line], style: _Style) -> list[_Block]:
         text = line.text.strip()
         if not text:
             continue
-        followed = i + 1 < len(lines)
-        if followed and _heading_like(line, style):
+        nxt = lines[i + 1] if i + 1 < len(lines) else None
+        if nxt is not None and _heading_like(line, style) and _stands_alone(line, nxt, style):
             last = blocks[-1] if blocks else None
             if (
                 last is not None
@@ -333,7 +363,7 @@ def _blocks(lines: list[Line], style: _Style) -> list[_Block]:
         if last is not None and not last.heading and _same_paragraph(last, line, style):
             last.lines.append(line)
         else:
-            blocks.append(_Block([line], data=_is_data_row(text)))
+            blocks.append(_Block([line], data=_is_row(line)))
     # A "heading" with nothing but headings after it on the page is only large text.
     return blocks
 
@@ -394,6 +424,8 @@ def _block_text(block: _Block, dehyphenator: Dehyphenator) -> str:
             pieces.append(" ")
         if hyphen_end:
             pieces.append(text + _resolve(raw, following, dehyphenator) + "\0")
+        elif raw[-2:-1].isalnum() and raw.endswith(("–", "—")) and following[:1].isalnum():
+            pieces.append(text + "\0")  # a dash set close: "2018–23–" / "51" is one number
         else:
             pieces.append(text)
     return " ".join("".join(pieces).split()).replace("\0", "")
