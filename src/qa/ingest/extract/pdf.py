@@ -196,19 +196,33 @@ def _lines(raw: object) -> list[Line]:
         size = pdfium_c.FPDFText_GetFontSize(raw, j)
         if pdfium_c.FPDFText_GetMatrix(raw, j, matrix):  # text drawn scaled: its real size
             size *= math.hypot(matrix.c, matrix.d) or 1.0
-        sizes[round(size, 1)] += 1
         if pdfium_c.FPDFText_GetLooseCharBox(raw, j, rect):
             low, high_y = sorted((rect.bottom, rect.top))
+            if boxes and _elsewhere(boxes, low, high_y):
+                # pdfium ran on into text far above or below (a hyphenated line end
+                # joined to the page's footer): that text starts a line of its own.
+                tail = chars.pop()
+                close()
+                chars.append(tail)
             if last_right is not None and rect.left - last_right > _CELL_GAP * max(size, 1.0):
                 cells += 1  # a wide gap on one line: the next cell of a table row
             last_right = rect.right
             boxes.append((rect.left, rect.right, low, high_y))
+        sizes[round(size, 1)] += 1
         if ch.isalpha():
             letters += 1
             if pdfium_c.FPDFText_GetFontWeight(raw, j) >= _BOLD_WEIGHT:
                 bold += 1
     close()
     return lines
+
+
+def _elsewhere(boxes: list[tuple[float, float, float, float]], low: float, high: float) -> bool:
+    """Whether a character spanning ``low``-``high`` lies wholly off the line so far."""
+    bottom = min(b[2] for b in boxes[-8:])
+    top = max(b[3] for b in boxes[-8:])
+    height = max(top - bottom, 1.0)
+    return high < bottom - height or low > top + height
 
 
 def _pages(numbers: list[int]) -> str:

@@ -63,6 +63,10 @@ _LEADER = re.compile(r"\.{4,}|…{2,}|(?:\. ){3,}")
 _NUMERIC = re.compile(r"^[\W\d_]*\d[\W\d_]*$")
 _FRAGMENT_CHARS = 30
 _DEBRIS_RUN = 3
+# A raised footnote mark or exponent: at most this long, this much smaller than its
+# neighbours.
+_MARK_CHARS = 3
+_MARK_SIZE = 0.85
 _ROW_CELLS = 3
 _LABEL = re.compile(r"[^\W\d_]{4,}")
 
@@ -116,9 +120,10 @@ class _Block:
 
 
 def _norm(text: str) -> str:
-    """A line as compared across pages: case, spacing and numbers set aside, and a page
-    number at either end ("47700 Federal Register …" on even pages, "… 47701" on odd)."""
-    return re.sub(r"\d+", "#", " ".join(text.casefold().split())).strip("# ")
+    """A line as compared across pages: spacing and numbers set aside, and a page number
+    at either end ("47700 Federal Register …" on even pages, "… 47701" on odd). Case
+    counts: a title in capitals on page 1 is not the running head that repeats it."""
+    return re.sub(r"\d+", "#", " ".join(text.split())).strip("# ")
 
 
 def is_page_number(text: str) -> bool:
@@ -200,8 +205,9 @@ def _is_fragment(text: str) -> bool:
     Wide (CJK) characters count twice: a line of fifteen of them is a line of prose.
     """
     t = text.strip()
-    if _NUMERIC.match(t):
-        return True  # only figures: an axis ("0% 10% 20%") or a row without its labels
+    if not _letters(t):
+        return True  # only figures: an axis ("0% 10% 20%"), a row without its labels
+
     width = len(t) + sum(1 for ch in t if unicodedata.east_asian_width(ch) in "WF")
     return (
         width <= _FRAGMENT_CHARS
@@ -228,12 +234,27 @@ def _debris(lines: list[Line], style: _Style) -> set[int]:
             run.pop(0)
         while run and _LABEL.search(lines[run[-1]].text):
             run.pop()
-        numeric = sum(
-            1 for j in run if _NUMERIC.match(lines[j].text.strip()) or len(lines[j].text) <= 2
-        )
+        numeric = sum(1 for j in run if not _letters(lines[j].text) or len(lines[j].text) <= 2)
         if len(run) >= _DEBRIS_RUN and numeric * 2 >= len(run):
             out.update(run)
         run = []
+    return out
+
+
+def _marks(lines: list[Line]) -> set[int]:
+    """Indexes of footnote marks and exponents that pdfium set on a line of their own.
+
+    A raised "1" between two lines of a sentence would otherwise cut the paragraph in
+    two ("signed into law by" / "1" / "President Clinton"); it is a mark, not a word.
+    """
+    out: set[int] = set()
+    for i, line in enumerate(lines):
+        text = line.text.strip()
+        if len(text) > _MARK_CHARS or _letters(text):
+            continue
+        near = [lines[j].size for j in (i - 1, i + 1) if 0 <= j < len(lines)]
+        if near and line.size < _MARK_SIZE * max(near):
+            out.add(i)
     return out
 
 
@@ -447,7 +468,7 @@ def lay_out(pages: list[Page | None]) -> Flow:
             kept.append([])
             continue
         lines = flowing.pop(0)
-        debris = _debris(lines, style)
+        debris = _debris(lines, style) | _marks(lines)
         dropped["debris"] += len(debris)
         kept.append([ln for i, ln in enumerate(lines) if i not in debris])
 
