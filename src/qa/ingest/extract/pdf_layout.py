@@ -56,6 +56,12 @@ _PAGE_NUMBER = re.compile(
 _SENTENCE_END = tuple(".!?…:;")
 _CLOSERS = "\"'”’»)]"
 _LIST_MARK = re.compile(r"^(?:[-–*•·▪◦●○■□➢►✓]|\(?(?:\d{1,3}|[a-zA-Z])[.)])\s")
+_BULLET = re.compile(r"^[-–*•·▪◦●○■□➢►✓]\s")
+_NUMBERED_CAPS = re.compile(
+    r"^(?:(?:[IVX]{1,5}|[A-Z])\.|\d{1,2}(?:\.\d{1,2})*\.?)\s+[A-Z][A-Z0-9 \-,&:'’/()]{2,80}$"
+)
+_CAPS_WORD = re.compile(r"[A-Z]{4,}")
+_NUMBERED_CAPS_WORDS = 10
 _HEADING_MAX_CHARS = 120
 _HEADING_MAX_WORDS = 16
 # The dots between a table of contents' entry and its page number.
@@ -295,18 +301,30 @@ class _Style:
         return line.bold and not self.bold and line.size >= self.size * 0.95
 
 
+def _numbered_caps(text: str) -> bool:
+    """ "II. BASICS OF MACHINE LEARNING", "3.1 RESULTS": a section number and capitals,
+    how many papers set a heading at the body's size and weight."""
+    text = text.strip()
+    return (
+        bool(_NUMBERED_CAPS.match(text))
+        and bool(_CAPS_WORD.search(text))
+        and len(text.split()) <= _NUMBERED_CAPS_WORDS
+    )
+
+
 def _heading_like(line: Line, style: _Style) -> bool:
+    """Short, set apart (larger, bold, or numbered capitals), and not a sentence."""
     text = line.text.strip()
     first = text.lstrip("\"'“‘([§#*")[:1]
     return (
-        style.distinguished(line)
+        (style.distinguished(line) or _numbered_caps(text))
         and (first.isupper() or first.isdigit())
         and not _LEADER.search(text)
         and len(text) <= _HEADING_MAX_CHARS
         and len(text.split()) <= _HEADING_MAX_WORDS
         and not _ends_sentence(text)
         and not text.rstrip(_CLOSERS).endswith(",")
-        and not _LIST_MARK.match(text)
+        and not _BULLET.match(text)
         and not _is_row(line)
         and sum(ch.isdigit() for ch in text) <= sum(ch.isalpha() for ch in text)
     )
@@ -354,6 +372,8 @@ def _stands_alone(line: Line, nxt: Line, style: _Style) -> bool:
     """
     if _continues(line, nxt):
         return False
+    if not style.distinguished(line):
+        return True  # numbered capitals: the case sets it apart
     same_style = style.same_size(line, nxt) and line.bold == nxt.bold
     return not same_style or _heading_like(nxt, style)
 
