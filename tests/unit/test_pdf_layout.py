@@ -19,6 +19,7 @@ from qa.index.reader import Index
 from qa.ingest.chunking import Layout, chunk_text
 from qa.ingest.extract import ExtractedText, extract
 from qa.ingest.extract.hyphens import Dehyphenator
+from qa.ingest.extract.pdf_layout import Line, Page, is_page_number, lay_out
 from qa.verify import verify
 
 from helpers.corpus import TESTS
@@ -105,7 +106,50 @@ def test_verify_finds_a_phrase_printed_across_a_hyphenated_line_end(
     assert stored is not None and stored.text[match.start : match.end] == phrase
 
 
+def test_soft_hyphen_at_a_line_end_always_joins() -> None:
+    body = [
+        Line("The committee met the rep\u00ad", 72, 500, 700, 712, 11),
+        Line("resentatives on a well-", 72, 480, 686, 698, 11),
+        Line("known date.", 72, 150, 672, 684, 11),
+    ]
+    flow = lay_out([Page(tuple(body), 792)])
+    assert flow.text == "The committee met the representatives on a well-known date."
+
+
 # --- page furniture ----------------------------------------------------------------------
+
+
+def test_a_page_number_at_the_top_is_never_text() -> None:
+    """The issue's case: a page header "54" became the short answer for soldiers' pay."""
+    pages = []
+    for n, sentence in enumerate(
+        [
+            "Soldiers are paid about 2,000 dollars a month.",
+            "The families receive a bonus when they return.",
+            "Officers are paid more than the soldiers are.",
+        ]
+    ):
+        lines = (
+            Line(str(54 + n), 290, 300, 760, 770, 9),
+            Line("North Korea's Army in Russia", 72, 250, 745, 755, 9),
+            Line(sentence, 72, 400, 600, 612, 11),
+        )
+        pages.append(Page(lines, 792))
+    flow = lay_out(pages)
+    assert not re.search(r"\b5[456]\b", flow.text)
+    assert "Army in Russia" not in flow.text
+    assert flow.text.startswith("Soldiers are paid about 2,000 dollars a month.")
+    assert flow.text[flow.page_starts[2] :] == "Officers are paid more than the soldiers are."
+
+
+@pytest.mark.parametrize("line", ["12", "Page 3 of 12", "- 4 -", "iv", "3/12", "Page 7"])
+def test_page_number_shapes(line: str) -> None:
+    assert is_page_number(line)
+
+
+@pytest.mark.parametrize("line", ["54 soldiers", "Table 2", "Chapter 3", "12 percent"])
+def test_numbers_with_words_are_not_page_numbers(line: str) -> None:
+    assert not is_page_number(line)
 
 
 def test_running_header_and_footer_are_out_of_the_text() -> None:

@@ -463,7 +463,9 @@ def _block_text(block: _Block, dehyphenator: Dehyphenator) -> str:
         text = _line_text(raw, following, dehyphenator)
         if i and pieces and not pieces[-1].endswith("\0"):
             pieces.append(" ")
-        if hyphen_end:
+        if hyphen_end and line.text.strip().endswith("\u00ad"):
+            pieces.append(text + "\0")  # a soft hyphen only ever marks a split word
+        elif hyphen_end:
             pieces.append(text + _resolve(raw, following, dehyphenator) + "\0")
         elif raw[-2:-1].isalnum() and raw.endswith(("–", "—")) and following[:1].isalnum():
             pieces.append(text + "\0")  # a dash set close: "2018–23–" / "51" is one number
