@@ -123,6 +123,16 @@ class _Block:
     lines: list[Line]
     heading: bool = False
     data: bool = False
+    left: float = float("inf")  # leftmost start and rightmost end of its lines so far
+    right: float = float("-inf")
+
+    def __post_init__(self) -> None:
+        for line in self.lines:
+            self.left, self.right = min(self.left, line.left), max(self.right, line.right)
+
+    def add(self, line: Line) -> None:
+        self.lines.append(line)
+        self.left, self.right = min(self.left, line.left), max(self.right, line.right)
 
 
 def _norm(text: str) -> str:
@@ -236,10 +246,12 @@ def _debris(lines: list[Line], style: _Style) -> set[int]:
         if line is not None and _is_fragment(line.text) and not _heading_like(line, style):
             run.append(i)
             continue
-        while run and _LABEL.search(lines[run[0]].text):
-            run.pop(0)
-        while run and _LABEL.search(lines[run[-1]].text):
-            run.pop()
+        first, last = 0, len(run)
+        while first < last and _LABEL.search(lines[run[first]].text):
+            first += 1
+        while last > first and _LABEL.search(lines[run[last - 1]].text):
+            last -= 1
+        run = run[first:last]
         numeric = sum(1 for j in run if not _letters(lines[j].text) or len(lines[j].text) <= 2)
         if len(run) >= _DEBRIS_RUN and numeric * 2 >= len(run):
             out.update(run)
@@ -357,9 +369,9 @@ def _same_paragraph(block: _Block, nxt: Line, style: _Style) -> bool:
         return False  # above the line before (a new column) or a paragraph gap
     if not _ends_sentence(prev.text):
         return True
-    if nxt.left > min(line.left for line in block.lines) + size:
+    if nxt.left > block.left + size:
         return False  # a first-line indent
-    width = max(line.right for line in [*block.lines, nxt])
+    width = max(block.right, nxt.right)
     return prev.right >= width - 1.5 * size  # a full line: the sentence end is by chance
 
 
@@ -396,13 +408,13 @@ def _blocks(lines: list[Line], style: _Style) -> list[_Block]:
                 and sum(len(x.text.split()) for x in last.lines) + len(text.split())
                 <= _HEADING_MAX_WORDS
             ):
-                last.lines.append(line)
+                last.add(line)
             else:
                 blocks.append(_Block([line], heading=True))
             continue
         last = blocks[-1] if blocks else None
         if last is not None and not last.heading and _same_paragraph(last, line, style):
-            last.lines.append(line)
+            last.add(line)
         else:
             blocks.append(_Block([line], data=_is_row(line)))
     # A "heading" with nothing but headings after it on the page is only large text.
@@ -483,13 +495,14 @@ def lay_out(pages: list[Page | None]) -> Flow:
         if page is not None
     ]
     style = _Style(flowing)
+    readable = iter(flowing)
     kept: list[list[Line]] = []
     dropped = Counter(furniture=len(furniture))
     for page in pages:
         if page is None:
             kept.append([])
             continue
-        lines = flowing.pop(0)
+        lines = next(readable)
         debris = _debris(lines, style) | _marks(lines)
         dropped["debris"] += len(debris)
         kept.append([ln for i, ln in enumerate(lines) if i not in debris])
