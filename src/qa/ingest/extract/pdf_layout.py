@@ -62,6 +62,7 @@ _NUMBERED_CAPS = re.compile(
 )
 _CAPS_WORD = re.compile(r"[A-Z]{4,}")
 _NUMBERED_CAPS_WORDS = 10
+_HEADING_SIZE_TOLERANCE = 0.05
 _HEADING_MAX_CHARS = 120
 _HEADING_MAX_WORDS = 16
 # The dots between a table of contents' entry and its page number.
@@ -390,6 +391,23 @@ def _stands_alone(line: Line, nxt: Line, style: _Style) -> bool:
     return not same_style or _heading_like(nxt, style)
 
 
+def _heading_goes_on(prev: Line, line: Line) -> bool:
+    """Whether heading line ``line`` continues the heading ending with ``prev``.
+
+    A wrapped heading keeps its size exactly and its alignment (same left edge, or the
+    same centre): "Airworthiness Directives; The Boeing" / "Company Airplanes". A line a
+    point smaller or indented is the next heading down ("Technical Amendments" over
+    "National Eligibility", "Circumvention of …" over an indented "General approach").
+    """
+    if line.text.lstrip()[:1].islower():
+        return True
+    if abs(prev.size - line.size) > _HEADING_SIZE_TOLERANCE * max(prev.size, line.size):
+        return False
+    em = max(prev.size, line.size, 1.0)
+    centred = abs((prev.left + prev.right) - (line.left + line.right)) / 2 <= em
+    return abs(prev.left - line.left) <= em / 2 or centred
+
+
 def _blocks(lines: list[Line], style: _Style) -> list[_Block]:
     """Group one page's kept lines into headings and paragraphs."""
     blocks: list[_Block] = []
@@ -407,6 +425,7 @@ def _blocks(lines: list[Line], style: _Style) -> list[_Block]:
                 and last.lines[-1].bottom - line.top <= style.gap + 0.5 * line.size
                 and sum(len(x.text.split()) for x in last.lines) + len(text.split())
                 <= _HEADING_MAX_WORDS
+                and _heading_goes_on(last.lines[-1], line)
             ):
                 last.add(line)
             else:
@@ -417,7 +436,6 @@ def _blocks(lines: list[Line], style: _Style) -> list[_Block]:
             last.add(line)
         else:
             blocks.append(_Block([line], data=_is_row(line)))
-    # A "heading" with nothing but headings after it on the page is only large text.
     return blocks
 
 
