@@ -355,7 +355,7 @@ def _same_paragraph(block: _Block, nxt: Line, style: _Style) -> bool:
     text = nxt.text.strip()
     if not style.same_size(prev, nxt) or _LIST_MARK.match(text):
         return False
-    if nxt.cells < _ROW_CELLS and prev.cells < _ROW_CELLS:
+    if not block.data and not _is_row(nxt):
         if prev.text.rstrip().endswith(_LINE_END_HYPHENS) and text[:1].isalpha():
             return True
         if _continues(prev, nxt):
