@@ -10,6 +10,7 @@ page number is right even around scanned pages.
 
 from __future__ import annotations
 
+import ctypes
 import math
 import re
 from collections import Counter
@@ -27,6 +28,12 @@ if TYPE_CHECKING:
 MAX_PAGES = 5000
 # A bold font by pdfium's weight (400 regular, 700 bold).
 _BOLD_WEIGHT = 600
+# Typewriter fonts by name: a line set in one is code, not prose.
+_MONOSPACE_FONT = re.compile(
+    r"courier|mono(?!type)|consol|menlo|inconsolata|typewriter|^cmtt|^lmtt|sourcecode"
+    r"|firacode|cascadiacode|jetbrains",
+    re.IGNORECASE,
+)
 # A gap wider than this many font sizes between two characters of a line separates
 # table cells (a word space is about a quarter of the size).
 _CELL_GAP = 1.5
@@ -154,19 +161,23 @@ def _lines(raw: object) -> list[Line]:
     cells = 1
     last_right: float | None = None
     line_low, line_high = math.inf, -math.inf
+    indexes: list[int] = []  # the line's printed characters, for its font
+    fonts: dict[int | None, bool] = {}
 
     def close() -> None:
         nonlocal bold, letters, cells, last_right, line_low, line_high
         text = "".join(chars).strip()
         if text:
+            mono = _monospaced(raw, indexes, fonts)
             left = min(b[0] for b in boxes) if boxes else 0.0
             right = max(b[1] for b in boxes) if boxes else 0.0
             bottom = min(b[2] for b in boxes) if boxes else 0.0
             top = max(b[3] for b in boxes) if boxes else 0.0
             size = sizes.most_common(1)[0][0] if sizes else 0.0
             is_bold = letters > 0 and bold * 5 >= letters * 4
-            lines.append(Line(text, left, right, bottom, top, size, is_bold, cells))
+            lines.append(Line(text, left, right, bottom, top, size, is_bold, cells, mono))
         chars.clear()
+        indexes.clear()
         boxes.clear()
         sizes.clear()
         bold = letters = 0
@@ -210,6 +221,7 @@ def _lines(raw: object) -> list[Line]:
                 cells += 1  # a wide gap on one line: the next cell of a table row
             last_right = rect.right
             boxes.append((rect.left, rect.right, low, high_y))
+            indexes.append(j)
             line_low = min(line_low, low)
             line_high = max(line_high, high_y)
         sizes[round(size, 1)] += 1
@@ -219,6 +231,27 @@ def _lines(raw: object) -> list[Line]:
                 bold += 1
     close()
     return lines
+
+
+def _monospaced(raw: object, indexes: list[int], fonts: dict[int | None, bool]) -> bool:
+    """Whether most of a line is set in a typewriter font (a code listing), judged on
+    three of its characters; each font's name is looked up once."""
+    import pypdfium2.raw as pdfium_c
+
+    if not indexes:
+        return False
+    votes = 0
+    sample = {indexes[0], indexes[len(indexes) // 2], indexes[-1]}
+    for j in sample:
+        font = pdfium_c.FPDFTextObj_GetFont(pdfium_c.FPDFText_GetTextObject(raw, j))
+        key = ctypes.cast(font, ctypes.c_void_p).value
+        if key not in fonts:
+            name = ctypes.create_string_buffer(128)
+            got = pdfium_c.FPDFFont_GetBaseFontName(font, name, len(name)) if key else 0
+            base = name.value.decode("latin-1").split("+")[-1] if got else ""
+            fonts[key] = bool(_MONOSPACE_FONT.search(base))
+        votes += fonts[key]
+    return votes * 2 > len(sample)
 
 
 def _elsewhere(bottom: float, top: float, low: float, high: float) -> bool:

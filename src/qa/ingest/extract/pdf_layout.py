@@ -32,7 +32,7 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import pairwise
 
 from qa.ingest.extract.hyphens import WORD, Dehyphenator
@@ -97,6 +97,8 @@ class Line:
     bold: bool = False
     # Pieces of the line separated by wide gaps: 3 or more make it a table row.
     cells: int = 1
+    # Set in a typewriter font: a line of code, kept as it is, never joined.
+    mono: bool = False
 
 
 @dataclass(frozen=True)
@@ -201,8 +203,9 @@ def _letters(text: str) -> bool:
 
 
 def _is_row(line: Line) -> bool:
-    """A table row: three or more cells apart on the line, or mostly numbers."""
-    return line.cells >= _ROW_CELLS or _is_data_row(line.text)
+    """A line that stands alone: a table row (three or more cells apart on the line, or
+    mostly numbers) or a line of code (see ``_Style``: only where the body is not)."""
+    return line.mono or line.cells >= _ROW_CELLS or _is_data_row(line.text)
 
 
 def _is_data_row(text: str) -> bool:
@@ -293,6 +296,9 @@ class _Style:
                     plain += weight
         self.size = sizes.most_common(1)[0][0] if sizes else 0.0
         self.bold = bold > plain
+        mono = sum(len(line.text) for lines in pages for line in lines if line.mono)
+        # A document set all in a typewriter font: its lines are prose, not code.
+        self.mono_body = mono * 2 > bold + plain
         gaps = sorted(
             a.bottom - b.top
             for lines in pages
@@ -379,12 +385,12 @@ def _same_paragraph(block: _Block, nxt: Line, style: _Style) -> bool:
 def _stands_alone(line: Line, nxt: Line, style: _Style) -> bool:
     """Whether a heading-like ``line`` is not the first line of a paragraph in its style.
 
-    The next line must not carry on its sentence, and must not be a line of the same
+    The next line must not carry on its sentence or be a table row, nor a line of the same
     size and weight that is no heading itself (a paragraph set large, a form's
     filled-in answer): only a heading stands apart from what follows it.
     """
-    if _continues(line, nxt):
-        return False
+    if _continues(line, nxt) or _is_row(nxt):
+        return False  # carried on, or a table's column head over its rows
     if not style.distinguished(line):
         return True  # numbered capitals: the case sets it apart
     same_style = style.same_size(line, nxt) and line.bold == nxt.bold
@@ -513,6 +519,8 @@ def lay_out(pages: list[Page | None]) -> Flow:
         if page is not None
     ]
     style = _Style(flowing)
+    if style.mono_body:
+        flowing = [[replace(line, mono=False) for line in lines] for lines in flowing]
     readable = iter(flowing)
     kept: list[list[Line]] = []
     dropped = Counter(furniture=len(furniture))
