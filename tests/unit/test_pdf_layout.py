@@ -116,6 +116,28 @@ def test_soft_hyphen_at_a_line_end_always_joins() -> None:
     assert flow.text == "The committee met the representatives on a well-known date."
 
 
+def test_code_lines_stay_one_per_paragraph() -> None:
+    words = "the trace records every operation of the loop as it runs on the interpreter"
+    prose = [Line(words, 72, 500, 760 - 14 * i, 772 - 14 * i, 11) for i in range(4)]
+    prose += [
+        Line("The loop below stores each prime", 72, 500, 700, 712, 11),
+        Line("and then exits the trace.", 72, 300, 686, 698, 11),
+    ]
+    code = [
+        Line(f"mov edi({8 * i}), esi // store k", 90, 300, 670 - 12 * i, 680 - 12 * i, 9, mono=True)
+        for i in range(4)
+    ]
+    flow = lay_out([Page((*prose, *code), 792)])
+    paragraphs = flow.text.split("\n\n")
+    assert paragraphs[0].endswith("The loop below stores each prime and then exits the trace.")
+    assert paragraphs[1:] == [
+        "mov edi(0), esi // store k",
+        "mov edi(8), esi // store k",
+        "mov edi(16), esi // store k",
+        "mov edi(24), esi // store k",
+    ]
+
+
 # --- page furniture ----------------------------------------------------------------------
 
 
