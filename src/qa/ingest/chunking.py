@@ -17,7 +17,7 @@ from qa.ingest.extract.types import ExtractedText
 from qa.ingest.sentences import _hard_split, split_sentences
 from qa.ingest.structure import Paragraph, find_paragraphs
 
-CHUNKER_VERSION = "3"
+CHUNKER_VERSION = "4"
 MAX_CHUNK_CHARS = 1500
 DEFAULT_TARGET_CHARS = 1400
 
@@ -85,7 +85,7 @@ def chunk_text(
     if target_chars > max_chars:
         raise ValueError("target_chars must not exceed max_chars")
     text = extracted.text
-    paragraphs = find_paragraphs(text, extracted.headings)
+    paragraphs = find_paragraphs(text, extracted.headings, extracted.guess_headings)
     body = [p for p in paragraphs if not p.is_heading]
     sentences = split_sentences(text, ((p.start, p.end) for p in body), max_chars)
     by_paragraph = dict(zip((id(p) for p in body), sentences, strict=True))

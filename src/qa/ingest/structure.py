@@ -131,11 +131,14 @@ def _prose_paragraphs(text: str, lines: list[tuple[int, int]]) -> list[tuple[int
     return head + _split_wrapped_block(text, lines)
 
 
-def find_paragraphs(text: str, known_headings: tuple[tuple[int, int], ...] = ()) -> list[Paragraph]:
+def find_paragraphs(
+    text: str, known_headings: tuple[tuple[int, int], ...] = (), guess: bool = True
+) -> list[Paragraph]:
     """Split ``text`` into paragraphs and headings, in order, covering all its words.
 
     With ``known_headings`` (from the format) only those are headings; without, a
-    single short line that does not read as a sentence and has text after it is one.
+    single short line that does not read as a sentence and has text after it is one,
+    unless ``guess`` is False (the format said there are none).
     """
     known = sorted(known_headings)
     spans: list[tuple[tuple[int, int], bool]] = []
@@ -151,7 +154,7 @@ def find_paragraphs(text: str, known_headings: tuple[tuple[int, int], ...] = ())
     for i, ((s, e), marked) in enumerate(spans):
         if e <= s:
             continue
-        if known:
+        if known or not guess:
             is_heading = marked
         else:
             line = text[s:e]

@@ -22,6 +22,10 @@ class ExtractedText:
     # HTML <h1>-<h6>, DOCX heading styles). The chunker also detects headings in
     # plain text by shape; these are the ones it need not guess.
     headings: tuple[tuple[int, int], ...] = ()
+    # False when the extractor found the headings itself from what the format knows
+    # (a PDF's font sizes): ``headings`` is then the whole list, possibly empty, and
+    # no other line may be guessed a heading by its shape.
+    guess_headings: bool = True
     title: str | None = None
     # Non-fatal notes for the index summary, e.g. "pages 3-4 have no text layer".
     warnings: tuple[str, ...] = field(default=())
