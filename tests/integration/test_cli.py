@@ -169,6 +169,24 @@ def test_text_of_the_sample_article_is_the_file(sample_index: tuple[Path, Path])
     assert result.stdout_bytes == source.read_bytes()
 
 
+def test_text_accepts_any_path_to_the_file_and_its_name(
+    sample_index: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Indexed by an absolute path, the article is found by a relative one, by
+    ``./``, through a symlink, and by its file name alone."""
+    index_dir, source = sample_index
+    monkeypatch.chdir(source.parent.parent)
+    link = source.parent.parent / "article-link.txt"
+    link.symlink_to(source)
+    try:
+        for typed in (f"docs/{source.name}", f"./docs/{source.name}", link.name, source.name):
+            result = qa("text", typed, "--index", str(index_dir))
+            assert result.exit_code == 0, (typed, result.output)
+            assert result.stdout_bytes == source.read_bytes(), typed
+    finally:
+        link.unlink()
+
+
 def test_text_of_an_unknown_source_is_a_one_line_error(sample_index: tuple[Path, Path]) -> None:
     result = qa("text", "nowhere/unknown.txt", "--index", str(sample_index.index_dir))
     assert_one_line_error(result, "nowhere/unknown.txt", "not in the index")

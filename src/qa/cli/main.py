@@ -8,7 +8,6 @@ non-zero; tracebacks are only shown with QA_DEBUG=1.
 from __future__ import annotations
 
 import json
-import os
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -321,10 +320,15 @@ def quotes_command(speaker: str | None, index_dir: Path, as_json: bool) -> None:
 def text_command(source: str, index_dir: Path) -> None:
     """Print a document's extracted text exactly as the offsets count it.
 
+    SOURCE is the document's path as indexed, or any other path to the same file
+    (relative, absolute, through a link), or its file name when no other indexed
+    document has that name.
+
     On a terminal, control and bidi characters are shown as visible escapes (as
     ``qa ask`` does), so a document cannot drive the terminal; a pipe or a file gets
     the text exactly.
     """
+    from qa.cli.sources import find_source
     from qa.index.reader import open_index
     from qa.text.safe import printable
 
@@ -332,7 +336,8 @@ def text_command(source: str, index_dir: Path) -> None:
     if index is None:
         raise UserError(f"no index at {index_dir}")
     try:
-        doc = index.document_by_source(os.path.normpath(source))
+        found = find_source(index.manifest.documents, source)
+        doc = None if found is None else index.document_by_source(found)
         if doc is None:
             raise UserError(f"{source} is not in the index at {index_dir}")
         sys.stdout.write(printable(doc.text) if sys.stdout.isatty() else doc.text)
