@@ -15,7 +15,7 @@ import pytest
 
 from qa.index.builder import IndexReport
 
-from helpers.cli import QA, assert_one_line_error, qa
+from helpers.cli import QA, assert_one_line_error, qa, run_qa
 from helpers.corpus import FIXTURE_DOCS, ROOT
 
 FIXTURES = FIXTURE_DOCS
@@ -66,6 +66,20 @@ def test_index_prints_a_line_per_skipped_file_and_a_summary(tmp_path: Path) -> N
         rf"2 documents and \d+ chunks in {re.escape(str(index_dir))}; [\d.]+ s"
     )
     assert any(summary.fullmatch(line) for line in lines), result.output
+
+
+def test_index_into_a_pipe_prints_plain_progress_lines(tmp_path: Path) -> None:
+    """Without a terminal there is no bar, but stderr still says what is going on: a
+    plain line per stage, and the summary on stdout as before."""
+    folder = mixed_folder(tmp_path, GOOD)
+    status, out, err = run_qa("index", str(folder), "--index", str(tmp_path / "index"))
+    assert status == 0, out + err
+    lines = err.splitlines()
+    assert any(re.fullmatch(r"qa: reading 1/2 \(\d+ s\)", line) for line in lines), err
+    assert any(re.fullmatch(r"qa: embedding \d+/\d+ \(\d+ s\)", line) for line in lines), err
+    assert len(lines) < 20, err
+    assert "\x1b" not in err and "\r" not in err  # no bar, no cursor movement
+    assert "2 indexed, 0 unchanged" in out
 
 
 def test_index_of_a_folder_of_thousands_of_files_reports_them_briefly(tmp_path: Path) -> None:

@@ -127,7 +127,13 @@ def run_index(
     from qa.cli.render import render_report
     from qa.index.builder import build_index
 
-    with _progress_bar(sys.stderr.isatty() and not quiet) as progress:
+    if quiet or sys.stderr.isatty():
+        shown = _progress_bar(not quiet)
+    else:  # a pipe, a file, a CI log: no bar, but never silence
+        from qa.cli.progress import progress_lines
+
+        shown = progress_lines(lambda line: click.echo(line, err=True))
+    with shown as progress:
         report = build_index(paths, index_dir, rebuild=rebuild, progress=progress)
     if not quiet or not (report.indexed or report.unchanged):
         render_report(_console(err=quiet), report, str(index_dir))
