@@ -23,6 +23,7 @@ from qa.errors import IndexUnusable, SessionError
 if TYPE_CHECKING:
     from qa.answer.model import Answer
     from qa.answer.quotations import QuoteHit
+    from qa.citations import Citation
     from qa.embedding.encoder import Encoder
     from qa.index.builder import IndexReport
     from qa.index.reader import Index
@@ -260,6 +261,14 @@ class Session:
                 # Called on the UI thread, where an exception would end the chat: the
                 # pane stays shut, and the next question reports the damage.
                 return None
+
+    def cite(self, source: str, start: int, end: int) -> Citation | None:
+        """The citation of ``[start, end)`` in an indexed document (its own paragraph,
+        not that of the passage around it); None when the document is not open."""
+        from qa.citations import cite
+
+        doc = self.document(source)
+        return None if doc is None else cite(doc, start, end)
 
     def close(self) -> None:
         """Close the index, unless a worker still holds it (quitting mid-load must not

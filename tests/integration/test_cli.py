@@ -16,7 +16,7 @@ import pytest
 from qa.index.builder import IndexReport
 
 from helpers.cli import QA, assert_one_line_error, qa, run_qa
-from helpers.corpus import FIXTURE_DOCS, ROOT
+from helpers.corpus import FIXTURE_DOCS, ROOT, SampleIndex
 
 FIXTURES = FIXTURE_DOCS
 GOOD = ("utf8.txt", "guide.md")
@@ -129,6 +129,27 @@ def test_ask_json_prints_one_json_line(sample_index: tuple[Path, Path]) -> None:
     assert_contract(data, question)
     assert data["answer"] is not None and "10,000" in data["answer"]["text"]
     assert data["answer"]["source"] == str(sample_index.source)
+
+
+def test_ask_prints_the_answer_and_a_line_per_other_passage(sample_index: SampleIndex) -> None:
+    """27 lines of whole passages used to push the answer off the screen: now the
+    answer, then a line per other passage; --passages (-v) prints them whole."""
+    question = "How many North Korean troops arrived in Russia?"
+    result = qa("ask", question, "--index", str(sample_index.index_dir))
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.strip("\n").splitlines()
+    assert len(lines) <= 12, result.stdout
+    assert lines[1].startswith("Answer (score ") and "10,000" in lines[2]
+    passages = [line for line in lines if re.match(r"\[\d\] ", line)]
+    assert len(passages) == 4, result.stdout
+    for line in passages:
+        assert re.match(rf"\[\d\] {re.escape(str(sample_index.source))}, .*¶\d+.* — “.+”$", line)
+    for flag in ("--passages", "-v"):
+        full = qa("ask", question, flag, "--index", str(sample_index.index_dir))
+        assert full.exit_code == 0, full.output
+        assert full.stdout.startswith("\n".join(lines[:4]))
+        assert len(full.stdout.splitlines()) > 20
+        assert "Experts wonder: will they bolster Russian forces" in full.stdout
 
 
 def test_ask_reads_questions_from_stdin(sample_index: tuple[Path, Path]) -> None:

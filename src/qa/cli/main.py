@@ -261,10 +261,23 @@ def _questions(question: str | None) -> Iterator[str]:
     show_default=True,
     help="How many passages to show.",
 )
+@click.option(
+    "--passages",
+    "-v",
+    "full",
+    is_flag=True,
+    help="Print every passage whole (by default: the answer, then a line per passage).",
+)
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per question, per line.")
 @_friendly
-def ask_command(question: str | None, index_dir: Path, top_k: int, as_json: bool) -> None:
-    """Answer QUESTION ('-' or a pipe: one question per line) from the index."""
+def ask_command(
+    question: str | None, index_dir: Path, top_k: int, full: bool, as_json: bool
+) -> None:
+    """Answer QUESTION ('-' or a pipe: one question per line) from the index.
+
+    Prints the answer with its citation, then the other passages one line each
+    (citation and the start of their best sentence); --passages prints them whole.
+    """
     from qa.cli.render import render_answer
     from qa.embedding.encoder import Embedder
     from qa.text.safe import json_line
@@ -279,7 +292,7 @@ def ask_command(question: str | None, index_dir: Path, top_k: int, as_json: bool
                 sys.stdout.write(json_line(result.to_json()) + "\n")
                 sys.stdout.flush()
             else:
-                render_answer(console, result)
+                render_answer(console, result, full=full, cite=session.cite)
     finally:
         session.close()
 
