@@ -252,18 +252,26 @@ def gated_app(index_dir: Path, embedder: Embedder, tmp_path: Path) -> tuple[QaAp
     return QaApp(tmp_path, engine=lambda: SlowEngine(index_dir, embedder=embedder)), gate
 
 
+LOADING = "loading the model…; your question will be answered when it is ready"
+
+
 @pytest.mark.anyio
+@pytest.mark.parametrize("enter", ["enter", "ctrl+j"])
 async def test_question_before_ready_waits(
-    sample_index: Any, embedder: Embedder, tmp_path: Path
+    sample_index: Any, embedder: Embedder, tmp_path: Path, enter: str
 ) -> None:
+    """Asked while the model loads, a question is kept, says so, and is answered once
+    the model is ready; typed before the chat took the terminal, its Enter arrives as
+    a newline (ctrl+j), which asks too."""
     app, gate = gated_app(sample_index.index_dir, embedder, tmp_path)
     async with app.run_test(size=SIZE) as pilot:
         box = app.query_one("#question", HistoryInput)
         box.value = TROOPS
-        await pilot.press("enter")
+        await pilot.press(enter)
         await pilot.pause()
         card = app.query_one(AnswerCard)
-        assert "still loading" in shown(card)
+        assert shown(card) == LOADING
+        assert box.value == ""
         assert "loading" in app.query_one("#status", Static).content.plain
         gate.set()
         await app.workers.wait_for_complete()

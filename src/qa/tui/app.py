@@ -193,7 +193,9 @@ class QaApp(App[None]):
         if self.ready and not self.busy:
             self._ask(card)
         else:
-            card.show_message("still loading — the answer follows when the index is ready")
+            # Kept, and asked as soon as the engine is ready (_on_engine_ready, _reindexed).
+            doing = "re-indexing" if self.busy else "loading the model"
+            card.show_message(f"{doing}…; your question will be answered when it is ready")
             self.pending.append(card)
 
     def _ask(self, card: AnswerCard) -> None:

@@ -58,6 +58,10 @@ KEYS: tuple[Key, ...] = (
             "Open document", "Open the current passage in the source pane", action="move(0)"
         ),
     ),
+    # A question typed while the chat starts reaches it with the terminal still in
+    # line mode, which turns its Enter into a newline (ctrl+j): that asks too, or the
+    # question would sit in the box unasked.
+    Key("ctrl+j", "submit", "Ask", None, scope="question"),
     Key(
         "up",
         "history(-1)",
