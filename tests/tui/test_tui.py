@@ -161,6 +161,54 @@ async def test_history_up_and_down(sample_index: Any, embedder: Embedder, tmp_pa
 
 
 @pytest.mark.anyio
+async def test_page_keys_scroll_the_conversation_from_the_question_box(
+    sample_index: Any, embedder: Embedder, tmp_path: Path
+) -> None:
+    app = sample_app(sample_index, embedder, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await ask(pilot, TROOPS)
+        await ask(pilot, CANNON_FODDER)
+        conversation = app.query_one("#conversation")
+        await pilot.pause()
+        box = app.query_one("#question", HistoryInput)
+        box.focus()
+        await pilot.pause()
+        assert conversation.scroll_y > 0  # the latest card is shown from its question
+        start = conversation.scroll_y
+        await pilot.press("pageup")
+        await pilot.pause()
+        assert conversation.scroll_target_y < start
+        assert app.focused is box  # still typing there
+        await pilot.press("pageup", "pageup", "pageup", "pageup", "pageup")
+        await pilot.pause()
+        assert conversation.scroll_target_y == 0
+        await pilot.press("pagedown")
+        await pilot.pause()
+        assert conversation.scroll_target_y > 0
+        # On a passage the conversation scrolls with them as before.
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.focused, PassageView)
+        before = conversation.scroll_target_y
+        assert before > 0
+        await pilot.press("pageup")
+        await pilot.pause()
+        assert conversation.scroll_target_y < before
+        # In the source pane they page through the document, not the conversation.
+        await pilot.press("enter")
+        await pilot.pause()
+        area = app.query_one("#source-text", TextArea)
+        area.focus()
+        area.move_cursor((0, 0))
+        await pilot.pause()
+        before = conversation.scroll_target_y
+        await pilot.press("pagedown")
+        await pilot.pause()
+        assert area.cursor_location[0] > 0
+        assert conversation.scroll_target_y == before
+
+
+@pytest.mark.anyio
 async def test_not_found_is_said_plainly(
     sample_index: Any, embedder: Embedder, tmp_path: Path
 ) -> None:

@@ -233,6 +233,15 @@ class QaApp(App[None]):
     def action_focus_question(self) -> None:
         self.query_one("#question").focus()
 
+    def action_scroll_conversation(self, pages: int) -> None:
+        """PageUp / PageDown where nothing nearer takes them (the question box): a page
+        of the conversation up or down."""
+        conversation = self.query_one("#conversation", VerticalScroll)
+        if pages < 0:
+            conversation.scroll_page_up()
+        else:
+            conversation.scroll_page_down()
+
     def action_move(self, step: int) -> None:
         views = self._views()
         if not views:

@@ -78,6 +78,16 @@ KEYS: tuple[Key, ...] = (
         footer=True,
     ),
     Key("slash,i", "focus_question", "Ask", ("/ or i", "back to the question box")),
+    # The app's, so they scroll the conversation from the question box (which has no
+    # use for them); the conversation (a passage focused) and the source pane scroll
+    # themselves with them first.
+    Key(
+        "pageup",
+        "scroll_conversation(-1)",
+        "Page up",
+        ("pageup / pagedown", "scroll the conversation (also in the box)"),
+    ),
+    Key("pagedown", "scroll_conversation(1)", "Page down", None),
     Key(
         "n,right_square_bracket",
         "move(1)",
