@@ -52,6 +52,12 @@ def sample_app(sample_index: Any, embedder: Embedder, tmp_path: Path) -> QaApp:
     )
 
 
+def copied(c: Any) -> str:
+    """The citation a copy carries in the sample: the document's file name (it has no
+    title), the paragraph and the line of the copied words."""
+    return f"{Path(c.source).name}, ¶{c.paragraph}, line {c.line_start}"
+
+
 def shown(card: AnswerCard) -> str:
     """The plain text the card's answer line shows."""
     content = card.query_one(".a", Static).content
@@ -94,7 +100,9 @@ async def test_source_pane_opens_citation_at_its_span(
         assert area.text == printable(sample_text)
         p = card.answer.passages[0]
         assert area.selected_text == sample_text[p.highlight.start : p.highlight.end]
-        assert str(p.citation) in app.query_one("#source-title", Static).content.plain
+        # The title cites the selected sentence (its paragraph, line and characters).
+        title = app.query_one("#source-title", Static).content.plain
+        assert f"chars {p.highlight.start}–{p.highlight.end}" in title
 
         # Next passage: the pane follows, and the selection is scrolled into view.
         await pilot.press("n")
@@ -129,7 +137,7 @@ async def test_copy_quote_and_passage(
         a = card.answer.answer
         await pilot.press("escape", "c")
         await pilot.pause()
-        expected = f"“{a.text.strip()}” — {a.citation.short()}"
+        expected = f"“{a.text.strip()}” — {copied(a.citation)}"
         assert app.clipboard == expected
         assert "10,000" in app.clipboard
         saved = tmp_path / "copies" / "last-copy.txt"
@@ -137,7 +145,44 @@ async def test_copy_quote_and_passage(
         await pilot.press("C")
         await pilot.pause()
         p = card.answer.passages[0]
-        assert app.clipboard == f"“{p.text.strip()}” — {p.citation.short()}"
+        assert app.clipboard == f"“{p.text.strip()}” — {copied(p.citation)}"
+
+
+@pytest.mark.anyio
+async def test_copy_names_the_document_and_the_copied_sentences_paragraph(
+    sample_index: Any,
+    embedder: Embedder,
+    tmp_path: Path,
+    sample_text: str,
+    sample_paragraphs: list[tuple[int, int]],
+) -> None:
+    """c on a passage copies its highlighted sentence with the document's name and the
+    paragraph and line that sentence is in, not the paragraph its passage starts in."""
+    app = sample_app(sample_index, embedder, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        card = await ask(pilot, TROOPS)
+        await pilot.press("escape")
+        moved = 0
+        for n, p in enumerate(card.answer.passages):
+            await pilot.press("n" if n else "enter")
+            await pilot.pause()
+            assert app.current is not None and app.current.passage == p
+            await pilot.press("c")
+            await pilot.pause()
+            start, end = p.highlight.start, p.highlight.end
+            para = next(i for i, (s, e) in enumerate(sample_paragraphs, 1) if s <= start < e)
+            line = sample_text.count("\n", 0, start) + 1
+            name = "north-korean-troops-in-russia.txt"
+            assert (
+                app.clipboard
+                == f"“{sample_text[start:end].strip()}” — {name}, ¶{para}, line {line}"
+            )
+            # The pane's title cites the selected sentence too.
+            assert f"¶{para}, line {line}, chars {start}–{end}" in (
+                app.query_one("#source-title", Static).content.plain
+            )
+            moved += para != p.citation.paragraph
+        assert moved, "no passage's sentence was past its first paragraph: nothing was tested"
 
 
 @pytest.mark.anyio
@@ -417,7 +462,7 @@ async def test_quote_answer_names_the_speaker_and_copies_with_it(
 
         await pilot.press("escape", "c")
         await pilot.pause()
-        expected = f"“{FODDER_QUOTE}” — {SOLDIER}, {a.citation.short()}"
+        expected = f"“{FODDER_QUOTE}” — {SOLDIER}, {copied(a.citation)}"
         assert app.clipboard == expected
         assert app.clipboard.startswith(f"“{FODDER_QUOTE}” — {SOLDIER}, ")
         saved = tmp_path / "copies" / "last-copy.txt"
@@ -499,7 +544,7 @@ async def test_quotes_view_lists_quotations_by_speaker(
         assert screen.highlighted_hit is first
         await pilot.press("c")
         await pilot.pause()
-        assert app.clipboard == f"“{first.quote}” — {first.speaker}, {first.citation.short()}"
+        assert app.clipboard == f"“{first.quote}” — {first.speaker}, {copied(first.citation)}"
         # Down skips the speakers' headers; an unattributed quote is copied without a name.
         for _ in range(len(screen.hits) - 1):
             await pilot.press("down")
@@ -508,7 +553,7 @@ async def test_quotes_view_lists_quotations_by_speaker(
         assert unnamed is groups[None][-1]
         await pilot.press("c")
         await pilot.pause()
-        assert app.clipboard == f"“{unnamed.quote}” — {unnamed.citation.short()}"
+        assert app.clipboard == f"“{unnamed.quote}” — {copied(unnamed.citation)}"
         assert unnamed.quote in screen.query_one("#quote-context", Static).content.plain
 
         await pilot.press("escape")
@@ -567,7 +612,7 @@ async def test_quotes_view_enter_shows_the_quote_in_the_source_pane(
         assert app.focused is area
         await pilot.press("c")
         await pilot.pause()
-        assert app.clipboard == f"“{hit.quote}” — {hit.speaker}, {hit.citation.short()}"
+        assert app.clipboard == f"“{hit.quote}” — {hit.speaker}, {copied(hit.citation)}"
         titles = [c.title for c in app.get_system_commands(app.screen)]
         assert "Quotes by speaker" in titles
 

@@ -204,6 +204,7 @@ class QaApp(App[None]):
     def _answer(self, card: AnswerCard) -> None:
         try:
             answer = self.engine.ask(card.question)
+            citations = self._highlight_citations(answer)
             # The engine may have moved to a newer index generation (another `qa index`
             # ran): the status line follows it.
             status = self.engine.status()
@@ -211,10 +212,22 @@ class QaApp(App[None]):
             self._from_thread(card.show_message, f"error: {exc}")
             return
         self._from_thread(self.set_status, status)
-        self._from_thread(self._answered, card, answer)
+        self._from_thread(self._answered, card, answer, citations)
 
-    def _answered(self, card: AnswerCard, answer: Any) -> None:
-        card.show_answer(answer)
+    def _highlight_citations(self, answer: Any) -> dict[int, Any]:
+        """Each passage's highlight cited on its own (rank -> Citation): the paragraph
+        and line of the sentence shown and copied, not of the passage's start. Worked
+        out here in the worker, as it reads the index."""
+        cite = getattr(self.engine, "cite", None)
+        if cite is None:
+            return {}
+        cited = {
+            p.rank: cite(p.source, p.highlight.start, p.highlight.end) for p in answer.passages
+        }
+        return {rank: c for rank, c in cited.items() if c is not None}
+
+    def _answered(self, card: AnswerCard, answer: Any, citations: dict[int, Any]) -> None:
+        card.show_answer(answer, citations)
         self.latest = card
         self.current = None
         self.shown_quote = None
@@ -267,7 +280,7 @@ class QaApp(App[None]):
         if p.match.is_quotation:
             title.append(printable(p.speaker or NO_SPEAKER), style="bold")
             title.append(": ")
-        title.append(printable(str(p.citation)), style="italic")
+        title.append(printable(str(view.citation)), style="italic")  # the selection's
         self.show_source(p.source, p.highlight.start, p.highlight.end, title)
 
     def show_source(self, source: str, start: int, end: int, title: Text) -> None:
@@ -371,7 +384,8 @@ class QaApp(App[None]):
         from qa.answer.model import Match  # the core is loaded once an answer is shown
 
         speaker = p.speaker if p.match is Match.QUOTE else None  # a report is not their words
-        return quote_with_citation(text, speaker, p.citation)
+        # The copied sentence's own paragraph, not the one its passage starts in.
+        return quote_with_citation(text, speaker, view.citation)
 
     def passage_quote(self) -> str | None:
         """The whole current (or first) passage of the latest answer, with its citation."""
@@ -380,7 +394,7 @@ class QaApp(App[None]):
         if view is None:
             return None
         p = view.passage
-        return f"“{p.text.strip()}” — {p.citation.short()}"
+        return quote_with_citation(p.text, None, p.citation)
 
     def copy_text(self, text: str | None, what: str) -> None:
         """Copy ``text`` to the clipboard and save it to ``INDEX/last-copy.txt``."""
