@@ -128,6 +128,54 @@ async def test_source_pane_opens_citation_at_its_span(
 
 
 @pytest.mark.anyio
+async def test_a_new_question_replaces_the_source_pane(
+    sample_index: Any, embedder: Embedder, tmp_path: Path, sample_text: str
+) -> None:
+    """The pane never keeps the last question's passage or quotation beside a new
+    answer: it shows the new answer's passage, or closes when nothing was found."""
+    app = sample_app(sample_index, embedder, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        first = await ask(pilot, TROOPS)
+        await pilot.press("escape", "n", "n")
+        await pilot.pause()
+        pane, title = app.query_one("#source"), app.query_one("#source-title", Static)
+        area = app.query_one("#source-text", TextArea)
+        second = first.answer.passages[1]
+        assert pane.has_class("open") and "[2]" in title.content.plain
+        assert area.selected_text == sample_text[second.highlight.start : second.highlight.end]
+
+        card = await ask(pilot, CANNON_FODDER)
+        await pilot.pause()
+        a = card.answer.answer
+        assert pane.has_class("open")
+        assert area.selected_text == sample_text[a.start : a.end] == FODDER_QUOTE
+        assert str(a.citation) in title.content.plain and SOLDIER in title.content.plain
+        assert app.current is card.query(PassageView).first()
+        assert app.current.has_class("current")
+
+        # A quotation opened from the quotes view gives way to the next answer too.
+        screen = await open_quotes(pilot)
+        hit = screen.highlighted_hit
+        assert hit is not None
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.shown_quote is hit and area.selected_text == hit.quote
+        card = await ask(pilot, TROOPS)
+        await pilot.pause()
+        a = card.answer.answer
+        assert app.shown_quote is None
+        assert area.selected_text == sample_text[a.start : a.end] != hit.quote
+        assert str(a.citation) in title.content.plain
+        assert hit.speaker_label() not in title.content.plain
+
+        # Nothing found: nothing to show, so the pane closes.
+        card = await ask(pilot, TUNGSTEN)
+        await pilot.pause()
+        assert card.answer.answer is None
+        assert not pane.has_class("open") and app.current is None
+
+
+@pytest.mark.anyio
 async def test_copy_quote_and_passage(
     sample_index: Any, embedder: Embedder, tmp_path: Path
 ) -> None:

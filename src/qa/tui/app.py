@@ -229,10 +229,28 @@ class QaApp(App[None]):
     def _answered(self, card: AnswerCard, answer: Any, citations: dict[int, Any]) -> None:
         card.show_answer(answer, citations)
         self.latest = card
+        if self.current is not None:
+            self.current.remove_class("current")
         self.current = None
         self.shown_quote = None
+        # An open source pane follows the new answer: it must never go on showing the
+        # previous question's passage or quotation beside the new answer.
+        if self.query_one("#source").has_class("open"):
+            self.call_after_refresh(self._source_follows, card)
         # Show the new card from its question down, however long its passages are.
         self.call_after_refresh(card.scroll_visible, top=True, animate=False)
+
+    def _source_follows(self, card: AnswerCard) -> None:
+        """Open the new answer's passage in the source pane (its highlight is the answer),
+        or close the pane when nothing was found."""
+        if card is not self.latest or self.current is not None or self.shown_quote is not None:
+            return  # the reader has moved on already
+        views = self._views()
+        if card.answer is None or card.answer.answer is None or not views:
+            self.query_one("#source").remove_class("open")
+            self.query_one("#source-title", Static).update("")
+            return
+        self.open_passage(views[0])
 
     # -- passages and the source pane ------------------------------------------------------
     def _views(self) -> list[PassageView]:
