@@ -18,7 +18,7 @@ from textual.widgets import OptionList, Static, TextArea
 from qa.answer.model import Answer
 from qa.embedding.encoder import Embedder
 from qa.index.builder import build_index
-from qa.session import Session
+from qa.session import DocumentFacts, Overview, Session
 from qa.text.safe import printable
 from qa.tui.app import QaApp
 from qa.tui.screens.quotes import QuotesScreen
@@ -299,6 +299,32 @@ async def test_page_keys_scroll_the_conversation_from_the_question_box(
         await pilot.pause()
         assert area.cursor_location[0] > 0
         assert conversation.scroll_target_y == before
+
+
+@pytest.mark.anyio
+async def test_the_first_screen_lists_the_documents_and_a_question_to_try(
+    sample_index: Any, embedder: Embedder, tmp_path: Path
+) -> None:
+    """Before any question: the documents of the index and an example question made of
+    their words, which the documents answer; back after ctrl+l clears the chat."""
+    app = sample_app(sample_index, embedder, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        welcome = app.query_one("#welcome", Static).content.plain
+        assert welcome.splitlines() == [
+            "1 document indexed: north-korean-troops-in-russia.txt",
+            "Try: What did Volodymyr Zelenskyy say?",
+        ]
+        card = await ask(pilot, "What did Volodymyr Zelenskyy say?")
+        assert card.answer.answer is not None and card.answer.answer.speaker == (
+            "Volodymyr Zelenskyy"
+        )
+        conversation = app.query_one("#conversation")
+        assert conversation.children[0].id == "welcome"  # above the conversation
+        await pilot.press("ctrl+l")
+        await pilot.pause()
+        assert [c.id for c in conversation.children] == ["welcome"]
+        assert app.query_one("#welcome", Static).content.plain.startswith("1 document indexed")
 
 
 @pytest.mark.anyio
@@ -783,10 +809,17 @@ async def test_footer_keys_are_in_the_first_frame(tmp_path: Path) -> None:
 
 
 class FixedEngine:
-    """Instantly ready, with a fixed status: a deterministic first frame."""
+    """Instantly ready, with a fixed status and documents: a deterministic first frame."""
 
     def prepare(self, progress: Any) -> None:
         pass
+
+    def overview(self) -> Overview:
+        sources = ("docs/north-korean-troops-in-russia.txt", "docs/notes.md")
+        facts = DocumentFacts(
+            sources[0], None, "said Volodymyr Zelenskyy", ("Volodymyr Zelenskyy",)
+        )
+        return Overview(sources, (facts,))
 
     def status(self) -> str:
         return "1 document · 19 chunks · all-MiniLM-L6-v2 · index 1 min old"

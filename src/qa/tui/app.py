@@ -48,6 +48,7 @@ if TYPE_CHECKING:
     from textual.widgets import TextArea
 
     from qa.answer.quotations import QuoteHit
+    from qa.session import Overview
     from qa.tui.screens.quotes import QuotesScreen
 
 EngineFactory = Callable[[], Any]
@@ -106,6 +107,7 @@ class QaApp(App[None]):
         # A quotation opened from the quotes view, shown in the source pane (and copied by c).
         self.shown_quote: QuoteHit | None = None
         self.quote_position: tuple[str, int] | None = None  # the quotes view's last place
+        self.overview: Overview | None = None  # the documents, for the first screen
         self.sub_title = str(index_dir)
 
     # -- layout -----------------------------------------------------------------
@@ -155,12 +157,54 @@ class QaApp(App[None]):
         self._from_thread(self.set_status, label)
 
     def _prepare(self) -> None:
+        def progress(stage: str, done: int, total: int) -> None:
+            self._progress(stage, done, total)
+            if stage == "loading model" and done == 0:
+                self._early_welcome()
+
         try:
-            self.engine.prepare(self._progress)
+            self.engine.prepare(progress)
+            overview = self._overview()
         except Exception as exc:
             self._from_thread(self._failed, exc)
             return
-        self._from_thread(self._on_engine_ready)
+        self._from_thread(self._on_engine_ready, overview)
+
+    def _overview(self) -> Overview | None:
+        """What the index holds, for the first screen (read in a worker: it reads the
+        index); None from an engine that cannot say."""
+        overview = getattr(self.engine, "overview", None)
+        return overview() if overview is not None else None
+
+    def _early_welcome(self) -> None:
+        """The index is open and the model still loading (seconds): show the documents
+        now. (A build's own model load comes before any index is open: nothing yet.)"""
+        try:
+            overview = self._overview()
+        except Exception:  # the first screen can wait for the engine to be ready
+            return
+        if overview is not None and overview.documents:
+            self._from_thread(self.show_welcome, overview)
+
+    def show_welcome(self, overview: Overview | None) -> None:
+        """List the documents and an example question at the top of the conversation
+        (updated after a re-index; back after ctrl+l clears the conversation)."""
+        from qa.tui.welcome import welcome_text
+
+        if overview is not None:
+            self.overview = overview
+        if self.overview is None:
+            return
+        text = welcome_text(self.overview)
+        try:
+            self.query_one("#welcome", Static).update(text)
+        except NoMatches:
+            conversation = self.query_one("#conversation", VerticalScroll)
+            welcome = Static(text, id="welcome")
+            if conversation.children:
+                conversation.mount(welcome, before=0)
+            else:
+                conversation.mount(welcome)
 
     def _failed(self, exc: Exception) -> None:
         message = f"error: {exc}"
@@ -169,9 +213,10 @@ class QaApp(App[None]):
             card.show_message(message)
         self.pending.clear()
 
-    def _on_engine_ready(self) -> None:
+    def _on_engine_ready(self, overview: Overview | None = None) -> None:
         self.ready = True
         self.set_status(self.engine.status())
+        self.show_welcome(overview)
         self.source_area()  # mounted now, so opening the first passage is instant
         self._reload_quotes()
         waiting, self.pending = self.pending, []
@@ -452,6 +497,7 @@ class QaApp(App[None]):
         await self.query_one("#conversation").remove_children()
         self.latest = self.current = self.shown_quote = None
         self.query_one("#source").remove_class("open")
+        self.show_welcome(None)  # the first screen again
 
     # -- re-index -----------------------------------------------------------------------
     def action_reindex(self) -> None:
@@ -465,12 +511,13 @@ class QaApp(App[None]):
     def _reindex(self) -> None:
         try:
             self.engine.reindex(self._progress)
+            overview = self._overview()
         except Exception as exc:
             self._from_thread(self._reindexed, exc)
             return
-        self._from_thread(self._reindexed, None)
+        self._from_thread(self._reindexed, None, overview)
 
-    def _reindexed(self, error: Exception | None) -> None:
+    def _reindexed(self, error: Exception | None, overview: Overview | None = None) -> None:
         self.busy = False
         if error is not None:
             self.set_status(f"error: {error}")
@@ -479,6 +526,7 @@ class QaApp(App[None]):
             self.set_status(self.engine.status())
             self.notify("Re-indexed")
             self._reload_quotes()
+            self.show_welcome(overview)
         waiting, self.pending = self.pending, []
         for card in waiting:
             self._ask(card)
