@@ -176,6 +176,39 @@ async def test_a_new_question_replaces_the_source_pane(
 
 
 @pytest.mark.anyio
+async def test_opening_a_passage_never_waits_for_the_index(
+    sample_index: Any, embedder: Embedder, tmp_path: Path, sample_text: str
+) -> None:
+    """While another worker holds the index (a question being answered, a re-index),
+    the latest answer's passages still open in the source pane at once: their
+    documents were read with the answer, not on the UI thread."""
+    import threading
+
+    app = sample_app(sample_index, embedder, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        card = await ask(pilot, TROOPS)
+        holding, release, released = threading.Event(), threading.Event(), threading.Event()
+
+        def hold() -> None:
+            with app.engine._lock:
+                holding.set()
+                release.wait(15)
+            released.set()
+
+        threading.Thread(target=hold, daemon=True).start()
+        assert holding.wait(5)
+        try:
+            await pilot.press("escape", "enter", "n")
+            await pilot.pause()
+            p = card.answer.passages[1]
+            area = app.query_one("#source-text", TextArea)
+            assert area.selected_text == sample_text[p.highlight.start : p.highlight.end]
+            assert not released.is_set()  # opened while the index was held elsewhere
+        finally:
+            release.set()
+
+
+@pytest.mark.anyio
 async def test_copy_quote_and_passage(
     sample_index: Any, embedder: Embedder, tmp_path: Path
 ) -> None:

@@ -108,6 +108,8 @@ class QaApp(App[None]):
         self.shown_quote: QuoteHit | None = None
         self.quote_position: tuple[str, int] | None = None  # the quotes view's last place
         self.overview: Overview | None = None  # the documents, for the first screen
+        # The latest answer's documents (source -> text), read by the answering worker.
+        self.documents: dict[str, Any] = {}
         self.sub_title = str(index_dir)
 
     # -- layout -----------------------------------------------------------------
@@ -250,6 +252,7 @@ class QaApp(App[None]):
         try:
             answer = self.engine.ask(card.question)
             citations = self._highlight_citations(answer)
+            documents = self._documents(answer)
             # The engine may have moved to a newer index generation (another `qa index`
             # ran): the status line follows it.
             status = self.engine.status()
@@ -257,7 +260,7 @@ class QaApp(App[None]):
             self._from_thread(card.show_message, f"error: {exc}")
             return
         self._from_thread(self.set_status, status)
-        self._from_thread(self._answered, card, answer, citations)
+        self._from_thread(self._answered, card, answer, citations, documents)
 
     def _highlight_citations(self, answer: Any) -> dict[int, Any]:
         """Each passage's highlight cited on its own (rank -> Citation): the paragraph
@@ -271,9 +274,26 @@ class QaApp(App[None]):
         }
         return {rank: c for rank, c in cited.items() if c is not None}
 
-    def _answered(self, card: AnswerCard, answer: Any, citations: dict[int, Any]) -> None:
+    def _documents(self, answer: Any) -> dict[str, Any]:
+        """The documents of the answer's passages, read here in the worker so that
+        opening one in the source pane never waits on the index (and its lock, which a
+        question being answered or a re-index holds) on the UI thread."""
+        read = getattr(self.engine, "document", None)
+        if read is None:
+            return {}
+        documents = {source: read(source) for source in {p.source for p in answer.passages}}
+        return {source: doc for source, doc in documents.items() if doc is not None}
+
+    def _answered(
+        self,
+        card: AnswerCard,
+        answer: Any,
+        citations: dict[int, Any],
+        documents: dict[str, Any] | None = None,
+    ) -> None:
         card.show_answer(answer, citations)
         self.latest = card
+        self.documents = documents or {}  # only the latest answer's: they can be large
         if self.current is not None:
             self.current.remove_class("current")
         self.current = None
@@ -350,7 +370,7 @@ class QaApp(App[None]):
         """Open the source pane on ``source`` with ``[start, end)`` selected and in view."""
         from textual.widgets.text_area import Selection
 
-        doc = self.engine.document(source)
+        doc = self.documents.get(source) or self.engine.document(source)
         if doc is None:
             self.notify(f"{source} is no longer in the index", severity="warning", markup=False)
             return
@@ -496,6 +516,7 @@ class QaApp(App[None]):
     async def action_clear(self) -> None:
         await self.query_one("#conversation").remove_children()
         self.latest = self.current = self.shown_quote = None
+        self.documents = {}
         self.query_one("#source").remove_class("open")
         self.show_welcome(None)  # the first screen again
 
@@ -525,6 +546,7 @@ class QaApp(App[None]):
         else:
             self.set_status(self.engine.status())
             self.notify("Re-indexed")
+            self.documents = {}  # the source pane reads the new index
             self._reload_quotes()
             self.show_welcome(overview)
         waiting, self.pending = self.pending, []
