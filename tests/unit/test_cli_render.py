@@ -9,7 +9,7 @@ from rich.console import Console
 
 from qa.answer.model import Answer, AnswerSpan, Match, Passage, Span
 from qa.citations import Citation
-from qa.cli.render import render_answer
+from qa.cli.render import excerpt, render_answer
 
 SOURCE = "docs/harbour.txt"
 PARAGRAPHS = [
@@ -130,3 +130,10 @@ def test_on_a_terminal_each_passage_fits_one_line_with_words_to_read() -> None:
         assert len(line) <= 72, line
         # The section gives way, so the words of the passage still show.
         assert "§" not in line and "“Paragraph" in line and line.endswith("…”")
+
+
+def test_an_excerpt_is_one_line_cut_at_a_word() -> None:
+    assert (
+        excerpt("It rose\nsharply. Then it fell back to where it began.", 20) == "It rose sharply…"
+    )
+    assert excerpt("Short enough.", 20) == "Short enough."

@@ -53,7 +53,7 @@ def excerpt(text: str, limit: int = EXCERPT_CHARS) -> str:
     if len(line) <= limit:
         return line
     cut = line[:limit].rsplit(" ", 1)[0] if " " in line[: limit - 1] else line[: limit - 1]
-    return cut.rstrip(",;:") + "…"
+    return cut.rstrip(",;:.") + "…"
 
 
 def passage_line(p: Passage, cite: Cite | None = None, width: int | None = None) -> Text:
