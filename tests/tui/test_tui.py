@@ -174,6 +174,20 @@ async def test_a_new_question_replaces_the_source_pane(
         assert card.answer.answer is None
         assert not pane.has_class("open") and app.current is None
 
+        # Hidden with o, then shown again after a new question: the new answer's passage.
+        card = await ask(pilot, CANNON_FODDER)
+        await pilot.pause()
+        assert not pane.has_class("open")
+        await pilot.press("escape", "o")
+        await pilot.pause()
+        assert pane.has_class("open") and area.selected_text == FODDER_QUOTE
+        await pilot.press("o")
+        await pilot.pause()
+        assert not pane.has_class("open")
+        await pilot.press("o")
+        await pilot.pause()
+        assert pane.has_class("open") and app.current is card.query(PassageView).first()
+
 
 @pytest.mark.anyio
 async def test_opening_a_passage_never_waits_for_the_index(

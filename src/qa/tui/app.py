@@ -398,7 +398,15 @@ class QaApp(App[None]):
             return area
 
     def action_toggle_source(self) -> None:
-        self.query_one("#source").toggle_class("open")
+        pane = self.query_one("#source")
+        views = self._views()
+        # Nothing of the latest answer open yet: show its first passage, never what the
+        # pane last held for an earlier question.
+        nothing_open = self.current is None and self.shown_quote is None
+        if views and nothing_open and not pane.has_class("open"):
+            self.open_passage(views[0])
+            return
+        pane.toggle_class("open")
 
     # -- quotes view --------------------------------------------------------------------
     def action_quotes(self) -> None:
