@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -23,6 +25,7 @@ from qa.errors import IndexUnusable, SessionError
 if TYPE_CHECKING:
     from qa.answer.model import Answer
     from qa.answer.quotations import QuoteHit
+    from qa.citations import Citation
     from qa.embedding.encoder import Encoder
     from qa.index.builder import IndexReport
     from qa.index.reader import Index
@@ -30,6 +33,29 @@ if TYPE_CHECKING:
     from qa.verify import VerifyResult
 
 Progress = Callable[[str, int, int], None]
+
+# How many documents (the first, by path) an example question may be drawn from.
+SAMPLED_DOCUMENTS = 5
+
+
+@dataclass(frozen=True)
+class DocumentFacts:
+    """What an example question may be made of: one document's title, text and the
+    named speakers it quotes (most quoted first)."""
+
+    source: str
+    title: str | None
+    text: str
+    speakers: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Overview:
+    """What the index holds, for the chat's first screen: every document, and the
+    first few documents' facts for an example question."""
+
+    documents: tuple[str, ...]
+    samples: tuple[DocumentFacts, ...]
 
 
 Build = Callable[[list[Path], bool], "IndexReport"]
@@ -196,6 +222,23 @@ class Session:
             f" · index {age} old"
         )
 
+    def overview(self) -> Overview:
+        """The indexed documents (sorted by path) and the facts of the first few: what
+        the chat's first screen lists and draws its example question from."""
+        with self._lock:
+            if self.index is None:
+                return Overview((), ())
+            sources = tuple(sorted(self.index.manifest.documents))
+            samples = []
+            for source in sources[:SAMPLED_DOCUMENTS]:
+                doc = self.index.document_by_source(source)
+                if doc is None:
+                    continue
+                named = Counter(q.speaker for q in self.index.quotes([doc.id]) if q.speaker)
+                speakers = tuple(name for name, _ in named.most_common())
+                samples.append(DocumentFacts(source, doc.title, doc.text, speakers))
+            return Overview(sources, tuple(samples))
+
     def ask(self, question: str, k: int = 5) -> Answer:
         """The core's answer to one question (quote questions from the quote index)."""
         import sqlite3
@@ -260,6 +303,14 @@ class Session:
                 # Called on the UI thread, where an exception would end the chat: the
                 # pane stays shut, and the next question reports the damage.
                 return None
+
+    def cite(self, source: str, start: int, end: int) -> Citation | None:
+        """The citation of ``[start, end)`` in an indexed document (its own paragraph,
+        not that of the passage around it); None when the document is not open."""
+        from qa.citations import cite
+
+        doc = self.document(source)
+        return None if doc is None else cite(doc, start, end)
 
     def close(self) -> None:
         """Close the index, unless a worker still holds it (quitting mid-load must not

@@ -15,8 +15,8 @@ import pytest
 
 from qa.index.builder import IndexReport
 
-from helpers.cli import QA, assert_one_line_error, qa
-from helpers.corpus import FIXTURE_DOCS, ROOT
+from helpers.cli import QA, assert_one_line_error, qa, run_qa
+from helpers.corpus import FIXTURE_DOCS, ROOT, SampleIndex
 
 FIXTURES = FIXTURE_DOCS
 GOOD = ("utf8.txt", "guide.md")
@@ -68,6 +68,20 @@ def test_index_prints_a_line_per_skipped_file_and_a_summary(tmp_path: Path) -> N
     assert any(summary.fullmatch(line) for line in lines), result.output
 
 
+def test_index_into_a_pipe_prints_plain_progress_lines(tmp_path: Path) -> None:
+    """Without a terminal there is no bar, but stderr still says what is going on: a
+    plain line per stage, and the summary on stdout as before."""
+    folder = mixed_folder(tmp_path, GOOD)
+    status, out, err = run_qa("index", str(folder), "--index", str(tmp_path / "index"))
+    assert status == 0, out + err
+    lines = err.splitlines()
+    assert any(re.fullmatch(r"qa: reading 1/2 \(\d+ s\)", line) for line in lines), err
+    assert any(re.fullmatch(r"qa: embedding \d+/\d+ \(\d+ s\)", line) for line in lines), err
+    assert len(lines) < 20, err
+    assert "\x1b" not in err and "\r" not in err  # no bar, no cursor movement
+    assert "2 indexed, 0 unchanged" in out
+
+
 def test_index_of_a_folder_of_thousands_of_files_reports_them_briefly(tmp_path: Path) -> None:
     """Thousands of unreadable or unsupported files: the one good document is indexed,
     the summary counts every skip, and the screen is not flooded with lines."""
@@ -115,6 +129,27 @@ def test_ask_json_prints_one_json_line(sample_index: tuple[Path, Path]) -> None:
     assert_contract(data, question)
     assert data["answer"] is not None and "10,000" in data["answer"]["text"]
     assert data["answer"]["source"] == str(sample_index.source)
+
+
+def test_ask_prints_the_answer_and_a_line_per_other_passage(sample_index: SampleIndex) -> None:
+    """27 lines of whole passages used to push the answer off the screen: now the
+    answer, then a line per other passage; --passages (-v) prints them whole."""
+    question = "How many North Korean troops arrived in Russia?"
+    result = qa("ask", question, "--index", str(sample_index.index_dir))
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.strip("\n").splitlines()
+    assert len(lines) <= 12, result.stdout
+    assert lines[1].startswith("Answer (score ") and "10,000" in lines[2]
+    passages = [line for line in lines if re.match(r"\[\d\] ", line)]
+    assert len(passages) == 4, result.stdout
+    for line in passages:
+        assert re.match(rf"\[\d\] {re.escape(str(sample_index.source))}, .*¶\d+.* — “.+”$", line)
+    for flag in ("--passages", "-v"):
+        full = qa("ask", question, flag, "--index", str(sample_index.index_dir))
+        assert full.exit_code == 0, full.output
+        assert full.stdout.startswith("\n".join(lines[:4]))
+        assert len(full.stdout.splitlines()) > 20
+        assert "Experts wonder: will they bolster Russian forces" in full.stdout
 
 
 def test_ask_reads_questions_from_stdin(sample_index: tuple[Path, Path]) -> None:
@@ -167,6 +202,24 @@ def test_text_of_the_sample_article_is_the_file(sample_index: tuple[Path, Path])
     result = qa("text", str(source), "--index", str(index_dir))
     assert result.exit_code == 0, result.output
     assert result.stdout_bytes == source.read_bytes()
+
+
+def test_text_accepts_any_path_to_the_file_and_its_name(
+    sample_index: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Indexed by an absolute path, the article is found by a relative one, by
+    ``./``, through a symlink, and by its file name alone."""
+    index_dir, source = sample_index
+    monkeypatch.chdir(source.parent.parent)
+    link = source.parent.parent / "article-link.txt"
+    link.symlink_to(source)
+    try:
+        for typed in (f"docs/{source.name}", f"./docs/{source.name}", link.name, source.name):
+            result = qa("text", typed, "--index", str(index_dir))
+            assert result.exit_code == 0, (typed, result.output)
+            assert result.stdout_bytes == source.read_bytes(), typed
+    finally:
+        link.unlink()
 
 
 def test_text_of_an_unknown_source_is_a_one_line_error(sample_index: tuple[Path, Path]) -> None:

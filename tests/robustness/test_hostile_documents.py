@@ -172,12 +172,17 @@ def run_on_pty(args: list[str]) -> str:
 
 
 def test_ask_on_a_terminal_shows_the_document_literally(hostile: HostileIndex) -> None:
-    raw = run_on_pty(["ask", QUESTION, "--index", str(hostile.index_dir)])
+    # --passages: every passage whole, so every hostile piece is on screen.
+    raw = run_on_pty(["ask", QUESTION, "--passages", "--index", str(hostile.index_dir)])
     assert SGR_SEQUENCE.search(raw), "not treated as a terminal: no colours at all"
     plain = assert_terminal_safe(raw)
     assert "Traceback" not in plain
     assert_shows_everything_literally(plain)
     assert "painted on the harbour gate" in plain
+    # By default, the answer and a line per other passage: as safe, and as literal.
+    raw = run_on_pty(["ask", QUESTION, "--index", str(hostile.index_dir)])
+    plain = assert_terminal_safe(raw)
+    assert MARKUP in plain and "painted on the harbour gate" in plain
 
 
 def test_text_on_a_terminal_is_escaped_and_exact_in_a_pipe(hostile: HostileIndex) -> None:
@@ -192,7 +197,14 @@ def test_text_on_a_terminal_is_escaped_and_exact_in_a_pipe(hostile: HostileIndex
 @pytest.mark.usefixtures("session_model")
 def test_ask_colour_output_is_safe_in_process(hostile: HostileIndex) -> None:
     """The same through the click runner, with Rich told it writes to a terminal."""
-    result = qa("ask", QUESTION, "--index", str(hostile.index_dir), env={"TTY_COMPATIBLE": "1"})
+    result = qa(
+        "ask",
+        QUESTION,
+        "--passages",
+        "--index",
+        str(hostile.index_dir),
+        env={"TTY_COMPATIBLE": "1"},
+    )
     assert result.exit_code == 0, result.output
     assert SGR_SEQUENCE.search(result.stdout)
     plain = assert_terminal_safe(result.stdout)

@@ -18,7 +18,7 @@ from textual.widgets import OptionList, Static, TextArea
 from qa.answer.model import Answer
 from qa.embedding.encoder import Embedder
 from qa.index.builder import build_index
-from qa.session import Session
+from qa.session import DocumentFacts, Overview, Session
 from qa.text.safe import printable
 from qa.tui.app import QaApp
 from qa.tui.screens.quotes import QuotesScreen
@@ -50,6 +50,12 @@ def sample_app(sample_index: Any, embedder: Embedder, tmp_path: Path) -> QaApp:
         tmp_path / "copies",
         engine=lambda: Session(sample_index.index_dir, embedder=embedder),
     )
+
+
+def copied(c: Any) -> str:
+    """The citation a copy carries in the sample: the document's file name (it has no
+    title), the paragraph and the line of the copied words."""
+    return f"{Path(c.source).name}, ¶{c.paragraph}, line {c.line_start}"
 
 
 def shown(card: AnswerCard) -> str:
@@ -94,7 +100,9 @@ async def test_source_pane_opens_citation_at_its_span(
         assert area.text == printable(sample_text)
         p = card.answer.passages[0]
         assert area.selected_text == sample_text[p.highlight.start : p.highlight.end]
-        assert str(p.citation) in app.query_one("#source-title", Static).content.plain
+        # The title cites the selected sentence (its paragraph, line and characters).
+        title = app.query_one("#source-title", Static).content.plain
+        assert f"chars {p.highlight.start}–{p.highlight.end}" in title
 
         # Next passage: the pane follows, and the selection is scrolled into view.
         await pilot.press("n")
@@ -120,6 +128,101 @@ async def test_source_pane_opens_citation_at_its_span(
 
 
 @pytest.mark.anyio
+async def test_a_new_question_replaces_the_source_pane(
+    sample_index: Any, embedder: Embedder, tmp_path: Path, sample_text: str
+) -> None:
+    """The pane never keeps the last question's passage or quotation beside a new
+    answer: it shows the new answer's passage, or closes when nothing was found."""
+    app = sample_app(sample_index, embedder, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        first = await ask(pilot, TROOPS)
+        await pilot.press("escape", "n", "n")
+        await pilot.pause()
+        pane, title = app.query_one("#source"), app.query_one("#source-title", Static)
+        area = app.query_one("#source-text", TextArea)
+        second = first.answer.passages[1]
+        assert pane.has_class("open") and "[2]" in title.content.plain
+        assert area.selected_text == sample_text[second.highlight.start : second.highlight.end]
+
+        card = await ask(pilot, CANNON_FODDER)
+        await pilot.pause()
+        a = card.answer.answer
+        assert pane.has_class("open")
+        assert area.selected_text == sample_text[a.start : a.end] == FODDER_QUOTE
+        assert str(a.citation) in title.content.plain and SOLDIER in title.content.plain
+        assert app.current is card.query(PassageView).first()
+        assert app.current.has_class("current")
+
+        # A quotation opened from the quotes view gives way to the next answer too.
+        screen = await open_quotes(pilot)
+        hit = screen.highlighted_hit
+        assert hit is not None
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.shown_quote is hit and area.selected_text == hit.quote
+        card = await ask(pilot, TROOPS)
+        await pilot.pause()
+        a = card.answer.answer
+        assert app.shown_quote is None
+        assert area.selected_text == sample_text[a.start : a.end] != hit.quote
+        assert str(a.citation) in title.content.plain
+        assert hit.speaker_label() not in title.content.plain
+
+        # Nothing found: nothing to show, so the pane closes.
+        card = await ask(pilot, TUNGSTEN)
+        await pilot.pause()
+        assert card.answer.answer is None
+        assert not pane.has_class("open") and app.current is None
+
+        # Hidden with o, then shown again after a new question: the new answer's passage.
+        card = await ask(pilot, CANNON_FODDER)
+        await pilot.pause()
+        assert not pane.has_class("open")
+        await pilot.press("escape", "o")
+        await pilot.pause()
+        assert pane.has_class("open") and area.selected_text == FODDER_QUOTE
+        await pilot.press("o")
+        await pilot.pause()
+        assert not pane.has_class("open")
+        await pilot.press("o")
+        await pilot.pause()
+        assert pane.has_class("open") and app.current is card.query(PassageView).first()
+
+
+@pytest.mark.anyio
+async def test_opening_a_passage_never_waits_for_the_index(
+    sample_index: Any, embedder: Embedder, tmp_path: Path, sample_text: str
+) -> None:
+    """While another worker holds the index (a question being answered, a re-index),
+    the latest answer's passages still open in the source pane at once: their
+    documents were read with the answer, not on the UI thread."""
+    import threading
+
+    app = sample_app(sample_index, embedder, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        card = await ask(pilot, TROOPS)
+        holding, release, released = threading.Event(), threading.Event(), threading.Event()
+
+        def hold() -> None:
+            with app.engine._lock:
+                holding.set()
+                release.wait(15)
+            released.set()
+
+        threading.Thread(target=hold, daemon=True).start()
+        assert holding.wait(5)
+        try:
+            await pilot.press("escape", "enter", "n")
+            await pilot.pause()
+            p = card.answer.passages[1]
+            area = app.query_one("#source-text", TextArea)
+            assert area.selected_text == sample_text[p.highlight.start : p.highlight.end]
+            assert not released.is_set()  # opened while the index was held elsewhere
+        finally:
+            release.set()
+
+
+@pytest.mark.anyio
 async def test_copy_quote_and_passage(
     sample_index: Any, embedder: Embedder, tmp_path: Path
 ) -> None:
@@ -129,7 +232,7 @@ async def test_copy_quote_and_passage(
         a = card.answer.answer
         await pilot.press("escape", "c")
         await pilot.pause()
-        expected = f"“{a.text.strip()}” — {a.citation.short()}"
+        expected = f"“{a.text.strip()}” — {copied(a.citation)}"
         assert app.clipboard == expected
         assert "10,000" in app.clipboard
         saved = tmp_path / "copies" / "last-copy.txt"
@@ -137,7 +240,44 @@ async def test_copy_quote_and_passage(
         await pilot.press("C")
         await pilot.pause()
         p = card.answer.passages[0]
-        assert app.clipboard == f"“{p.text.strip()}” — {p.citation.short()}"
+        assert app.clipboard == f"“{p.text.strip()}” — {copied(p.citation)}"
+
+
+@pytest.mark.anyio
+async def test_copy_names_the_document_and_the_copied_sentences_paragraph(
+    sample_index: Any,
+    embedder: Embedder,
+    tmp_path: Path,
+    sample_text: str,
+    sample_paragraphs: list[tuple[int, int]],
+) -> None:
+    """c on a passage copies its highlighted sentence with the document's name and the
+    paragraph and line that sentence is in, not the paragraph its passage starts in."""
+    app = sample_app(sample_index, embedder, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        card = await ask(pilot, TROOPS)
+        await pilot.press("escape")
+        moved = 0
+        for n, p in enumerate(card.answer.passages):
+            await pilot.press("n" if n else "enter")
+            await pilot.pause()
+            assert app.current is not None and app.current.passage == p
+            await pilot.press("c")
+            await pilot.pause()
+            start, end = p.highlight.start, p.highlight.end
+            para = next(i for i, (s, e) in enumerate(sample_paragraphs, 1) if s <= start < e)
+            line = sample_text.count("\n", 0, start) + 1
+            name = "north-korean-troops-in-russia.txt"
+            assert (
+                app.clipboard
+                == f"“{sample_text[start:end].strip()}” — {name}, ¶{para}, line {line}"
+            )
+            # The pane's title cites the selected sentence too.
+            assert f"¶{para}, line {line}, chars {start}–{end}" in (
+                app.query_one("#source-title", Static).content.plain
+            )
+            moved += para != p.citation.paragraph
+        assert moved, "no passage's sentence was past its first paragraph: nothing was tested"
 
 
 @pytest.mark.anyio
@@ -158,6 +298,80 @@ async def test_history_up_and_down(sample_index: Any, embedder: Embedder, tmp_pa
         assert box.value == "second question about Kim"
         await pilot.press("down")
         assert box.value == ""
+
+
+@pytest.mark.anyio
+async def test_page_keys_scroll_the_conversation_from_the_question_box(
+    sample_index: Any, embedder: Embedder, tmp_path: Path
+) -> None:
+    app = sample_app(sample_index, embedder, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await ask(pilot, TROOPS)
+        await ask(pilot, CANNON_FODDER)
+        conversation = app.query_one("#conversation")
+        await pilot.pause()
+        box = app.query_one("#question", HistoryInput)
+        box.focus()
+        await pilot.pause()
+        assert conversation.scroll_y > 0  # the latest card is shown from its question
+        start = conversation.scroll_y
+        await pilot.press("pageup")
+        await pilot.pause()
+        assert conversation.scroll_target_y < start
+        assert app.focused is box  # still typing there
+        await pilot.press("pageup", "pageup", "pageup", "pageup", "pageup")
+        await pilot.pause()
+        assert conversation.scroll_target_y == 0
+        await pilot.press("pagedown")
+        await pilot.pause()
+        assert conversation.scroll_target_y > 0
+        # On a passage the conversation scrolls with them as before.
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.focused, PassageView)
+        before = conversation.scroll_target_y
+        assert before > 0
+        await pilot.press("pageup")
+        await pilot.pause()
+        assert conversation.scroll_target_y < before
+        # In the source pane they page through the document, not the conversation.
+        await pilot.press("enter")
+        await pilot.pause()
+        area = app.query_one("#source-text", TextArea)
+        area.focus()
+        area.move_cursor((0, 0))
+        await pilot.pause()
+        before = conversation.scroll_target_y
+        await pilot.press("pagedown")
+        await pilot.pause()
+        assert area.cursor_location[0] > 0
+        assert conversation.scroll_target_y == before
+
+
+@pytest.mark.anyio
+async def test_the_first_screen_lists_the_documents_and_a_question_to_try(
+    sample_index: Any, embedder: Embedder, tmp_path: Path
+) -> None:
+    """Before any question: the documents of the index and an example question made of
+    their words, which the documents answer; back after ctrl+l clears the chat."""
+    app = sample_app(sample_index, embedder, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        welcome = app.query_one("#welcome", Static).content.plain
+        assert welcome.splitlines() == [
+            "1 document indexed: north-korean-troops-in-russia.txt",
+            "Try: What did Volodymyr Zelenskyy say?",
+        ]
+        card = await ask(pilot, "What did Volodymyr Zelenskyy say?")
+        assert card.answer.answer is not None and card.answer.answer.speaker == (
+            "Volodymyr Zelenskyy"
+        )
+        conversation = app.query_one("#conversation")
+        assert conversation.children[0].id == "welcome"  # above the conversation
+        await pilot.press("ctrl+l")
+        await pilot.pause()
+        assert [c.id for c in conversation.children] == ["welcome"]
+        assert app.query_one("#welcome", Static).content.plain.startswith("1 document indexed")
 
 
 @pytest.mark.anyio
@@ -252,18 +466,26 @@ def gated_app(index_dir: Path, embedder: Embedder, tmp_path: Path) -> tuple[QaAp
     return QaApp(tmp_path, engine=lambda: SlowEngine(index_dir, embedder=embedder)), gate
 
 
+LOADING = "loading the model…; your question will be answered when it is ready"
+
+
 @pytest.mark.anyio
+@pytest.mark.parametrize("enter", ["enter", "ctrl+j"])
 async def test_question_before_ready_waits(
-    sample_index: Any, embedder: Embedder, tmp_path: Path
+    sample_index: Any, embedder: Embedder, tmp_path: Path, enter: str
 ) -> None:
+    """Asked while the model loads, a question is kept, says so, and is answered once
+    the model is ready; typed before the chat took the terminal, its Enter arrives as
+    a newline (ctrl+j), which asks too."""
     app, gate = gated_app(sample_index.index_dir, embedder, tmp_path)
     async with app.run_test(size=SIZE) as pilot:
         box = app.query_one("#question", HistoryInput)
         box.value = TROOPS
-        await pilot.press("enter")
+        await pilot.press(enter)
         await pilot.pause()
         card = app.query_one(AnswerCard)
-        assert "still loading" in shown(card)
+        assert shown(card) == LOADING
+        assert box.value == ""
         assert "loading" in app.query_one("#status", Static).content.plain
         gate.set()
         await app.workers.wait_for_complete()
@@ -361,7 +583,7 @@ async def test_quote_answer_names_the_speaker_and_copies_with_it(
 
         await pilot.press("escape", "c")
         await pilot.pause()
-        expected = f"“{FODDER_QUOTE}” — {SOLDIER}, {a.citation.short()}"
+        expected = f"“{FODDER_QUOTE}” — {SOLDIER}, {copied(a.citation)}"
         assert app.clipboard == expected
         assert app.clipboard.startswith(f"“{FODDER_QUOTE}” — {SOLDIER}, ")
         saved = tmp_path / "copies" / "last-copy.txt"
@@ -443,7 +665,7 @@ async def test_quotes_view_lists_quotations_by_speaker(
         assert screen.highlighted_hit is first
         await pilot.press("c")
         await pilot.pause()
-        assert app.clipboard == f"“{first.quote}” — {first.speaker}, {first.citation.short()}"
+        assert app.clipboard == f"“{first.quote}” — {first.speaker}, {copied(first.citation)}"
         # Down skips the speakers' headers; an unattributed quote is copied without a name.
         for _ in range(len(screen.hits) - 1):
             await pilot.press("down")
@@ -452,7 +674,7 @@ async def test_quotes_view_lists_quotations_by_speaker(
         assert unnamed is groups[None][-1]
         await pilot.press("c")
         await pilot.pause()
-        assert app.clipboard == f"“{unnamed.quote}” — {unnamed.citation.short()}"
+        assert app.clipboard == f"“{unnamed.quote}” — {copied(unnamed.citation)}"
         assert unnamed.quote in screen.query_one("#quote-context", Static).content.plain
 
         await pilot.press("escape")
@@ -511,7 +733,7 @@ async def test_quotes_view_enter_shows_the_quote_in_the_source_pane(
         assert app.focused is area
         await pilot.press("c")
         await pilot.pause()
-        assert app.clipboard == f"“{hit.quote}” — {hit.speaker}, {hit.citation.short()}"
+        assert app.clipboard == f"“{hit.quote}” — {hit.speaker}, {copied(hit.citation)}"
         titles = [c.title for c in app.get_system_commands(app.screen)]
         assert "Quotes by speaker" in titles
 
@@ -634,10 +856,17 @@ async def test_footer_keys_are_in_the_first_frame(tmp_path: Path) -> None:
 
 
 class FixedEngine:
-    """Instantly ready, with a fixed status: a deterministic first frame."""
+    """Instantly ready, with a fixed status and documents: a deterministic first frame."""
 
     def prepare(self, progress: Any) -> None:
         pass
+
+    def overview(self) -> Overview:
+        sources = ("docs/north-korean-troops-in-russia.txt", "docs/notes.md")
+        facts = DocumentFacts(
+            sources[0], None, "said Volodymyr Zelenskyy", ("Volodymyr Zelenskyy",)
+        )
+        return Overview(sources, (facts,))
 
     def status(self) -> str:
         return "1 document · 19 chunks · all-MiniLM-L6-v2 · index 1 min old"

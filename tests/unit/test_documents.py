@@ -116,6 +116,30 @@ def test_latin1_text_decodes_accents() -> None:
     assert "Élodie préfère le thé" in doc.text
 
 
+def test_short_windows_1252_note_is_not_read_as_cp775() -> None:
+    """A few lines typed on Windows: the detector alone reads "José –" as "Josķ ¢" (cp775)."""
+    p = DOCS / "cp1252.txt"
+    doc = extract(p)
+    assert doc.text == p.read_bytes().decode("cp1252")
+    assert "Phone message for José – 9:40" in doc.text
+    assert "Renée called: “the café deposit is €300, not €250.”" in doc.text
+
+
+@pytest.mark.parametrize(
+    ("text", "encoding"),
+    [
+        ("Price: €10 – £5\n", "cp1252"),
+        ("“Déjà vu” – €9.99\r\n", "cp1252"),
+        ("Zażółć gęślą jaźń – krótki tekst po polsku.\n", "cp1250"),
+        ("Γειά σου κόσμε, αυτό είναι ελληνικά.\n", "cp1253"),
+        ("Привет, как дела? Это короткий текст.\n", "cp1251"),
+    ],
+)
+def test_short_8bit_texts_read_in_their_code_page(text: str, encoding: str) -> None:
+    """Short files: cp1252 when the detector is unsure, never over another script's."""
+    assert decode_bytes(text.encode(encoding))[0] == text
+
+
 def test_utf16_with_bom() -> None:
     p = DOCS / "utf16_bom.txt"
     doc = extract(p)

@@ -8,7 +8,6 @@ non-zero; tracebacks are only shown with QA_DEBUG=1.
 from __future__ import annotations
 
 import json
-import os
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -128,7 +127,13 @@ def run_index(
     from qa.cli.render import render_report
     from qa.index.builder import build_index
 
-    with _progress_bar(sys.stderr.isatty() and not quiet) as progress:
+    if quiet or sys.stderr.isatty():
+        shown = _progress_bar(not quiet)
+    else:  # a pipe, a file, a CI log: no bar, but never silence
+        from qa.cli.progress import progress_lines
+
+        shown = progress_lines(lambda line: click.echo(line, err=True))
+    with shown as progress:
         report = build_index(paths, index_dir, rebuild=rebuild, progress=progress)
     if not quiet or not (report.indexed or report.unchanged):
         render_report(_console(err=quiet), report, str(index_dir))
@@ -256,10 +261,23 @@ def _questions(question: str | None) -> Iterator[str]:
     show_default=True,
     help="How many passages to show.",
 )
+@click.option(
+    "--passages",
+    "-v",
+    "full",
+    is_flag=True,
+    help="Print every passage whole (by default: the answer, then a line per passage).",
+)
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per question, per line.")
 @_friendly
-def ask_command(question: str | None, index_dir: Path, top_k: int, as_json: bool) -> None:
-    """Answer QUESTION ('-' or a pipe: one question per line) from the index."""
+def ask_command(
+    question: str | None, index_dir: Path, top_k: int, full: bool, as_json: bool
+) -> None:
+    """Answer QUESTION ('-' or a pipe: one question per line) from the index.
+
+    Prints the answer with its citation, then the other passages one line each
+    (citation and the start of their best sentence); --passages prints them whole.
+    """
     from qa.cli.render import render_answer
     from qa.embedding.encoder import Embedder
     from qa.text.safe import json_line
@@ -274,7 +292,7 @@ def ask_command(question: str | None, index_dir: Path, top_k: int, as_json: bool
                 sys.stdout.write(json_line(result.to_json()) + "\n")
                 sys.stdout.flush()
             else:
-                render_answer(console, result)
+                render_answer(console, result, full=full, cite=session.cite)
     finally:
         session.close()
 
@@ -321,10 +339,15 @@ def quotes_command(speaker: str | None, index_dir: Path, as_json: bool) -> None:
 def text_command(source: str, index_dir: Path) -> None:
     """Print a document's extracted text exactly as the offsets count it.
 
+    SOURCE is the document's path as indexed, or any other path to the same file
+    (relative, absolute, through a link), or its file name when no other indexed
+    document has that name.
+
     On a terminal, control and bidi characters are shown as visible escapes (as
     ``qa ask`` does), so a document cannot drive the terminal; a pipe or a file gets
     the text exactly.
     """
+    from qa.cli.sources import find_source
     from qa.index.reader import open_index
     from qa.text.safe import printable
 
@@ -332,7 +355,8 @@ def text_command(source: str, index_dir: Path) -> None:
     if index is None:
         raise UserError(f"no index at {index_dir}")
     try:
-        doc = index.document_by_source(os.path.normpath(source))
+        found = find_source(index.manifest.documents, source)
+        doc = None if found is None else index.document_by_source(found)
         if doc is None:
             raise UserError(f"{source} is not in the index at {index_dir}")
         sys.stdout.write(printable(doc.text) if sys.stdout.isatty() else doc.text)

@@ -7,6 +7,7 @@ Document text goes through ``qa.text.safe`` so it is always shown literally.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from rich.console import Console
@@ -16,13 +17,84 @@ from qa.answer.model import AnswerKind
 from qa.text.safe import NO_SPEAKER, NOT_FOUND, highlighted, one_line, printable
 
 if TYPE_CHECKING:
-    from qa.answer.model import Answer
+    from qa.answer.model import Answer, Passage
     from qa.answer.quotations import QuoteHit
+    from qa.citations import Citation
     from qa.index.builder import IndexReport
     from qa.verify import DiffPart, VerifyMatch, VerifyResult
 
 
-def render_answer(console: Console, answer: Answer) -> None:
+# The excerpt of a passage on its one line: enough words to recognise it, and on a
+# terminal at least this many characters of them (a long citation loses its section).
+EXCERPT_CHARS = 100
+MIN_EXCERPT = 30
+
+Cite = Callable[[str, int, int], "Citation | None"]
+
+
+def brief_citation(c: Citation, section: bool = True) -> str:
+    """Document, section, paragraph and page or line, without the character offsets:
+    what a one-line passage needs to be found again."""
+    parts = [c.source]
+    if c.section and section:
+        parts.append(f"§ {c.section}")
+    if c.paragraph:
+        parts.append(f"¶{c.paragraph}")
+    if c.page:
+        parts.append(f"p. {c.page}")
+    elif c.line_start:
+        parts.append(f"line {c.line_start}")
+    return ", ".join(parts)
+
+
+def excerpt(text: str, limit: int = EXCERPT_CHARS) -> str:
+    """``text`` on one line, cut at a word before ``limit`` characters with "…"."""
+    line = one_line(" ".join(text.split()))
+    if len(line) <= limit:
+        return line
+    cut = line[:limit].rsplit(" ", 1)[0] if " " in line[: limit - 1] else line[: limit - 1]
+    return cut.rstrip(",;:.") + "…"
+
+
+def passage_line(p: Passage, cite: Cite | None = None, width: int | None = None) -> Text:
+    """One passage on one line: its number, where its best sentence is, and the start
+    of that sentence (a quotation's speaker first); within ``width`` columns when
+    given (a terminal), the section left out when it would crowd out the words. Weak
+    matches are dim."""
+    h = p.highlight
+    where = (cite(p.source, h.start, h.end) if cite else None) or p.citation
+    words = p.text[h.start - p.start : h.end - p.start]
+    # A quotation says whose it is, as its whole form's header does: "quote — Name".
+    who = f"{p.match} — {printable(p.speaker or NO_SPEAKER)}: " if p.match.is_quotation else ""
+    head = f"[{p.rank}] "
+    place = one_line(brief_citation(where))
+    limit = EXCERPT_CHARS
+    if width is not None:
+        room = width - len(head) - len(place) - len(who) - 5  # " — “…”"
+        if room < MIN_EXCERPT:
+            place = one_line(brief_citation(where, section=False))
+            room = width - len(head) - len(place) - len(who) - 5
+        limit = max(MIN_EXCERPT, min(limit, room))
+    line = Text(head, style="bold")
+    line.append(place, style="cyan")
+    if who:
+        line.append("  ")
+        line.append(who, style="bold")
+    else:
+        line.append(" — ")
+    line.append("“" + excerpt(words, limit) + "”")
+    if p.weak:
+        line.stylize("dim")
+    return line
+
+
+def render_answer(
+    console: Console, answer: Answer, full: bool = False, cite: Cite | None = None
+) -> None:
+    """The answer (its words in bold, the answering words underlined, its citation),
+    then the other passages one line each; ``full``: every passage whole, as before.
+    ``cite`` gives a passage's best sentence its own citation (its paragraph, not the
+    passage's first)."""
     console.print(Text("Q: ", style="bold") + Text(one_line(answer.question)))
     for phrase in answer.missing_phrases:
         console.print(
@@ -54,6 +126,9 @@ def render_answer(console: Console, answer: Answer) -> None:
         console.print(span)
         console.print(Text("  — " + one_line(str(a.citation)), style="cyan"))
         console.print()
+    if not full:
+        _passage_lines(console, answer, cite)
+        return
     for p in answer.passages:
         header = Text(f"[{p.rank}] ", style="bold")
         header.append(one_line(str(p.citation)), style="cyan")
@@ -70,6 +145,28 @@ def render_answer(console: Console, answer: Answer) -> None:
         )
         console.print(body, style="dim" if p.weak else None)
         console.print()
+
+
+def _passage_lines(console: Console, answer: Answer, cite: Cite | None) -> None:
+    """The passages but the one whose best sentence is the answer, one line each (all
+    of them when nothing was found: they are the nearest, weak matches)."""
+    a = answer.answer
+    others = [
+        p
+        for p in answer.passages
+        if a is None or (p.source, p.highlight.start, p.highlight.end) != (a.source, a.start, a.end)
+    ]
+    if not others:
+        return
+    if a is not None:
+        console.print(Text("Other passages (--passages shows them whole):", style="dim"))
+    for p in others:
+        if console.soft_wrap:  # a pipe or a file: the line whole
+            console.print(passage_line(p, cite))
+        else:  # a terminal: one line of its width
+            line = passage_line(p, cite, console.width)
+            console.print(line, no_wrap=True, overflow="ellipsis")
+    console.print()
 
 
 def render_report(console: Console, report: IndexReport, index_dir: str) -> None:

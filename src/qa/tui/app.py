@@ -48,6 +48,7 @@ if TYPE_CHECKING:
     from textual.widgets import TextArea
 
     from qa.answer.quotations import QuoteHit
+    from qa.session import Overview
     from qa.tui.screens.quotes import QuotesScreen
 
 EngineFactory = Callable[[], Any]
@@ -106,6 +107,9 @@ class QaApp(App[None]):
         # A quotation opened from the quotes view, shown in the source pane (and copied by c).
         self.shown_quote: QuoteHit | None = None
         self.quote_position: tuple[str, int] | None = None  # the quotes view's last place
+        self.overview: Overview | None = None  # the documents, for the first screen
+        # The latest answer's documents (source -> text), read by the answering worker.
+        self.documents: dict[str, Any] = {}
         self.sub_title = str(index_dir)
 
     # -- layout -----------------------------------------------------------------
@@ -155,12 +159,54 @@ class QaApp(App[None]):
         self._from_thread(self.set_status, label)
 
     def _prepare(self) -> None:
+        def progress(stage: str, done: int, total: int) -> None:
+            self._progress(stage, done, total)
+            if stage == "loading model" and done == 0:
+                self._early_welcome()
+
         try:
-            self.engine.prepare(self._progress)
+            self.engine.prepare(progress)
+            overview = self._overview()
         except Exception as exc:
             self._from_thread(self._failed, exc)
             return
-        self._from_thread(self._on_engine_ready)
+        self._from_thread(self._on_engine_ready, overview)
+
+    def _overview(self) -> Overview | None:
+        """What the index holds, for the first screen (read in a worker: it reads the
+        index); None from an engine that cannot say."""
+        overview = getattr(self.engine, "overview", None)
+        return overview() if overview is not None else None
+
+    def _early_welcome(self) -> None:
+        """The index is open and the model still loading (seconds): show the documents
+        now. (A build's own model load comes before any index is open: nothing yet.)"""
+        try:
+            overview = self._overview()
+        except Exception:  # the first screen can wait for the engine to be ready
+            return
+        if overview is not None and overview.documents:
+            self._from_thread(self.show_welcome, overview)
+
+    def show_welcome(self, overview: Overview | None) -> None:
+        """List the documents and an example question at the top of the conversation
+        (updated after a re-index; back after ctrl+l clears the conversation)."""
+        from qa.tui.welcome import welcome_text
+
+        if overview is not None:
+            self.overview = overview
+        if self.overview is None:
+            return
+        text = welcome_text(self.overview)
+        try:
+            self.query_one("#welcome", Static).update(text)
+        except NoMatches:
+            conversation = self.query_one("#conversation", VerticalScroll)
+            welcome = Static(text, id="welcome")
+            if conversation.children:
+                conversation.mount(welcome, before=0)
+            else:
+                conversation.mount(welcome)
 
     def _failed(self, exc: Exception) -> None:
         message = f"error: {exc}"
@@ -169,9 +215,10 @@ class QaApp(App[None]):
             card.show_message(message)
         self.pending.clear()
 
-    def _on_engine_ready(self) -> None:
+    def _on_engine_ready(self, overview: Overview | None = None) -> None:
         self.ready = True
         self.set_status(self.engine.status())
+        self.show_welcome(overview)
         self.source_area()  # mounted now, so opening the first passage is instant
         self._reload_quotes()
         waiting, self.pending = self.pending, []
@@ -193,7 +240,9 @@ class QaApp(App[None]):
         if self.ready and not self.busy:
             self._ask(card)
         else:
-            card.show_message("still loading — the answer follows when the index is ready")
+            # Kept, and asked as soon as the engine is ready (_on_engine_ready, _reindexed).
+            doing = "re-indexing" if self.busy else "loading the model"
+            card.show_message(f"{doing}…; your question will be answered when it is ready")
             self.pending.append(card)
 
     def _ask(self, card: AnswerCard) -> None:
@@ -202,6 +251,8 @@ class QaApp(App[None]):
     def _answer(self, card: AnswerCard) -> None:
         try:
             answer = self.engine.ask(card.question)
+            citations = self._highlight_citations(answer)
+            documents = self._documents(answer)
             # The engine may have moved to a newer index generation (another `qa index`
             # ran): the status line follows it.
             status = self.engine.status()
@@ -209,15 +260,62 @@ class QaApp(App[None]):
             self._from_thread(card.show_message, f"error: {exc}")
             return
         self._from_thread(self.set_status, status)
-        self._from_thread(self._answered, card, answer)
+        self._from_thread(self._answered, card, answer, citations, documents)
 
-    def _answered(self, card: AnswerCard, answer: Any) -> None:
-        card.show_answer(answer)
+    def _highlight_citations(self, answer: Any) -> dict[int, Any]:
+        """Each passage's highlight cited on its own (rank -> Citation): the paragraph
+        and line of the sentence shown and copied, not of the passage's start. Worked
+        out here in the worker, as it reads the index."""
+        cite = getattr(self.engine, "cite", None)
+        if cite is None:
+            return {}
+        cited = {
+            p.rank: cite(p.source, p.highlight.start, p.highlight.end) for p in answer.passages
+        }
+        return {rank: c for rank, c in cited.items() if c is not None}
+
+    def _documents(self, answer: Any) -> dict[str, Any]:
+        """The documents of the answer's passages, read here in the worker so that
+        opening one in the source pane never waits on the index (and its lock, which a
+        question being answered or a re-index holds) on the UI thread."""
+        read = getattr(self.engine, "document", None)
+        if read is None:
+            return {}
+        documents = {source: read(source) for source in {p.source for p in answer.passages}}
+        return {source: doc for source, doc in documents.items() if doc is not None}
+
+    def _answered(
+        self,
+        card: AnswerCard,
+        answer: Any,
+        citations: dict[int, Any],
+        documents: dict[str, Any] | None = None,
+    ) -> None:
+        card.show_answer(answer, citations)
         self.latest = card
+        self.documents = documents or {}  # only the latest answer's: they can be large
+        if self.current is not None:
+            self.current.remove_class("current")
         self.current = None
         self.shown_quote = None
+        # An open source pane follows the new answer: it must never go on showing the
+        # previous question's passage or quotation beside the new answer.
+        if self.query_one("#source").has_class("open"):
+            self.call_after_refresh(self._source_follows, card)
         # Show the new card from its question down, however long its passages are.
         self.call_after_refresh(card.scroll_visible, top=True, animate=False)
+
+    def _source_follows(self, card: AnswerCard) -> None:
+        """Open the new answer's passage in the source pane (its highlight is the answer),
+        or close the pane when nothing was found."""
+        if card is not self.latest or self.current is not None or self.shown_quote is not None:
+            return  # the reader has moved on already
+        views = self._views()
+        if card.answer is None or card.answer.answer is None or not views:
+            self.query_one("#source").remove_class("open")
+            self.query_one("#source-title", Static).update("")
+            return
+        self.open_passage(views[0])
 
     # -- passages and the source pane ------------------------------------------------------
     def _views(self) -> list[PassageView]:
@@ -230,6 +328,15 @@ class QaApp(App[None]):
 
     def action_focus_question(self) -> None:
         self.query_one("#question").focus()
+
+    def action_scroll_conversation(self, pages: int) -> None:
+        """PageUp / PageDown where nothing nearer takes them (the question box): a page
+        of the conversation up or down."""
+        conversation = self.query_one("#conversation", VerticalScroll)
+        if pages < 0:
+            conversation.scroll_page_up()
+        else:
+            conversation.scroll_page_down()
 
     def action_move(self, step: int) -> None:
         views = self._views()
@@ -256,14 +363,14 @@ class QaApp(App[None]):
         if p.match.is_quotation:
             title.append(printable(p.speaker or NO_SPEAKER), style="bold")
             title.append(": ")
-        title.append(printable(str(p.citation)), style="italic")
+        title.append(printable(str(view.citation)), style="italic")  # the selection's
         self.show_source(p.source, p.highlight.start, p.highlight.end, title)
 
     def show_source(self, source: str, start: int, end: int, title: Text) -> None:
         """Open the source pane on ``source`` with ``[start, end)`` selected and in view."""
         from textual.widgets.text_area import Selection
 
-        doc = self.engine.document(source)
+        doc = self.documents.get(source) or self.engine.document(source)
         if doc is None:
             self.notify(f"{source} is no longer in the index", severity="warning", markup=False)
             return
@@ -291,7 +398,15 @@ class QaApp(App[None]):
             return area
 
     def action_toggle_source(self) -> None:
-        self.query_one("#source").toggle_class("open")
+        pane = self.query_one("#source")
+        views = self._views()
+        # Nothing of the latest answer open yet: show its first passage, never what the
+        # pane last held for an earlier question.
+        nothing_open = self.current is None and self.shown_quote is None
+        if views and nothing_open and not pane.has_class("open"):
+            self.open_passage(views[0])
+            return
+        pane.toggle_class("open")
 
     # -- quotes view --------------------------------------------------------------------
     def action_quotes(self) -> None:
@@ -360,7 +475,8 @@ class QaApp(App[None]):
         from qa.answer.model import Match  # the core is loaded once an answer is shown
 
         speaker = p.speaker if p.match is Match.QUOTE else None  # a report is not their words
-        return quote_with_citation(text, speaker, p.citation)
+        # The copied sentence's own paragraph, not the one its passage starts in.
+        return quote_with_citation(text, speaker, view.citation)
 
     def passage_quote(self) -> str | None:
         """The whole current (or first) passage of the latest answer, with its citation."""
@@ -369,7 +485,7 @@ class QaApp(App[None]):
         if view is None:
             return None
         p = view.passage
-        return f"“{p.text.strip()}” — {p.citation.short()}"
+        return quote_with_citation(p.text, None, p.citation)
 
     def copy_text(self, text: str | None, what: str) -> None:
         """Copy ``text`` to the clipboard and save it to ``INDEX/last-copy.txt``."""
@@ -408,7 +524,9 @@ class QaApp(App[None]):
     async def action_clear(self) -> None:
         await self.query_one("#conversation").remove_children()
         self.latest = self.current = self.shown_quote = None
+        self.documents = {}
         self.query_one("#source").remove_class("open")
+        self.show_welcome(None)  # the first screen again
 
     # -- re-index -----------------------------------------------------------------------
     def action_reindex(self) -> None:
@@ -422,12 +540,13 @@ class QaApp(App[None]):
     def _reindex(self) -> None:
         try:
             self.engine.reindex(self._progress)
+            overview = self._overview()
         except Exception as exc:
             self._from_thread(self._reindexed, exc)
             return
-        self._from_thread(self._reindexed, None)
+        self._from_thread(self._reindexed, None, overview)
 
-    def _reindexed(self, error: Exception | None) -> None:
+    def _reindexed(self, error: Exception | None, overview: Overview | None = None) -> None:
         self.busy = False
         if error is not None:
             self.set_status(f"error: {error}")
@@ -435,7 +554,9 @@ class QaApp(App[None]):
         else:
             self.set_status(self.engine.status())
             self.notify("Re-indexed")
+            self.documents = {}  # the source pane reads the new index
             self._reload_quotes()
+            self.show_welcome(overview)
         waiting, self.pending = self.pending, []
         for card in waiting:
             self._ask(card)

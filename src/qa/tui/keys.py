@@ -58,6 +58,10 @@ KEYS: tuple[Key, ...] = (
             "Open document", "Open the current passage in the source pane", action="move(0)"
         ),
     ),
+    # A question typed while the chat starts reaches it with the terminal still in
+    # line mode, which turns its Enter into a newline (ctrl+j): that asks too, or the
+    # question would sit in the box unasked.
+    Key("ctrl+j", "submit", "Ask", None, scope="question"),
     Key(
         "up",
         "history(-1)",
@@ -74,6 +78,16 @@ KEYS: tuple[Key, ...] = (
         footer=True,
     ),
     Key("slash,i", "focus_question", "Ask", ("/ or i", "back to the question box")),
+    # The app's, so they scroll the conversation from the question box (which has no
+    # use for them); the conversation (a passage focused) and the source pane scroll
+    # themselves with them first.
+    Key(
+        "pageup",
+        "scroll_conversation(-1)",
+        "Page up",
+        ("pageup / pagedown", "scroll the conversation (also in the box)"),
+    ),
+    Key("pagedown", "scroll_conversation(1)", "Page down", None),
     Key(
         "n,right_square_bracket",
         "move(1)",

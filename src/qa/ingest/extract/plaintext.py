@@ -33,6 +33,20 @@ _BOMS: tuple[tuple[bytes, str], ...] = (
 # Without a BOM these guesses are nearly always charset-normalizer misreading a short
 # 8-bit file; a real UTF-16 file without BOM is rejected as binary (NUL bytes) anyway.
 _NEEDS_BOM = ("utf_16", "utf_32", "utf-16", "utf-32")
+# Up to this size a non-UTF-8 file is "short": too few bytes outside ASCII for
+# charset-normalizer to tell the 8-bit code pages apart (a 60-byte Windows note with
+# "€", "–" and curly quotes came out as cp775: "Josķ ¢ ōcall backö re: Ć300").
+_SHORT_BYTES = 16 * 1024
+# How far behind the detector's best guess (in its "chaos" score) another guess may be
+# and the detector still count as unsure: on a short text a single "€" or "–" moves the
+# score by 0.04-0.06, whichever code page is right.
+_UNSURE_CHAOS = 0.1
+# Letters with an accent, as a share of all letters, above which a cp1252 reading is
+# another script's letters misread (Russian in cp1251 reads "Ïðèâåò" in cp1252).
+_MAX_ACCENTED = 0.5
+# A sign that is a letter in another Windows code page, between two letters: Polish in
+# cp1250 reads "Za¿ó³æ" in cp1252.
+_LETTER_SIGN = re.compile(r"[^\W\d_][\xa4\xa6\xa8\xaa\xaf\xb2\xb3\xb4\xb8-\xba\xbc-\xbf][^\W\d_]")
 
 
 def read_bytes(path: Path, limit: int = MAX_TEXT_BYTES) -> bytes:
@@ -87,11 +101,15 @@ def decode_bytes(data: bytes, declared: str | None = None) -> tuple[str, str]:
 
 
 def _guess(data: bytes) -> tuple[str, str]:
-    """Ask charset-normalizer, preferring cp1252 when it fits as well as the best guess.
+    """Ask charset-normalizer, preferring cp1252 when it fits as well as the best guess,
+    or when the file is short, the detector unsure and cp1252 reads as Western text.
 
     On short Western text charset-normalizer ranks many single-byte code pages equally
     and may put cp1250 first, which turns "crème" into "crčme"; cp1252 (a superset of
-    printable Latin-1) is by far the most common of those, so it wins ties.
+    printable Latin-1) is by far the most common of those, so it wins ties. On a very
+    short file its scores say even less ("€" and "–" count as noise in any code page),
+    so there cp1252 wins whenever the detector has no clear favourite (see ``_unsure``)
+    and the cp1252 text is plausible (see ``_reads_as_cp1252``).
     """
     import charset_normalizer
 
@@ -106,17 +124,41 @@ def _guess(data: bytes) -> tuple[str, str]:
     if not matches:
         raise ExtractionError("cannot detect the text encoding")
     best_chaos = matches[0].chaos
-    if any(m.chaos <= best_chaos + 0.01 and "cp1252" in m.could_be_from_charset for m in matches):
+    near = [m for m in matches if m.chaos <= best_chaos + 0.01]
+    tied = any("cp1252" in m.could_be_from_charset for m in near)
+    short = len(data) <= _SHORT_BYTES and _unsure([m.chaos for m in matches])
+    if tied or short:
         try:
-            return data.decode("cp1252"), "cp1252"
+            text = data.decode("cp1252")
         except UnicodeDecodeError:
             pass
+        else:
+            if tied or _reads_as_cp1252(text):
+                return text, "cp1252"
     for match in matches:
         try:
             return data.decode(match.encoding), match.encoding
         except (LookupError, UnicodeDecodeError):
             continue
     raise ExtractionError("cannot detect the text encoding")
+
+
+def _unsure(chaos: list[float]) -> bool:
+    """Whether the detector's guesses (their chaos scores, best first) name no clear
+    winner: another guess close behind the best, or a best that is itself a poor fit."""
+    close = len(chaos) > 1 and chaos[1] <= chaos[0] + _UNSURE_CHAOS
+    return close or chaos[0] >= _UNSURE_CHAOS
+
+
+def _reads_as_cp1252(text: str) -> bool:
+    """Whether ``text`` (the file read as cp1252) looks like Western text rather than
+    another script's letters misread: few accented letters, and no sign between two
+    letters that only another code page would make a letter."""
+    letters = [c for c in text if c.isalpha()]
+    accented = sum(1 for c in letters if not c.isascii())
+    if not letters or accented > _MAX_ACCENTED * len(letters):
+        return False
+    return _LETTER_SIGN.search(text) is None
 
 
 def extract_plaintext(path: Path) -> ExtractedText:

@@ -16,6 +16,7 @@ from qa.tui.widgets.text import answer_text
 
 if TYPE_CHECKING:
     from qa.answer.model import Answer
+    from qa.citations import Citation
 
 
 class AnswerCard(Vertical):
@@ -30,8 +31,9 @@ class AnswerCard(Vertical):
         yield Static(Text("Q: ", style="bold") + Text(printable(self.question)), classes="q")
         yield Static(Text("…thinking", style="dim italic"), classes="a")
 
-    def show_answer(self, answer: Answer) -> None:
-        """Replace the placeholder with the answer and mount the passages."""
+    def show_answer(self, answer: Answer, citations: dict[int, Citation] | None = None) -> None:
+        """Replace the placeholder with the answer and mount the passages; ``citations``
+        gives each passage (by rank) the citation of its highlight."""
         self.answer = answer
         status = self.query_one(".a", Static)
         text = answer_text(answer)
@@ -40,7 +42,8 @@ class AnswerCard(Vertical):
         if answer.answer is None and answer.passages:
             text.append("\nNearest passages (weak matches):", style="dim")
         status.update(text)
-        self.mount_all([PassageView(p) for p in answer.passages])
+        cited = citations or {}
+        self.mount_all([PassageView(p, cited.get(p.rank)) for p in answer.passages])
 
     def show_message(self, message: str) -> None:
         """A plain line instead of an answer (still loading, an error)."""

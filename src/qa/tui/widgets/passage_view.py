@@ -14,6 +14,7 @@ from qa.tui.widgets.text import passage_text
 
 if TYPE_CHECKING:
     from qa.answer.model import Passage
+    from qa.citations import Citation
 
 
 class PassageView(Static, can_focus=True):
@@ -28,11 +29,15 @@ class PassageView(Static, can_focus=True):
             super().__init__()
             self.view = view
 
-    def __init__(self, passage: Passage) -> None:
+    def __init__(self, passage: Passage, citation: Citation | None = None) -> None:
         super().__init__(
             passage_text(passage), classes="passage weak" if passage.weak else "passage"
         )
         self.passage = passage
+        # Where its highlight is: the highlighted sentence's own paragraph and line,
+        # which the source pane's title and a copy name (the passage's citation names
+        # the paragraph it starts in).
+        self.citation = citation or passage.citation
 
     def action_open(self) -> None:
         self.post_message(self.Chosen(self))

@@ -6,6 +6,7 @@ export use them too."""
 
 from __future__ import annotations
 
+from pathlib import PurePath
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -28,10 +29,26 @@ BADGE_STYLES = {
 }
 
 
+def copy_citation(c: Citation) -> str:
+    """The citation a copied quotation carries: the document (its title and file name,
+    or the file name), the paragraph, and the page or line of the words copied."""
+    name = PurePath(c.source).name or c.source
+    parts = [f"{c.title} ({name})" if c.title and c.title != name else name]
+    if c.paragraph:
+        parts.append(f"¶{c.paragraph}")
+    if c.page:
+        parts.append(f"p. {c.page}")
+    elif c.line_start:
+        parts.append(f"line {c.line_start}")
+    return ", ".join(parts)
+
+
 def quote_with_citation(text: str, speaker: str | None, citation: Citation) -> str:
-    """A quotation as it is copied: “words” — Speaker, short citation (no speaker: no name)."""
+    """A quotation as it is copied: “words” — Speaker, document, ¶, line or page (no
+    speaker: no name). ``citation`` is the copied words' own, so the paragraph is
+    theirs."""
     who = f"{speaker}, " if speaker else ""
-    return f"“{text.strip()}” — {who}{citation.short()}"
+    return f"“{text.strip()}” — {who}{copy_citation(citation)}"
 
 
 def notes_text(notes: tuple[str, ...]) -> Text:
