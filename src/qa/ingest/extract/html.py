@@ -65,6 +65,16 @@ _LABEL_LINE = re.compile(
     r"|listen to audio(?: \d{1,2}:\d{2})?)\W*$",
     re.IGNORECASE,
 )
+# Short lines that point away from the article: "Read more: <another headline>",
+# "Main image credit: Getty", "Follow Newsbeat on Instagram, Facebook and Twitter".
+_LINK_LINE = re.compile(
+    r"^\W*(?:(?:read|see|also read|read also|watch|listen) (?:more|also|next|here)?\s*:"
+    r"|related(?: articles?| stories| content)?\s*:|recommended\s*:|more on this\s*:"
+    r"|(?:(?:main|top|header|lead) )?(?:image|photo|picture)s?(?: credit)?\s*:"
+    r"|follow (?:\S+ ){1,3}on (?:instagram|facebook|twitter|youtube|x|linkedin|tiktok)\b)",
+    re.IGNORECASE,
+)
+_LINK_LINE_MAX_WORDS = 16
 # An article's metadata list (DW, many CMSs): "- Date 19.01.2020", "- Keywords ...".
 _METADATA_ITEM = re.compile(
     r"^-\s+(?:date|author|authors|keywords|tags|topics|related subjects|related topics"
@@ -246,7 +256,8 @@ def _is_prose(line: str) -> bool:
 def _tidy(blocks: list[tuple[str, bool]], headline: str | None) -> list[tuple[str, bool]]:
     """The article's lines without what trafilatura lets through from news pages.
 
-    Dropped: label lines and metadata list items ("Advertisement", "- Keywords ..."),
+    Dropped: label lines, links away and metadata list items ("Advertisement",
+    "Read more: <another headline>", "- Keywords ..."),
     repeats of the headline, a block of prose printed twice, and boilerplate headings
     ("Related", "Newsletter", "Editors' Recommendations") with the link titles under
     them. A heading above the headline is a kicker, not a section; any other heading
@@ -260,6 +271,8 @@ def _tidy(blocks: list[tuple[str, bool]], headline: str | None) -> list[tuple[st
     for line, is_heading in blocks:
         key = _key(line)
         if not key or _LABEL_LINE.match(line):
+            continue
+        if _LINK_LINE.match(line) and len(line.split()) <= _LINK_LINE_MAX_WORDS:
             continue
         if _METADATA_ITEM.match(line) and len(line.split()) <= _METADATA_MAX_WORDS:
             continue
