@@ -19,6 +19,7 @@ from qa.index.builder import build_index
 from qa.ingest.extract import extract
 from qa.ingest.extract.types import ExtractedText
 from qa.ingest.structure import find_paragraphs
+from qa.session import Session
 
 from helpers.fake_encoder import FakeEncoder
 
@@ -148,6 +149,12 @@ def test_page_without_its_article_is_warned_about(tmp_path: Path) -> None:
     render_report(console, report, str(tmp_path / "index"))
     shown = [ln for ln in console.export_text().splitlines() if ln.startswith("warning:")]
     assert shown == [f"warning: {path}: {warning}"]
+
+    # ... and to the chat, which shows the session's notices after it indexes.
+    session = Session(tmp_path / "chat-index", [folder], embedder=FakeEncoder())
+    session.reindex(lambda _stage, _done, _total: None)
+    assert session.notices == [f"{path}: {warning}"]
+    session.close()
 
 
 def test_real_article_gets_no_warning(tmp_path: Path) -> None:

@@ -169,9 +169,15 @@ class QaApp(App[None]):
             card.show_message(message)
         self.pending.clear()
 
+    def _show_notices(self) -> None:
+        """The last indexing's per-file warnings and skips, as `qa index` prints them."""
+        for line in self.engine.notices:
+            self.notify(line, severity="warning", markup=False)
+
     def _on_engine_ready(self) -> None:
         self.ready = True
         self.set_status(self.engine.status())
+        self._show_notices()
         self.source_area()  # mounted now, so opening the first passage is instant
         self._reload_quotes()
         waiting, self.pending = self.pending, []
@@ -435,6 +441,7 @@ class QaApp(App[None]):
         else:
             self.set_status(self.engine.status())
             self.notify("Re-indexed")
+            self._show_notices()
             self._reload_quotes()
         waiting, self.pending = self.pending, []
         for card in waiting:
