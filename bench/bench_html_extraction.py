@@ -6,7 +6,8 @@
 The corpus is scrapinghub's article-extraction-benchmark (real pages, gzipped, with a
 hand-checked ``articleBody`` per page); the path is a checkout or a bare git directory
 of it (``fetch github:scrapinghub/article-extraction-benchmark``). The first ``--limit``
-pages in name order are used, so two runs compare the same pages. For each page, the
+pages in name order are used, so two runs compare the same pages (``--skip 100``: the
+81 pages after them, which the extractor's rules were not looked at against). For each page, the
 extracted text (``qa.ingest.extract.html.extract_html``, exactly what gets indexed) is
 checked for what a reader of a citation notices:
 
@@ -20,6 +21,11 @@ checked for what a reader of a citation notices:
   headline (boilerplate kept: menus, "Related", newsletter boxes, captions...);
 - recall: the share of the true body's words found in the text;
 - little: the extractor warned that the page yielded little text.
+
+With ``--trafilatura`` and a bare git dir of adbar/trafilatura as the corpus it reads instead that
+project's evaluation pages (tests/evaldata.json: per page, strings of the article that
+must be kept and strings of boilerplate that must not) and reports the share of each
+found in the extracted text: a second, larger set the rules were not fitted to.
 
 Words are compared case-insensitively as ``\\w+`` runs, as the benchmark's own
 evaluate.py does (bags of words for extra/recall, sequences for first/last).
@@ -93,18 +99,72 @@ def _contains(haystack: list[str], needle: list[str]) -> bool:
     return bool(needle) and f" {' '.join(needle)} " in f" {' '.join(haystack)} "
 
 
+def _trafilatura_eval(root: Path, skip: int, limit: int) -> None:
+    """Article strings kept and boilerplate strings kept on trafilatura's evaluation set."""
+    corpus = _Corpus(root)
+    cases = json.loads(corpus.read("tests/evaldata.json"))
+    names = set(
+        subprocess.run(
+            ["git", f"--git-dir={root}", "ls-tree", "-rz", "--name-only", "HEAD", "tests/"],
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout.split("\0")
+    )
+    totals = Counter[str]()
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory() as tmp:
+        for case in sorted(cases.values(), key=lambda c: c["file"])[skip : skip + limit]:
+            where = next(
+                (
+                    f"tests/{d}/{case['file']}"
+                    for d in ("cache", "eval")
+                    if f"tests/{d}/{case['file']}" in names
+                ),
+                None,
+            )
+            if where is None:
+                continue
+            page = Path(tmp) / "page.html"
+            page.write_bytes(corpus.read(where))
+            totals["pages"] += 1
+            try:
+                text = " ".join(extract_html(page).text.split())
+            except ExtractionError:
+                text = ""
+                totals["failed"] += 1
+            for kind in ("with", "without"):
+                for needle in case.get(kind) or []:
+                    totals[kind] += 1
+                    totals[f"{kind} found"] += " ".join(needle.split()) in text
+    print(
+        f"trafilatura eval: pages {totals['pages']}, failed {totals['failed']}, "
+        f"{time.perf_counter() - started:.0f} s"
+    )
+    print(f"article strings kept     {totals['with found'] / max(totals['with'], 1):.3f}")
+    print(
+        f"boilerplate strings kept {totals['without found'] / max(totals['without'], 1):.3f}"
+        f"  (of {totals['without']})"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
         "corpus", type=Path, help="article-extraction-benchmark checkout or git dir"
     )
     parser.add_argument("--limit", type=int, default=100)
+    parser.add_argument("--skip", type=int, default=0, help="start after this many pages")
     parser.add_argument("--show", action="store_true", help="one line per page")
+    parser.add_argument("--trafilatura", action="store_true", help="corpus is adbar/trafilatura")
     args = parser.parse_args()
+    if args.trafilatura:
+        _trafilatura_eval(args.corpus, args.skip, args.limit)
+        return
 
     corpus = _Corpus(args.corpus)
     truth = json.loads(corpus.read("ground-truth.json"))
-    names = sorted(truth)[: args.limit]
+    names = sorted(truth)[args.skip : args.skip + args.limit]
     totals = Counter[str]()
     extra_words = text_words = found_words = body_words = 0
     started = time.perf_counter()
