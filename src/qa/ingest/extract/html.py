@@ -69,6 +69,8 @@ _LABEL_LINE = re.compile(
     r"|-\s+[a-z0-9]+(?:[-_][a-z0-9]+){2,})\W*$",
     re.IGNORECASE,
 )
+# A rule drawn with characters: "______", "------", "* * *".
+_RULE_LINE = re.compile(r"^[\s_\-=*~·•.]{3,}$")
 # Short lines that point away from the article: "Read more: <another headline>",
 # "Main image credit: Getty", "Follow Newsbeat on Instagram, Facebook and Twitter".
 _LINK_LINE = re.compile(
@@ -248,7 +250,7 @@ def _match_headings(wanted: list[str], lines: list[str]) -> set[int]:
 
 def _key(line: str) -> str:
     """A line's words, case- and punctuation-blind, for spotting repeats."""
-    return " ".join(re.findall(r"\w+", line.casefold()))
+    return " ".join(re.findall(r"[^\W_]+", line.casefold()))
 
 
 def _is_prose(line: str) -> bool:
@@ -280,7 +282,11 @@ def _tidy(blocks: list[tuple[str, bool]], headline: str | None) -> list[tuple[st
     skipping = False  # inside the link list under a boilerplate heading
     for line, is_heading in blocks:
         key = _key(line)
-        if not key or _LABEL_LINE.match(line):
+        if not key:  # punctuation only: a rule goes, code ("}") and symbols stay
+            if not _RULE_LINE.match(line):
+                kept.append((line, False))
+            continue
+        if _LABEL_LINE.match(line):
             continue
         if _LINK_LINE.match(line) and len(line.split()) <= _LINK_LINE_MAX_WORDS:
             continue
