@@ -27,8 +27,9 @@ project's evaluation pages (tests/evaldata.json: per page, strings of the articl
 must be kept and strings of boilerplate that must not) and reports the share of each
 found in the extracted text: a second, larger set the rules were not fitted to.
 
-Words are compared case-insensitively as ``\\w+`` runs, as the benchmark's own
-evaluate.py does (bags of words for extra/recall, sequences for first/last).
+Words are compared case-insensitively as runs of letters and digits, much as the
+benchmark's own evaluate.py compares them (bags of words for extra/recall, sequences for
+first/last).
 """
 
 from __future__ import annotations
@@ -48,7 +49,7 @@ from pathlib import Path
 from qa.errors import ExtractionError
 from qa.ingest.extract.html import extract_html
 
-_WORD = re.compile(r"\w+")
+_WORD = re.compile(r"[^\W_]+")  # letters and digits: a "___" rule is not a word
 _EDGE_WORDS = 10
 
 
