@@ -9,6 +9,8 @@ newsletter box or a metadata list quoted as the article or used as a section nam
 from __future__ import annotations
 
 import gzip
+import json
+import re
 from pathlib import Path
 
 import pytest
@@ -160,3 +162,36 @@ def test_page_without_its_article_is_warned_about(tmp_path: Path) -> None:
 def test_real_article_gets_no_warning(tmp_path: Path) -> None:
     # 69 KB of page for 6,800 characters of article.
     assert extract(page("nationalgeographic.co.uk.goats.html", tmp_path)).warnings == ()
+
+
+def _with_next_data(html: str, body: str) -> str:
+    """The page with Next.js page data holding ``body``, as a Next.js site serves it."""
+    data = json.dumps({"props": {"pageProps": {"article": {"body": body}}}})
+    script = f'<script id="__NEXT_DATA__" type="application/json">{data}</script>'
+    return html.replace("</body>", script + "</body>", 1)
+
+
+def test_next_data_body_only_for_a_page_without_its_article(tmp_path: Path) -> None:
+    html = gzip.decompress((PAGES / "scmp.com.playbook.html.gz").read_bytes()).decode()
+    article = json.loads(
+        next(
+            s
+            for s in re.findall(r"<script[^>]*ld\+json[^>]*>(.*?)</script>", html, re.S)
+            if "articleBody" in s
+        )
+    )["articleBody"]
+    # The JS-rendered page: no JSON-LD, the article only in Next.js's page data.
+    bare = html.replace('type="application/ld+json"', 'type="text/plain"')
+    path = tmp_path / "next.html"
+    path.write_text(_with_next_data(bare, article), encoding="utf-8")
+    doc = extract(path)
+    assert doc.text.split("\n")[1].startswith("Taiwanese President Tsai Ing-wen’s spectacular")
+    assert doc.warnings == ()
+
+    # A page whose HTML has its article keeps it, whatever long text its page data holds.
+    goats = page("nationalgeographic.co.uk.goats.html", tmp_path)
+    other = " ".join(["Our privacy policy explains how cookies are used. It is long."] * 400)
+    goats.write_text(_with_next_data(goats.read_text(encoding="utf-8"), other), encoding="utf-8")
+    doc = extract(goats)
+    assert "privacy policy" not in doc.text
+    assert "It takes four hours to sail to Redonda" in doc.text

@@ -15,7 +15,12 @@ from pathlib import Path
 from typing import Any
 
 from qa.errors import ExtractionError
-from qa.ingest.extract.html_page import embedded_body, page_headline, prune_boilerplate
+from qa.ingest.extract.html_page import (
+    EmbeddedBody,
+    embedded_body,
+    page_headline,
+    prune_boilerplate,
+)
 from qa.ingest.extract.plaintext import decode_bytes, read_bytes
 from qa.ingest.extract.types import ExtractedText
 
@@ -197,8 +202,8 @@ def extract_html(path: Path) -> ExtractedText:
         headline = (getattr(doc, "title", None) or "").strip() or None
     blocks = _tidy([(line, i in heading_lines) for i, line in enumerate(lines)], headline)
     body_chars = sum(len(line) for line, _ in blocks)
-    if embedded and len(embedded) >= max(_MIN_EMBEDDED_CHARS, 2 * body_chars):
-        blocks = [(line, False) for line in embedded.split("\n")]
+    if embedded and _use_embedded(embedded, body_chars, len(data)):
+        blocks = [(line, False) for line in embedded.text.split("\n")]
         body_chars = sum(len(line) for line, _ in blocks)
     if not blocks:
         raise ExtractionError("no readable text in the HTML")
@@ -214,7 +219,7 @@ def extract_html(path: Path) -> ExtractedText:
         parts.append(line)
         offset += len(line) + 1
     warnings: tuple[str, ...] = ()
-    if body_chars < _LITTLE_TEXT_CHARS and body_chars < _LITTLE_TEXT_SHARE * len(data):
+    if _little_text(body_chars, len(data)):
         warnings = (
             f"little text for the page's size ({body_chars} characters from "
             f"{len(data) // 1024} KB): its article may be missing",
@@ -226,6 +231,22 @@ def extract_html(path: Path) -> ExtractedText:
         title=headline,
         warnings=warnings,
     )
+
+
+def _use_embedded(embedded: EmbeddedBody, body_chars: int, page_bytes: int) -> bool:
+    """Whether the page's JSON body replaces its HTML text.
+
+    schema.org articleBody does when it is at least twice as long (the HTML lost half
+    the article or more); a Next.js body string only when the HTML yielded little text,
+    since other long strings live in page data too.
+    """
+    if len(embedded.text) < max(_MIN_EMBEDDED_CHARS, 2 * body_chars):
+        return False
+    return embedded.schema or _little_text(body_chars, page_bytes)
+
+
+def _little_text(body_chars: int, page_bytes: int) -> bool:
+    return body_chars < _LITTLE_TEXT_CHARS and body_chars < _LITTLE_TEXT_SHARE * page_bytes
 
 
 def _match_headings(wanted: list[str], lines: list[str]) -> set[int]:

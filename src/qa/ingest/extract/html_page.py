@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
 # Separators between a headline and the site's name in <title> / og:title.
@@ -227,14 +228,24 @@ def _plain(text: str) -> str:
     return "\n".join(line for line in lines if line)
 
 
-def embedded_body(tree: Any) -> str | None:
-    """The longest article body the page carries as JSON, one paragraph per line.
+@dataclass(frozen=True)
+class EmbeddedBody:
+    """An article body found in the page's JSON."""
+
+    text: str  # one paragraph per line
+    # True for schema.org articleBody, which is the article by definition; False for a
+    # body-like string of Next.js page data, which is only trusted on an empty page.
+    schema: bool
+
+
+def embedded_body(tree: Any) -> EmbeddedBody | None:
+    """The longest article body the page carries as JSON.
 
     schema.org JSON-LD ``articleBody`` of an Article type first; else a string under an
-    article-body key of Next.js's ``__NEXT_DATA__``, when it reads as prose (several
+    article-body key of Next.js's ``__NEXT_DATA__``. Either must read as prose (several
     sentences), so a teaser or a URL is never taken for the article.
     """
-    best: str | None = None
+    best: dict[bool, str] = {}
     for script in tree.iter("script"):
         kind = (script.get("type") or "").lower()
         is_ld = kind == "application/ld+json"
@@ -258,6 +269,10 @@ def embedded_body(tree: Any) -> str | None:
                 text = _plain(value)
                 if text.count(". ") < 3:
                     continue  # a teaser, a caption or an id, not an article
-                if best is None or len(text) > len(best):
-                    best = text
-    return best
+                if len(text) > len(best.get(is_ld, "")):
+                    best[is_ld] = text
+    if True in best:
+        return EmbeddedBody(best[True], schema=True)
+    if False in best:
+        return EmbeddedBody(best[False], schema=False)
+    return None
