@@ -96,8 +96,11 @@ _METADATA_ITEM = re.compile(
 _METADATA_MAX_WORDS = 12
 # Headings of boxes that are not the article: their link titles go with them.
 _BOILERPLATE_HEADING = re.compile(
-    r"^\W*(?:.{0,40}\bnewsletters?\b.*|related\b.*|more:?|more (?:from|on|about|stories|news)\b.*"
-    r"|(?:editors?['’]?s?|our) (?:recommendations|picks)\b.*|recommended\b.*"
+    r"^\W*(?:.{0,40}\bnewsletters?\b.*"
+    r"|related(?: (?:articles?|stories|content|links|posts|news|topics|coverage|reading|videos?)"
+    r"(?: .{0,40})?)?\W*|more:?|more (?:from|on|about|stories|news)\b.*"
+    r"|(?:editors?['’]?s?|our) (?:recommendations|picks)\b.*"
+    r"|recommended(?: (?:for you|reading|stories|articles|videos?))?\W*"
     r"|read (?:more|next|also)\b.*|you (?:may|might) (?:also )?like\b.*|most (?:popular|read)\b.*"
     r"|trending(?: now| stories)?|popular (?:now|stories|articles)"
     r"|latest (?:news|stories|articles)\b.*|sign up\b.*"
