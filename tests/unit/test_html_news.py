@@ -195,3 +195,19 @@ def test_next_data_body_only_for_a_page_without_its_article(tmp_path: Path) -> N
     doc = extract(goats)
     assert "privacy policy" not in doc.text
     assert "It takes four hours to sail to Redonda" in doc.text
+
+
+def test_boxes_go_by_name_not_by_a_word_inside_a_name(tmp_path: Path) -> None:
+    """A share bar goes; a table of shareholders inside the article stays."""
+    path = page("nationalgeographic.co.uk.goats.html", tmp_path)
+    html = path.read_text(encoding="utf-8")
+    boxes = (
+        '<div class="post-share-buttons"><p>Share this story on Facebook and Twitter now</p></div>'
+        '<table class="shareholders-table"><tr><td>Redonda Trust</td><td>51 percent</td></tr>'
+        "</table>"
+    )
+    head, tail = html.rsplit("</h2>", 1)  # after the article's last section heading
+    path.write_text(head + "</h2>" + boxes + tail, encoding="utf-8")
+    doc = extract(path)
+    assert "Share this story on Facebook" not in doc.text
+    assert "Redonda Trust | 51 percent" in doc.text

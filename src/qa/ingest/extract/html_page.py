@@ -22,19 +22,51 @@ _DATE_PIECE = re.compile(r"^[\d./\- ]+$")
 
 # Class / id / data-* words of boxes that are never the article: newsletters, "related"
 # and "more from" lists, share bars, sidebars, recommendations, promos, ads, paywalls.
-_BOILERPLATE_NAME = re.compile(
-    r"related|recommend|newsletter|sidebar|promo|trending|popular|outbrain|taboola"
-    r"|share|sharing|social|subscribe|subscription|signup|sign-up|paywall"
-    r"|more-?about|more-?from|more-?stories|read-?more|read-?next|further-?reading"
-    r"|also-?like|you-?might|next-?up|sponsored|advert",
-    re.IGNORECASE,
+# Matched against the parts of a class name ("nv-related-posts", "newsletterForm"), whole
+# or as a part's start, so "shareholders-table" or "promote" are not boxes.
+_BOX_PREFIXES = (
+    "related",
+    "recommend",
+    "sidebar",
+    "trending",
+    # Words no article container is named by: these win over an article word before them.
+    "newsletter",
+    "promo",
+    "outbrain",
+    "taboola",
+    "subscri",
+    "signup",
+    "paywall",
+    "sponsor",
+    "advert",
+    "social",
 )
+_SURE_BOX_PREFIXES = _BOX_PREFIXES[4:]
+_BOX_WORDS = {"popular", "share", "shares", "sharing", "sharebar", "sharetools", "sharethis"}
+_SURE_BOX_WORDS = _BOX_WORDS - {"popular"}
+_BOX_PAIRS = {
+    ("more", "about"),
+    ("more", "from"),
+    ("more", "stories"),
+    ("read", "more"),
+    ("read", "next"),
+    ("further", "reading"),
+    ("also", "like"),
+    ("you", "might"),
+    ("next", "up"),
+    ("sign", "up"),
+}
 _NAME_ATTRIBUTES = ("class", "id", "data-component", "data-module", "data-testid", "role")
 # Class words of the article's own container: in "entry-content-read-more" the box is
 # the entry, which has a read-more link; in "related-articles" it is the related list.
-_ARTICLE_NAME = re.compile(r"entry|content|article|story|post|body|main|text|byline", re.IGNORECASE)
+_ARTICLE_PREFIXES = ("entry", "content", "article", "story", "post", "body", "main", "text")
+_ARTICLE_WORDS = {"byline"}
+# The byline block stays whatever else it holds: without it trafilatura misplaces the
+# article's start and drops its standfirst (pcgamer's "byline-social").
+_KEEP_WORDS = {"byline"}
+_NAME_PART = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
 # Layout classes that say a box sits beside the content ("content-with-sidebar").
-_LAYOUT_NAME = re.compile(r"(?:with|has|no)[-_]?(?:sidebar|social|share)", re.IGNORECASE)
+_LAYOUT_WORDS = {"with", "has", "no"}
 # Containers too big to be a box: removing one of these would remove the article.
 _NEVER_PRUNED = {"html", "body", "main", "article"}
 _MAX_PRUNED_SHARE = 0.3
@@ -136,13 +168,30 @@ def page_headline(tree: Any) -> str | None:
 
 
 def _is_box_name(names: str) -> bool:
-    """Whether one of the class/id words names a box: its boilerplate word comes first."""
-    for token in _LAYOUT_NAME.sub(" ", names).split():
-        box = _BOILERPLATE_NAME.search(token)
-        if box is None:
-            continue
-        article = _ARTICLE_NAME.search(token)
-        if article is None or box.start() < article.start():
+    """Whether one of the class/id names names a box.
+
+    A name such as "entry-content-read-more" is the article's container with a read-more
+    link, so a generic box word ("related", "read more", "sidebar") counts only before
+    any article word; "share", "newsletter", "promo"... name a box wherever they stand.
+    """
+    for token in names.split():
+        parts = [p.lower() for p in _NAME_PART.findall(token)]
+        if _KEEP_WORDS.intersection(parts):
+            return False
+        box = article = None
+        sure = False
+        for i, part in enumerate(parts):
+            if box is None and (
+                part.startswith(_BOX_PREFIXES)
+                or part in _BOX_WORDS
+                or (i + 1 < len(parts) and (part, parts[i + 1]) in _BOX_PAIRS)
+            ):
+                # "content-with-sidebar", "has-share": a layout mark, not a box.
+                box = None if i > 0 and parts[i - 1] in _LAYOUT_WORDS else i
+                sure = part.startswith(_SURE_BOX_PREFIXES) or part in _SURE_BOX_WORDS
+            if article is None and (part.startswith(_ARTICLE_PREFIXES) or part in _ARTICLE_WORDS):
+                article = i
+        if box is not None and (sure or article is None or box < article):
             return True
     return False
 
