@@ -1,9 +1,12 @@
-"""HTML: the main article text (not menus, footers, sidebars), via trafilatura.
+"""HTML: a news page's article (headline, then body), not its menus, boxes or footers.
 
 trafilatura's ``bare_extraction`` returns the cleaned article as an XML tree (``<head>``,
 ``<p>``, ``<list>``, ``<table>`` ...). We render that tree block by block ourselves, one
 block per line, so we know exactly where each ``<head>`` (an HTML ``<h1>``-``<h6>``) lands
-in the text instead of guessing from Markdown ``#`` marks afterwards.
+in the text instead of guessing from Markdown ``#`` marks afterwards. Around it, for news
+pages: the page's boxes are pruned first and its headline and JSON body read
+(``html_page``); what trafilatura still lets through is tidied line by line (``_tidy``);
+the headline always opens the text. The text built here is what every offset counts.
 """
 
 from __future__ import annotations
@@ -201,39 +204,37 @@ def extract_html(path: Path) -> ExtractedText:
             raise ExtractionError("cannot parse the HTML") from None
     if lines and not heading_lines:
         heading_lines = _match_headings(page_headings, lines)
-    if not headline:
-        headline = (getattr(doc, "title", None) or "").strip() or None
+    headline = headline or " ".join((getattr(doc, "title", None) or "").split()) or None
     blocks = _tidy([(line, i in heading_lines) for i, line in enumerate(lines)], headline)
     body_chars = sum(len(line) for line, _ in blocks)
     if embedded and _use_embedded(embedded, body_chars, len(data)):
-        blocks = [(line, False) for line in embedded.text.split("\n")]
+        blocks = _tidy([(line, False) for line in embedded.text.split("\n")], headline)
         body_chars = sum(len(line) for line, _ in blocks)
     if not blocks:
         raise ExtractionError("no readable text in the HTML")
-    if headline:
-        blocks.insert(0, (headline, True))
-
-    parts: list[str] = []
-    headings: list[tuple[int, int]] = []
-    offset = 0
-    for line, is_heading in blocks:
-        if is_heading:
-            headings.append((offset, offset + len(line)))
-        parts.append(line)
-        offset += len(line) + 1
     warnings: tuple[str, ...] = ()
     if _little_text(body_chars, len(data)):
         warnings = (
             f"little text for the page's size ({body_chars} characters from "
             f"{len(data) // 1024} KB): its article may be missing",
         )
+    if headline:
+        blocks.insert(0, (headline, True))
+    text, headings = _joined(blocks)
     return ExtractedText(
-        text="\n".join(parts),
-        format="html",
-        headings=tuple(headings),
-        title=headline,
-        warnings=warnings,
+        text=text, format="html", headings=headings, title=headline, warnings=warnings
     )
+
+
+def _joined(blocks: list[tuple[str, bool]]) -> tuple[str, tuple[tuple[int, int], ...]]:
+    """The text, one block per line, and the (start, end) of each heading block in it."""
+    headings: list[tuple[int, int]] = []
+    offset = 0
+    for line, is_heading in blocks:
+        if is_heading:
+            headings.append((offset, offset + len(line)))
+        offset += len(line) + 1
+    return "\n".join(line for line, _ in blocks), tuple(headings)
 
 
 def _use_embedded(embedded: EmbeddedBody, body_chars: int, page_bytes: int) -> bool:
