@@ -84,7 +84,9 @@ _RULE_LINE = re.compile(r"^[\s_\-=*~·•.]{3,}$")
 _LINK_LINE = re.compile(
     r"^\W*(?:(?:read|see|also read|read also|watch|listen) (?:more|also|next|here)?\s*:"
     r"|related(?: articles?| stories| content)?\s*:|recommended\s*:|more on this\s*:"
-    r"|our standards\s*:"
+    r"|our standards\s*:|titelbild\s*:|(?:lea|lee)(?: tambi[eé]n)?\s*:|mire\s*:"
+    r"|(?:à )?lire aussi\s*:|voir aussi\s*:|lesen sie (?:auch|mehr)\s*:|leggi anche\s*:"
+    r"|leia (?:também|mais)\s*:|czytaj (?:też|także|również)\s*:"
     r"|(?:(?:main|top|header|lead) )?(?:image|photo|picture)s?(?: credit)?\s*:"
     r"|follow (?:\S+ ){1,3}on (?:instagram|facebook|twitter|youtube|x|linkedin|tiktok)\b)",
     re.IGNORECASE,
@@ -97,7 +99,9 @@ _METADATA_ITEM = re.compile(
     re.IGNORECASE,
 )
 _METADATA_MAX_WORDS = 12
-# Headings of boxes that are not the article: their link titles go with them.
+# Headings of boxes that are not the article: their link titles go with them. A short
+# plain line reading like one ("Related", "À lire aussi") is such a title too.
+_BOX_TITLE_MAX_WORDS = 6
 _BOILERPLATE_HEADING = re.compile(
     r"^\W*(?:.{0,40}\bnewsletters?\b.*"
     r"|related(?: (?:articles?|stories|content|links|posts|news|topics|coverage|reading|videos?)"
@@ -108,7 +112,12 @@ _BOILERPLATE_HEADING = re.compile(
     r"|trending(?: now| stories)?|popular (?:now|stories|articles)"
     r"|latest (?:news|stories|articles)\b.*|sign up\b.*"
     r"|subscribe\b.*|share (?:this|the) (?:article|story|page)\b.*|follow us\b.*"
-    r"|top stories\b.*|further reading\b.*|see also\b.*|in case you missed it\b.*)$",
+    r"|top stories\b.*|further reading\b.*|see also\b.*|in case you missed it\b.*"
+    # The same boxes in other languages (es, fr, de, it, pt, pl).
+    r"|contenido relacionado|notas relacionadas|te puede interesar|(?:à )?lire aussi"
+    r"|sur le même sujet|mehr zum thema|weitere themen|mehr aus\b.*|lesen sie auch"
+    r"|auch interessant|leggi anche|articoli correlati|leia também|veja também"
+    r"|czytaj (?:też|także)|zobacz (?:też|także)|dowiedz się więcej)\W*$",
     re.IGNORECASE,
 )
 
@@ -321,7 +330,9 @@ def _tidy(blocks: list[tuple[str, bool]], headline: str | None) -> list[tuple[st
             # Headings above the headline are kickers ("#GameTechie", a section name).
             kept = [(text, False) for text, _ in kept]
             continue
-        if is_heading and _BOILERPLATE_HEADING.match(line):
+        if _BOILERPLATE_HEADING.match(line) and (
+            is_heading or len(line.split()) <= _BOX_TITLE_MAX_WORDS
+        ):
             skipping = True
             continue
         if skipping and not is_heading and not _is_prose(line):
