@@ -170,8 +170,9 @@ class QaApp(App[None]):
         self.pending.clear()
 
     def _show_notices(self) -> None:
-        """The last indexing's per-file warnings and skips, as `qa index` prints them."""
-        for line in self.engine.notices:
+        """The last indexing's per-file warnings and skips, as `qa index` prints them
+        (an engine that never indexes, as in tests, has none)."""
+        for line in getattr(self.engine, "notices", ()):
             self.notify(line, severity="warning", markup=False)
 
     def _on_engine_ready(self) -> None:
