@@ -89,6 +89,9 @@ class Session:
         # The manifest file the open index was read from: when another process (a
         # `qa index` in another terminal) swaps in a new generation, this changes.
         self._signature: tuple[int, int, int] | None = None
+        # The last build's per-file warnings and skips ("page.html: little text for the
+        # page's size ..."), from its IndexReport, for the chat's indexing notices.
+        self.notices: list[str] = []
 
     # -- start-up ---------------------------------------------------------------
     def _default_paths(self, remedy: str) -> list[Path]:
@@ -159,6 +162,9 @@ class Session:
         report = build_index(
             paths, self.index_dir, rebuild=rebuild, embedder=self._embedder, progress=progress
         )
+        self.notices = [f"{source}: {warning}" for source, warning in report.warnings] + [
+            f"skipped {source}: {reason}" for source, reason in report.skipped
+        ]
         if not (report.indexed or report.unchanged):
             raise SessionError("nothing in " + ", ".join(map(str, paths)) + " could be indexed")
         return report

@@ -949,3 +949,30 @@ def test_cli_without_a_terminal_prints_help_and_chat_says_why() -> None:
     result = CliRunner().invoke(main, ["chat", "--index", "nowhere"])
     assert result.exit_code == 1
     assert "needs a terminal" in result.output
+
+
+@pytest.mark.anyio
+async def test_indexing_warnings_are_shown_in_the_chat(tmp_path: Path) -> None:
+    """A page whose article was not found is named in a notice, as `qa index` names it."""
+    import gzip
+
+    from helpers.fake_encoder import FakeEncoder
+
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    page = Path(__file__).parent.parent / "fixtures" / "html" / "scmp.com.playbook.html.gz"
+    html = gzip.decompress(page.read_bytes()).decode()
+    path = folder / "scmp-no-json.html"
+    path.write_text(html.replace('type="application/ld+json"', 'type="text/plain"'))
+    index_dir = tmp_path / "index"
+    app = QaApp(
+        index_dir, [folder], engine=lambda: Session(index_dir, [folder], embedder=FakeEncoder())
+    )
+    async with app.run_test(size=SIZE) as pilot:
+        for _ in range(100):  # the start-up worker hands over to the UI thread
+            await app.workers.wait_for_complete()
+            await pilot.pause(0.05)
+            if app.ready:
+                break
+        shown = [n.message for n in app._notifications]
+        assert any(m.startswith(f"{path}: little text for the page's size") for m in shown), shown

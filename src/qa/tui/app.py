@@ -215,9 +215,16 @@ class QaApp(App[None]):
             card.show_message(message)
         self.pending.clear()
 
+    def _show_notices(self) -> None:
+        """The last indexing's per-file warnings and skips, as `qa index` prints them
+        (an engine that never indexes, as in tests, has none)."""
+        for line in getattr(self.engine, "notices", ()):
+            self.notify(line, severity="warning", markup=False)
+
     def _on_engine_ready(self, overview: Overview | None = None) -> None:
         self.ready = True
         self.set_status(self.engine.status())
+        self._show_notices()
         self.show_welcome(overview)
         self.source_area()  # mounted now, so opening the first passage is instant
         self._reload_quotes()
@@ -555,6 +562,7 @@ class QaApp(App[None]):
             self.set_status(self.engine.status())
             self.notify("Re-indexed")
             self.documents = {}  # the source pane reads the new index
+            self._show_notices()
             self._reload_quotes()
             self.show_welcome(overview)
         waiting, self.pending = self.pending, []
