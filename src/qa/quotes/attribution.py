@@ -31,7 +31,7 @@ from functools import lru_cache
 from typing import Any
 
 from qa.quotes.marks import MarkedSpan
-from qa.quotes.names import clean_name, fuller_name, name_matches
+from qa.quotes.names import TITLES, clean_name, fuller_name, name_matches
 from qa.quotes.pieces import Piece, Pieces
 from qa.quotes.verbs import SPEECH_VERBS
 
@@ -41,7 +41,10 @@ _PERSON_PRONOUNS = frozenset({"he", "she", "him", "her"})
 # Verbs that give names as often as they quote: "what the city calls “Complete Streets”".
 _NAMING_VERBS = frozenset({"call", "dub", "label", "name", "nickname", "term"})
 # What carries someone's words without being the speaker.
-_VEHICLES = frozenset("statement release letter memo email post message note filing".split())
+_VEHICLES = frozenset(
+    "statement release letter memo email post message note filing report survey study poll"
+    " paper analysis".split()
+)
 _KNOWN_BASES = SPEECH_VERBS | _NAMING_VERBS | _VEHICLES | _PUT_IT
 _NAME_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "FAC"})
 _DESCRIPTION_DEPS = frozenset(
@@ -184,7 +187,10 @@ def _subject(trigger: Any) -> Any:
     for _ in range(3):  # "smiled and said", "went on to say": the subject is up the chain
         subjects = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
         if subjects:
-            subject = subjects[0]
+            # "Wikileaks editor-in-chief Kristinn Hrafnsson said": of two subjects the
+            # parser gives, the person.
+            people = [c for c in subjects if c.ent_type_ == "PERSON"]
+            subject = people[0] if people else subjects[0]
             if subject.lower_ in ("who", "that") and verb.dep_ == "relcl":
                 return verb.head  # "Smith, who said …": the one the clause is about
             return subject
@@ -215,6 +221,126 @@ def _description(token: Any) -> tuple[str, int, int]:
     last = max(t.i for t in keep)
     span = token.doc[first : last + 1]
     return span.text, span.start_char, span.end_char
+
+
+# The head word of a job title: "Executive Director", "Labour MP", "Head of Research".
+# A subject ending in one is a role, not a name, unless a name stands beside it.
+_ROLE_HEADS = frozenset(
+    """
+    director manager officer head president ceo cfo coo cto chairman chairwoman chair
+    chairperson founder cofounder co-founder partner secretary minister mp mep senator
+    governor mayor commissioner spokesman spokeswoman spokesperson analyst economist
+    strategist editor editor-in-chief correspondent reporter professor lecturer
+    researcher scientist lawyer attorney counsel member leader chief deputy assistant
+    associate principal owner coordinator adviser advisor consultant executive vp
+    speaker ambassador coach captain superintendent commander administrator
+    """.split()
+)
+# Nouns naming who can speak: people and the bodies that issue statements. A subject
+# whose head is none of these ("some reason", "the deaths", "Fifty-one percent",
+# "court records") is not a speaker.
+_AGENT_NOUNS = frozenset(
+    """
+    people person persons man men woman women boy boys girl girls child children kid
+    kids official officials source sources family families friend friends neighbour
+    neighbor neighbours neighbors colleague colleagues staff crew team group company
+    firm agency ministry department government administration office police court
+    union association federation council committee board bank club campaign
+    organisation organization party authority authorities commission institute
+    university school hospital network airline army military navy embassy regulator
+    service body panel jury guard guards couple public crowd fans fan audience
+    majority minority side camp expert experts doctor doctors physician physicians
+    nurse nurses scientist scientists student students patient patients parent parents
+    resident residents president client clients agent agents respondent respondents
+    opponent opponents proponent proponents adolescent adolescents regime cabinet
+    parliament congress senate house legislature delegation mission prosecution
+    defence defense plaintiff plaintiffs defendant defendants victim victims witness
+    witnesses actress actor singer
+    """.split()
+)
+_AGENT_SUFFIXES = ("er", "or", "ist", "ian", "eer", "ee", "man", "men", "woman",
+                   "women", "person", "people", "ive", "crat", "ess", "ic", "ant", "at")
+# Words ending like an agent noun that are things ("the letter said").
+_NOT_AGENTS = frozenset(
+    """
+    letter paper number order water matter quarter chapter filter center centre poster
+    register border answer power cover corner winter summer weather theatre theater
+    error anchor mirror factor sector motor monitor vector meter metre tower dinner
+    ledger trailer flyer flier banner chamber character computer cancer
+    arrive archive motive objective initiative directive incentive perspective
+    narrative alternative logic topic music traffic public republic clinic index
+    process access progress address plant grant
+    """.split()
+)
+
+
+def _is_role(words: str) -> bool:
+    """True when ``words`` is a job title with no name in it ("Executive Director",
+    "Labour MP", "CEO"): its last word is a title's head."""
+    tokens = [w.casefold().rstrip(".,") for w in words.split()]
+    return bool(tokens) and (tokens[-1] in _ROLE_HEADS or tokens[-1] in TITLES)
+
+
+def _is_number(words: str) -> bool:
+    """True for "2018", "44%", "1,200": a figure is never a speaker."""
+    return bool(re.search(r"\d", words)) and not re.search(r"[^\W\d_]{3,}", words)
+
+
+def _is_agent(token: Any) -> bool:
+    """True when a noun names someone who can speak (see ``_AGENT_NOUNS``)."""
+    if token.ent_type_ in ("PERSON", "ORG", "NORP"):
+        return True
+    word = token.lower_.replace("’", "'")
+    if word in _AGENT_NOUNS or word in _ROLE_HEADS or word in TITLES:
+        return True
+    doc = token.doc
+    if word == "old" and token.i >= 2 and doc[token.i - 2].lower_ in ("year", "month"):
+        return True  # "a 14-year-old"
+    singular = word[:-1] if word.endswith("s") and not word.endswith("ss") else word
+    if singular in _AGENT_NOUNS or singular in _ROLE_HEADS or singular in TITLES:
+        return True
+    if singular in _NOT_AGENTS or not singular.isalpha() or len(singular) < 4:
+        return False
+    return singular.endswith(_AGENT_SUFFIXES)
+
+
+def _describe(subject: Any, base: int) -> Attribution:
+    """A nameless speaker, as the text describes them ("a spokesperson for the
+    ministry"), when the subject names someone who can speak; else no speaker."""
+    if not _is_agent(subject):
+        # "One of them, a former program coordinator, said": the noun in apposition.
+        subject = next(
+            (c for c in subject.children if c.dep_ == "appos" and _is_agent(c)), None
+        )
+        if subject is None:
+            return UNATTRIBUTED
+    words, s, e = _description(subject)
+    if _is_number(words):
+        return UNATTRIBUTED
+    return Attribution(words, (base + s, base + e), "description")
+
+
+def _is_person_token(token: Any) -> bool:
+    return token.ent_type_ == "PERSON"
+
+
+def _person_in_apposition(subject: Any) -> Any:
+    """The person's name when the subject and a job title stand in apposition: "Katherine
+    Maher, Executive Director of …" keeps Maher; "the treasurer, Paul Hicks" gives Hicks;
+    "Sen. Ben Sasse, R-Neb." keeps Sasse."""
+    if _is_person_token(subject):
+        return subject
+    for child in subject.children:
+        if child.dep_ != "appos":
+            continue
+        if _is_person_token(child):
+            return child
+        name = subject.doc[_name_start(child) : child.i + 1].text
+        if _pos(child) == "PROPN" and _pos(subject) != "PROPN" and not _is_role(name):
+            return child
+    if subject.dep_ == "appos" and _is_person_token(subject.head):
+        return subject.head
+    return subject
 
 
 _JOINED = re.compile(r",?\s+and\s+[^.;:]{0,40}")
@@ -420,7 +546,13 @@ class Attributor:
         return self._kins[name]
 
     def _registry(self, name: str) -> list[str]:
-        return self.people(name) + self._known_forms(name)
+        """The names ``name`` may be completed from: the entity recogniser's people
+        first; the capitalised words before it elsewhere only when no person's name is
+        longer, for they also catch titles ("Browns DL Sheldon Richardson")."""
+        people = self.people(name)
+        if fuller_name(name, people) != name:
+            return people
+        return people + self._known_forms(name)
 
     def _named(self, ent: Any, base: int, how: str = "named") -> Attribution:
         name = clean_name(ent.text)
@@ -453,22 +585,27 @@ class Attributor:
                     if body is not None:
                         subject = body
                         break
-        # "the treasurer, Paul Hicks": the name in apposition is the better answer.
-        for child in subject.children:
-            if child.dep_ == "appos" and _pos(child) == "PROPN":
-                subject = child
-                break
+        if self._inside(base + subject.idx):
+            # "“The mission I did …,” Stafford responded": a subject inside the quoted
+            # words is the quotation's own, never its speaker.
+            return UNATTRIBUTED
+        # "the treasurer, Paul Hicks" / "Katherine Maher, Executive Director of …": of a
+        # name and a title in apposition, the person's name is the speaker.
+        subject = _person_in_apposition(subject)
         ent = _entity_of(subject)
         if ent is not None and ent.label_ in _NAME_LABELS and ent.label_ != "NORP":
+            if _is_role(ent.text) or _is_number(ent.text):
+                return _describe(subject, base)
             return self._named(ent, base)
         if _pos(subject) == "PRON" or _pos(subject) == "DET":
             return UNATTRIBUTED  # they, it, we, this: not enough to name anyone
-        if _pos(subject) == "PROPN":
+        if _pos(subject) == "PROPN" or (subject.is_title and self._is_person(subject.text)):
             span = subject.doc[_name_start(subject) : subject.i + 1]
+            if _is_role(span.text) or _is_number(span.text):
+                return _describe(subject, base)
             name = fuller_name(clean_name(span.text), self._registry(clean_name(span.text)))
             return Attribution(name, (base + span.start_char, base + span.end_char), "named")
-        words, s, e = _description(subject)
-        return Attribution(words, (base + s, base + e), "description")
+        return _describe(subject, base)
 
     def _people_in(self, sent: Any, base: int, before: int) -> list[tuple[str, Any]]:
         """People a sentence names before offset ``before``: PERSON entities, and proper
@@ -477,6 +614,8 @@ class Attributor:
         for token in sent:
             if base + token.idx >= before:
                 break
+            if self._inside(base + token.idx):
+                continue  # a name inside quoted words is never who "he" is
             ent = _entity_of(token)
             if ent is not None and ent.label_ == "PERSON":
                 if token.i == ent.end - 1:
@@ -487,11 +626,14 @@ class Attributor:
                 known = self._is_person(text)
                 # A name among joined subjects ("Park and Fisk both cautioned") is a
                 # person who could be "he", known to NER or not.
-                joined = _is_subject(token) and (
-                    token.dep_ == "conj" or any(c.dep_ == "conj" for c in token.children)
+                joined = (
+                    _is_subject(token)
+                    and _pos(token) == "PROPN"
+                    and (token.dep_ == "conj" or any(c.dep_ == "conj" for c in token.children))
                 )
-                other_entity = ent is not None and ent.label_ not in ("PERSON",)
-                if known or (joined and not (other_entity and ent.label_ in ("GPE", "LOC"))):
+                # A person is never a place, a work, a people or a product.
+                other_entity = ent is not None and ent.label_ not in ("PERSON", "ORG")
+                if (known or joined) and not other_entity:
                     found.append((fuller_name(text, self._registry(text)), token))
         return found
 
