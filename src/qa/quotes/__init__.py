@@ -57,7 +57,12 @@ def extract_quotes(
     previous_span = spans[0]
     for span in spans:
         found = attributor.attribute(span)
-        if found is UNATTRIBUTED and previous is not None and previous.speaker:
+        if (
+            found is UNATTRIBUTED
+            and previous is not None
+            and previous.speaker
+            and not attributor.is_title(span)
+        ):
             same_paragraph = attributor.same_paragraph(previous_span, span)
             if (same_paragraph and attributor.opens_sentence(span)) or (
                 attributor.follows_paragraph(previous_span, span)

@@ -258,8 +258,26 @@ _AGENT_NOUNS = frozenset(
     witnesses actress actor singer
     """.split()
 )
-_AGENT_SUFFIXES = ("er", "or", "ist", "ian", "eer", "ee", "man", "men", "woman",
-                   "women", "person", "people", "ive", "crat", "ess", "ic", "ant", "at")
+_AGENT_SUFFIXES = (
+    "er",
+    "or",
+    "ist",
+    "ian",
+    "eer",
+    "ee",
+    "man",
+    "men",
+    "woman",
+    "women",
+    "person",
+    "people",
+    "ive",
+    "crat",
+    "ess",
+    "ic",
+    "ant",
+    "at",
+)
 # Words ending like an agent noun that are things ("the letter said").
 _NOT_AGENTS = frozenset(
     """
@@ -309,9 +327,7 @@ def _describe(subject: Any, base: int) -> Attribution:
     ministry"), when the subject names someone who can speak; else no speaker."""
     if not _is_agent(subject):
         # "One of them, a former program coordinator, said": the noun in apposition.
-        subject = next(
-            (c for c in subject.children if c.dep_ == "appos" and _is_agent(c)), None
-        )
+        subject = next((c for c in subject.children if c.dep_ == "appos" and _is_agent(c)), None)
         if subject is None:
             return UNATTRIBUTED
     words, s, e = _description(subject)
@@ -341,6 +357,59 @@ def _person_in_apposition(subject: Any) -> Any:
     if subject.dep_ == "appos" and _is_person_token(subject.head):
         return subject.head
     return subject
+
+
+# Words that introduce a title or a name in quotation marks: "the film “Parasite”",
+# "a sample called “Glasgow”", "its so-called “reform”".
+_TITLE_CUES = frozenset(
+    """
+    film films movie movies book books novel novels memoir song songs album albums single
+    show shows series sitcom drama play musical opera documentary podcast article essay
+    poem episode game games titled entitled called named dubbed nicknamed headlined
+    labelled labeled branded hashtag slogan motto campaign programme program scheme
+    initiative exhibition installation collection report paper
+    """.split()
+)
+# Words written in lower case inside a title ("Ain't No Place Like Home", "The Case for
+# Colonialism").
+_TITLE_MINOR = frozenset(
+    "a an the of and or nor but in on at to for with by from as into onto upon vs via".split()
+)
+
+
+def _is_title_case(words: str) -> bool:
+    """True when every word but the minor ones starts with a capital or a digit and at
+    least one starts with a capital: "Listen To The Music", "Parasite", "Flood Ready"."""
+    tokens = re.findall(r"[^\s“”\"‘’'()\[\],:;–—-]+", words)
+    if not tokens:
+        return False
+    capital = False
+    for i, token in enumerate(tokens):
+        first = token[0]
+        if first.isupper():
+            capital = True
+        elif first.isdigit() or (i > 0 and token.casefold() in _TITLE_MINOR) or not first.isalpha():
+            continue
+        else:
+            return False
+    return capital
+
+
+# The commonest English words: a fifth or more of the words of English prose (still 3%
+# of an English recipe list), under 3% of German, French, Italian or Indonesian prose.
+_ENGLISH_WORDS = frozenset(
+    "the of and to that is was for it with as he she his her they be by on at said from"
+    " this are have has not but were which who".split()
+)
+_WORDS = re.compile(r"[^\W\d_]+")
+
+
+def is_english(text: str, sample: int = 20_000) -> bool:
+    """True when the text reads as English (its commonest words are English ones)."""
+    words = [w.casefold() for w in _WORDS.findall(text[:sample])]
+    if len(words) < 20:
+        return True  # too short to tell; the quotation tests stand alone
+    return sum(w in _ENGLISH_WORDS for w in words) >= 0.06 * len(words)
 
 
 _JOINED = re.compile(r",?\s+and\s+[^.;:]{0,40}")
@@ -413,6 +482,15 @@ class Attributor:
         self._loose: set[tuple[int, int]] = set()  # the sentences parsed for that
         self._may: dict[MarkedSpan, bool] = {}
         self._kins: dict[str, bool] = {}
+        self._english: bool | None = None
+
+    @property
+    def english(self) -> bool:
+        """True when the text is English: the parser and entity recogniser are English
+        ones, and in a German or French text they take ordinary words for speakers."""
+        if self._english is None:
+            self._english = is_english(self.text)
+        return self._english
 
     @property
     def persons(self) -> list[str]:
@@ -433,7 +511,15 @@ class Attributor:
         at = span.open - 1
         while at >= 0 and self.text[at].isspace():
             at -= 1
-        return at if at >= 0 and self.text[at] == ":" else None
+        if at >= 0 and self.text[at] == ":":
+            return at
+        # "Speaking through an interpreter he added; “…”": a semicolon right after a
+        # speech verb introduces the quotation as a colon does.
+        if at >= 0 and self.text[at] == ";":
+            word = re.search(r"([^\W\d_]+)\s*$", self.text[max(0, at - 40) : at])
+            if word is not None and could_trigger(word.group(1)):
+                return at
+        return None
 
     def may_attribute(self, span: MarkedSpan) -> bool:
         """False when no speaker can be found for ``span`` whatever the parse: no word
@@ -594,14 +680,18 @@ class Attributor:
         subject = _person_in_apposition(subject)
         ent = _entity_of(subject)
         if ent is not None and ent.label_ in _NAME_LABELS and ent.label_ != "NORP":
-            if _is_role(ent.text) or _is_number(ent.text):
+            if _is_number(ent.text) or (
+                _is_role(ent.text) and not self._is_person(clean_name(ent.text))
+            ):
                 return _describe(subject, base)
             return self._named(ent, base)
         if _pos(subject) == "PRON" or _pos(subject) == "DET":
             return UNATTRIBUTED  # they, it, we, this: not enough to name anyone
         if _pos(subject) == "PROPN" or (subject.is_title and self._is_person(subject.text)):
             span = subject.doc[_name_start(subject) : subject.i + 1]
-            if _is_role(span.text) or _is_number(span.text):
+            if _is_number(span.text) or (
+                _is_role(span.text) and not self._is_person(clean_name(span.text))
+            ):
                 return _describe(subject, base)
             name = fuller_name(clean_name(span.text), self._registry(clean_name(span.text)))
             return Attribution(name, (base + span.start_char, base + span.end_char), "named")
@@ -621,7 +711,11 @@ class Attributor:
                 if token.i == ent.end - 1:
                     name = fuller_name(clean_name(ent.text), self._registry(clean_name(ent.text)))
                     found.append((name, ent.root))
-            elif (_pos(token) == "PROPN" or token.is_title) and token.dep_ != "compound":
+            elif (
+                (_pos(token) == "PROPN" or token.is_title)
+                and token.dep_ != "compound"
+                and token.tag_ != "NNPS"  # "the Oscars": a person's name is singular
+            ):
                 text = clean_name(token.doc[_name_start(token) : token.i + 1].text)
                 known = self._is_person(text)
                 # A name among joined subjects ("Park and Fisk both cautioned") is a
@@ -705,7 +799,35 @@ class Attributor:
         following = self.pieces.piece(piece.number, piece.last + 1)
         return following, next(iter(following.doc.sents), None)
 
+    def is_title(self, span: MarkedSpan) -> bool:
+        """True when the quoted words name a work, a scheme or a thing rather than
+        report anyone's words: short and in title case ("Parasite", "Listen To The
+        Music", "Flood Ready"), or right after a word that introduces a title ("the film
+        “…”", "a sample called “…”"). Such quotations have no speaker."""
+        words = self.text[span.start : span.end]
+        if words.endswith(".") and not self.opens_sentence(span):
+            words = words[:-1]  # "should have gone to “Fleabag.”": the sentence's stop
+        if len(words.split()) > 12 or re.search(r"[.?!…]$", words.rstrip("’'\"”)")):
+            return False
+        before = re.search(
+            r"([^\W\d_-]+)[^\S\n]*(?:the[^\S\n]+)?$", self.text[max(0, span.open - 40) : span.open]
+        )
+        if before is not None and before.group(1).casefold() in _TITLE_CUES:
+            return True
+        if not _is_title_case(words):
+            return False
+        # "“Smaller,” she tells him": a comma inside the mark, then a speech verb, is
+        # someone's word; a list of titles ("“Black Water,” “China Grove,”") has none.
+        after_text = self.text[span.end : span.close + 40]
+        after = re.match(r",\W*((?:[\w’'-]+\W+){0,4})", after_text)
+        near = re.findall(r"[^\W\d_]+", after.group(1)) if after is not None else []
+        return not any(map(could_trigger, near))
+
     def attribute(self, span: MarkedSpan) -> Attribution:
+        if not self.english:
+            return UNATTRIBUTED  # the English parser names "für" and "Weise" in German
+        if self.is_title(span):
+            return UNATTRIBUTED  # a title has no speaker, whatever verb is near
         if not self.may_attribute(span):
             return UNATTRIBUTED  # nothing to parse for: no speech verb, no colon
         best: tuple[int, Any, Piece, Any] | None = None
@@ -741,6 +863,11 @@ class Attributor:
                 head = token.head
                 if _pos(head) in ("VERB", "AUX") and not self._inside(piece.start + head.idx):
                     return head, piece, head.sent
+                # The parser may hang the mark on the quoted verb; the speech verb
+                # right before it is then the one.
+                before = token.doc[token.i - 1] if token.i > 0 else None
+                if before is not None and _is_trigger(before):
+                    return before, piece, before.sent
         return None
 
     def opens_sentence(self, span: MarkedSpan) -> bool:
