@@ -68,7 +68,9 @@ def extract_quotes(
                 attributor.follows_paragraph(previous_span, span)
                 and attributor.fills_paragraph(span)
             ):
-                found = type(found)(previous.speaker, previous.mention, "continued")
+                # A nameless speaker stays nameless ("one Weibo commenter" goes on).
+                how = "description" if previous.how == "description" else "continued"
+                found = type(found)(previous.speaker, previous.mention, how)
         quote = Quote(span.start, span.end, found.speaker, found.mention, found.how)
         quotes.append(quote)
         previous, previous_span = quote, span

@@ -194,7 +194,8 @@ def _subject(trigger: Any) -> Any:
             if subject.lower_ in ("who", "that") and verb.dep_ == "relcl":
                 return verb.head  # "Smith, who said …": the one the clause is about
             return subject
-        if verb.dep_ in ("conj", "xcomp") and verb.head is not verb:
+        participle = verb.tag_ == "VBG" and verb.dep_ == "advcl"  # "…, adding that"
+        if (verb.dep_ in ("conj", "xcomp") or participle) and verb.head is not verb:
             verb = verb.head
         else:
             break
@@ -652,7 +653,7 @@ class Attributor:
         subject = _subject(trigger)
         if subject is None:
             return UNATTRIBUTED
-        if subject.lower_ == "it":
+        if subject.lower_ in ("it", "they"):
             return self._resolve_it(base + subject.idx, len(subject.text))
         if subject.lower_ in _PERSON_PRONOUNS:
             at = base + subject.idx
@@ -732,11 +733,14 @@ class Attributor:
         return found
 
     def _resolve_it(self, at: int, length: int) -> Attribution:
-        """ "It added that …": the one organisation the sentence before names as a subject."""
+        """ "It added that …", "they said" after "Big Machine have denied …": the one
+        organisation the sentence before (in this paragraph or the one before) names as
+        a subject, or the one it gives as speaking ("…, the Swedish Prosecution Authority
+        said. “…,” it added")."""
         before = next(
             (
                 sent
-                for piece, sent in self.pieces.sentences_back(at, 0)
+                for piece, sent in self.pieces.sentences_back(at, 1)
                 if piece.start + sent.end_char <= at
             ),
             None,
@@ -744,10 +748,17 @@ class Attributor:
         if before is None:
             return UNATTRIBUTED
         orgs = [e for e in before.ents if e.label_ == "ORG"]
+        speaking = [e for e in orgs if _is_subject(e.root) and _is_trigger(e.root.head)]
         subjects = [e for e in orgs if _is_subject(e.root)]
-        if len(orgs) != 1 or len(subjects) != 1:
+        if len(speaking) == 1:
+            org = speaking[0]
+        elif len(orgs) == 1 and len(subjects) == 1:
+            org = orgs[0]
+        else:
             return UNATTRIBUTED
-        return Attribution(clean_name(orgs[0].text), (at, at + length), "pronoun")
+        if any(e.label_ == "PERSON" and _is_subject(e.root) for e in before.ents):
+            return UNATTRIBUTED  # a person speaking there too: "they" could be theirs
+        return Attribution(clean_name(org.text), (at, at + length), "pronoun")
 
     def _resolve_pronoun(self, at: int) -> Attribution:
         """The one person the nearest earlier sentence names; none if it names several."""
