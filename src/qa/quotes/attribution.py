@@ -337,6 +337,22 @@ def _describe(subject: Any, base: int) -> Attribution:
     return Attribution(words, (base + s, base + e), "description")
 
 
+def _counted(token: Any) -> bool:
+    """True when a noun takes a number or an indefinite article ("one Frühburgunder", "a
+    Pinot"): a thing or a kind, never a person's name."""
+    return any(
+        c.dep_ in ("nummod", "det") and c.lower_ in ("a", "an", "one", "two", "three", "another")
+        for c in token.children
+    )
+
+
+def _one_name(ent: Any) -> bool:
+    """False for a PERSON entity that is not one person's name: a possessive inside it
+    ("Kreuzberg's Frühburgunder") or a number or article before it."""
+    inner = ent.text[:-2] if ent.text.endswith(("'s", "’s")) else ent.text
+    return "'s " not in inner and "’s " not in inner and not _counted(ent.root)
+
+
 def _is_person_token(token: Any) -> bool:
     return token.ent_type_ == "PERSON"
 
@@ -498,7 +514,9 @@ class Attributor:
         """Every PERSON the parsed text names, as the pieces parsed so far give them."""
         parsed = self.pieces.parsed
         for piece in parsed[self._persons_of :]:
-            self._persons += [clean_name(e.text) for e in piece.doc.ents if e.label_ == "PERSON"]
+            self._persons += [
+                clean_name(e.text) for e in piece.doc.ents if e.label_ == "PERSON" and _one_name(e)
+            ]
         self._persons_of = len(parsed)
         return self._persons
 
@@ -582,7 +600,9 @@ class Attributor:
     def _parse_for_names(self, spans: list[tuple[int, int]]) -> None:
         """Add the PERSON entities of these sentences to the names known."""
         for doc in self.pieces.parse_loose(spans):
-            self._elsewhere += [clean_name(e.text) for e in doc.ents if e.label_ == "PERSON"]
+            self._elsewhere += [
+                clean_name(e.text) for e in doc.ents if e.label_ == "PERSON" and _one_name(e)
+            ]
 
     def _look_up(self, name: str) -> None:
         """Parse the first sentence of each distinct longer mention of ``name`` (a few)."""
@@ -708,6 +728,8 @@ class Attributor:
             if self._inside(base + token.idx):
                 continue  # a name inside quoted words is never who "he" is
             ent = _entity_of(token)
+            if ent is not None and ent.label_ == "PERSON" and _counted(ent.root):
+                continue  # "one single-vineyard Frühburgunder": no name takes a number
             if ent is not None and ent.label_ == "PERSON":
                 if token.i == ent.end - 1:
                     name = fuller_name(clean_name(ent.text), self._registry(clean_name(ent.text)))
@@ -728,7 +750,10 @@ class Attributor:
                 )
                 # A person is never a place, a work, a people or a product.
                 other_entity = ent is not None and ent.label_ not in ("PERSON", "ORG")
-                if (known or joined) and not other_entity:
+                # NER missed this name: as the object of a verb it is a thing more
+                # often than a person ("producing one single-vineyard Frühburgunder").
+                thing = token.dep_ in ("dobj", "attr", "oprd")
+                if (known or joined) and not other_entity and not thing:
                     found.append((fuller_name(text, self._registry(text)), token))
         return found
 
