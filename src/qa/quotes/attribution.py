@@ -394,6 +394,32 @@ _TITLE_MINOR = frozenset(
 )
 
 
+def _modifies_noun(words: str, after: str) -> bool:
+    """True for a short quoted term used before a noun: "an issue for “gig economy”
+    workers", "the “one country, two systems” formula". Nobody's words, though the
+    sentence may report someone's."""
+    if len(words.split()) > 4 or re.search(r"[.?!,;:…]$", words):
+        return False
+    if re.search(r"\b(?:and|or|but|not)\b", words):
+        return False  # "issued ‘timely and appropriate’ warnings": someone's judgement
+    following = re.match(r"[^\S\n]+([a-z][\w’'-]*)", after)
+    if following is None:
+        return False
+    from spacy.lang.en.stop_words import STOP_WORDS
+
+    word = following.group(1)
+    # "have “vilified” educators", "there should be “zero shame” involved": a verb on
+    # either side makes the words a partial quotation, someone's.
+    verbal = ("ed", "ing", "ly")
+    return (
+        word.replace("’", "'") not in STOP_WORDS
+        and "'" not in word.replace("’", "'")  # "didn’t", "won't": a verb follows
+        and not could_trigger(word)
+        and not word.endswith(verbal)
+        and not words.casefold().endswith(verbal)
+    )
+
+
 def _is_title_case(words: str) -> bool:
     """True when every word but the minor ones starts with a capital or a digit and at
     least one starts with a capital: "Listen To The Music", "Parasite", "Flood Ready"."""
@@ -841,6 +867,8 @@ class Attributor:
         Music", "Flood Ready"), or right after a word that introduces a title ("the film
         “…”", "a sample called “…”"). Such quotations have no speaker."""
         words = self.text[span.start : span.end]
+        if _modifies_noun(words, self.text[span.close : span.close + 30]):
+            return True
         if words.endswith(".") and not self.opens_sentence(span):
             words = words[:-1]  # "should have gone to “Fleabag.”": the sentence's stop
         if len(words.split()) > 12 or re.search(r"[.?!…]$", words.rstrip("’'\"”)")):
