@@ -346,6 +346,16 @@ def _counted(token: Any) -> bool:
     )
 
 
+def _titled(token: Any) -> bool:
+    """True when a word introducing a title stands right before ``token``, maybe with an
+    opening mark between ("called “Glasgow", "the film Parasite")."""
+    i = token.i - 1
+    doc = token.doc
+    while i >= 0 and doc[i].is_punct:
+        i -= 1
+    return i >= 0 and doc[i].lower_ in _TITLE_CUES
+
+
 def _one_name(ent: Any) -> bool:
     """False for a PERSON entity that is not one person's name: a possessive inside it
     ("Kreuzberg's Frühburgunder") or a number or article before it."""
@@ -756,6 +766,8 @@ class Attributor:
             ent = _entity_of(token)
             if ent is not None and ent.label_ == "PERSON" and _counted(ent.root):
                 continue  # "one single-vineyard Frühburgunder": no name takes a number
+            if _titled(token.doc[_name_start(token)]):
+                continue  # "a sample came in called “Glasgow …”": a title, no one
             if ent is not None and ent.label_ == "PERSON":
                 if token.i == ent.end - 1:
                     name = fuller_name(clean_name(ent.text), self._registry(clean_name(ent.text)))
@@ -766,7 +778,14 @@ class Attributor:
                 and token.tag_ != "NNPS"  # "the Oscars": a person's name is singular
             ):
                 text = clean_name(token.doc[_name_start(token) : token.i + 1].text)
-                known = self._is_person(text)
+                # "…, Fa said." A proper name that speaks is someone "he" may be.
+                speaks = (
+                    _pos(token) == "PROPN"
+                    and _is_subject(token)
+                    and _is_trigger(token.head)
+                    and not _is_role(text)
+                )
+                known = speaks or self._is_person(text)
                 # A name among joined subjects ("Park and Fisk both cautioned") is a
                 # person who could be "he", known to NER or not.
                 joined = (
@@ -807,7 +826,10 @@ class Attributor:
             org = orgs[0]
         else:
             return UNATTRIBUTED
-        if any(e.label_ == "PERSON" and _is_subject(e.root) for e in before.ents):
+        if any(
+            e.label_ == "PERSON" and _is_subject(e.root) and _is_trigger(e.root.head)
+            for e in before.ents
+        ):
             return UNATTRIBUTED  # a person speaking there too: "they" could be theirs
         return Attribution(clean_name(org.text), (at, at + length), "pronoun")
 
