@@ -837,6 +837,13 @@ class Attributor:
         """The one person the nearest earlier sentence names; none if it names several."""
         for piece, sent in self.pieces.sentences_back(at, _CONTEXT_PARAGRAPHS):
             people = self._people_in(sent, piece.start, at)
+            # "Hadvar's uncle reaches for his mace": the uncle, unnamed, is who acts
+            # there; a name that only owns the subject ("Universal's music division
+            # provided demos") is passed over.
+            owners = [(n, t) for n, t in people if t.dep_ == "poss" and _is_subject(t.head)]
+            if any(_is_agent(t.head) and _pos(t.head) != "PROPN" for _, t in owners):
+                return UNATTRIBUTED
+            people = [p for p in people if p not in owners]
             if not people:
                 continue
             distinct: dict[str, Any] = {}
