@@ -310,7 +310,7 @@ def _is_agent(token: Any) -> bool:
     if token.ent_type_ in ("PERSON", "ORG", "NORP"):
         return True
     word = token.lower_.replace("’", "'")
-    if word in _AGENT_NOUNS or word in _ROLE_HEADS or word in TITLES:
+    if word in _AGENT_NOUNS or word in _ROLE_HEADS or word in TITLES or word in _KINSHIP:
         return True
     doc = token.doc
     if word == "old" and token.i >= 2 and doc[token.i - 2].lower_ in ("year", "month"):
