@@ -833,6 +833,31 @@ class Attributor:
             return UNATTRIBUTED  # a person speaking there too: "they" could be theirs
         return Attribution(clean_name(org.text), (at, at + length), "pronoun")
 
+    def _someone_unnamed(
+        self, sent: Any, base: int, before: int, people: list[tuple[str, Any]]
+    ) -> bool:
+        """True when someone described, not named, speaks in the sentence before
+        ``before`` ("The Doctor remarks", "the official said"), and the sentence names
+        no one else as a subject."""
+        if any(_is_subject(t) for _, t in people):
+            return False
+        for token in sent:
+            if base + token.idx >= before:
+                break
+            if (
+                token.dep_ == "nsubj"
+                and _is_trigger(token.head)
+                and token.tag_ in ("NN", "NNP")
+                and token.ent_type_ not in ("PERSON", "ORG", "GPE", "NORP")
+                and not self._inside(base + token.idx)
+                and _is_agent(token)
+                and (_pos(token) == "NOUN" or _is_role(token.text))
+                and any(c.dep_ == "det" and c.lower_ == "the" for c in token.children)
+                and not any(c.dep_ in ("appos", "compound") for c in token.children)
+            ):
+                return True
+        return False
+
     def _resolve_pronoun(self, at: int) -> Attribution:
         """The one person the nearest earlier sentence names; none if it names several."""
         for piece, sent in self.pieces.sentences_back(at, _CONTEXT_PARAGRAPHS):
@@ -844,6 +869,10 @@ class Attributor:
             if any(_is_agent(t.head) and _pos(t.head) != "PROPN" for _, t in owners):
                 return UNATTRIBUTED
             people = [p for p in people if p not in owners]
+            if self._someone_unnamed(sent, piece.start, at, people):
+                # "The Doctor remarks …. In “Smith and Jones”, he replied": the nearest
+                # one who could be "he" has no name here; an earlier name is a guess.
+                return UNATTRIBUTED
             if not people:
                 continue
             distinct: dict[str, Any] = {}
