@@ -293,6 +293,17 @@ _NOT_AGENTS = frozenset(
 )
 
 
+# Words that say a person is a woman or a man, for "he" and "she" (a name alone does not).
+_FEMALE_WORDS = frozenset(
+    """woman women mother wife daughter sister girl congresswoman chairwoman spokeswoman
+    actress businesswoman queen princess grandmother aunt niece widow""".split()
+)
+_MALE_WORDS = frozenset(
+    """man men father husband son brother boy congressman chairman spokesman actor
+    businessman king prince grandfather uncle nephew widower""".split()
+)
+
+
 def _is_role(words: str) -> bool:
     """True when ``words`` is a job title with no name in it ("Executive Director",
     "Labour MP", "CEO"): its last word is a title's head."""
@@ -858,8 +869,29 @@ class Attributor:
                 return True
         return False
 
+    def _other_gender(self, pronoun: str, name: str, sent: Any, base: int) -> bool:
+        """True when the text says the person ``name`` is not of the pronoun's gender:
+        "Ms Persson" for "he", or a sentence calling them one of the "women" (outside its
+        quotations)."""
+        female = pronoun in ("she", "her")
+        surname = re.escape(name.split()[-1]) if name.split() else ""
+        titles = r"\b(?:{})\.?[^\S\n]+(?:[A-Z][\w’'-]*[^\S\n]+)*" + surname + r"\b"
+        said_female = bool(surname) and re.search(titles.format("Ms|Mrs|Miss"), self.text)
+        said_male = bool(surname) and re.search(titles.format("Mr"), self.text)
+        words = {t.lower_ for t in sent if not self._inside(base + t.idx)}  # not "his son" quoted
+        # "the women turned around as he apologized": the sentence's own "he" is the
+        # person; its other words are about others.
+        same = {"she", "her", "hers", "herself"} if female else {"he", "him", "his", "himself"}
+        if not words & same:
+            said_female = said_female or bool(words & _FEMALE_WORDS)
+            said_male = said_male or bool(words & _MALE_WORDS)
+        return (
+            bool(said_male and not said_female) if female else bool(said_female and not said_male)
+        )
+
     def _resolve_pronoun(self, at: int) -> Attribution:
         """The one person the nearest earlier sentence names; none if it names several."""
+        pronoun = self.text[at : at + 3].strip().casefold()
         for piece, sent in self.pieces.sentences_back(at, _CONTEXT_PARAGRAPHS):
             people = self._people_in(sent, piece.start, at)
             # "Hadvar's uncle reaches for his mace": the uncle, unnamed, is who acts
@@ -885,6 +917,8 @@ class Attributor:
             if len(distinct) == 1 or len(subjects) == 1:
                 name = next(iter(distinct)) if len(distinct) == 1 else subjects[0]
                 token = distinct[name]
+                if self._other_gender(pronoun, name, sent, piece.start):
+                    return UNATTRIBUTED  # "Omar is one of the first two Muslim women"
                 start = piece.start + token.doc[_name_start(token)].idx
                 end = piece.start + token.idx + len(token.text)
                 return Attribution(name, (start, end), "pronoun")
