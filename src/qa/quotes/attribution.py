@@ -876,8 +876,8 @@ class Attributor:
         female = pronoun in ("she", "her")
         surname = re.escape(name.split()[-1]) if name.split() else ""
         titles = r"\b(?:{})\.?[^\S\n]+(?:[A-Z][\w’'-]*[^\S\n]+)*" + surname + r"\b"
-        said_female = bool(surname) and re.search(titles.format("Ms|Mrs|Miss"), self.text)
-        said_male = bool(surname) and re.search(titles.format("Mr"), self.text)
+        said_female = bool(surname and re.search(titles.format("Ms|Mrs|Miss"), self.text))
+        said_male = bool(surname and re.search(titles.format("Mr"), self.text))
         words = {t.lower_ for t in sent if not self._inside(base + t.idx)}  # not "his son" quoted
         # "the women turned around as he apologized": the sentence's own "he" is the
         # person; its other words are about others.
