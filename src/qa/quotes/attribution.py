@@ -175,6 +175,8 @@ def _is_trigger(token: Any) -> bool:
         return any(c.lower_ == "it" and c.dep_ == "dobj" for c in token.children)
     if token.lower_ == "according" and any(c.lower_ == "to" for c in token.children):
         return True
+    if _lemma(token) == "continue" and any(c.dep_ == "xcomp" for c in token.children):
+        return False  # "if global temperatures continue to rise": not "he continued"
     return _pos(token) in ("VERB", "AUX") and _lemma(token) in SPEECH_VERBS
 
 
@@ -863,7 +865,10 @@ class Attributor:
                 and not self._inside(base + token.idx)
                 and _is_agent(token)
                 and (_pos(token) == "NOUN" or _is_role(token.text))
-                and any(c.dep_ == "det" and c.lower_ == "the" for c in token.children)
+                and any(
+                    c.dep_ in ("det", "nummod") and c.lower_ in ("the", "a", "an", "one")
+                    for c in token.children
+                )
                 and not any(c.dep_ in ("appos", "compound") for c in token.children)
             ):
                 return True
