@@ -815,6 +815,23 @@ class Attributor:
                     found.append((fuller_name(text, self._registry(text)), token))
         return found
 
+    def _unrecognised_body(self, sent: Any, at: int, length: int) -> Attribution:
+        """ "Big Machine have twice denied …. “…,” they said": the proper name the
+        sentence before has as its one subject, when the recogniser tagged nothing there
+        and it is no person's name."""
+        if any(e.label_ in ("PERSON", "GPE", "LOC", "NORP") for e in sent.ents):
+            return UNATTRIBUTED
+        names = [
+            t for t in sent if t.dep_ == "nsubj" and t.head.dep_ == "ROOT" and _pos(t) == "PROPN"
+        ]
+        if len(names) != 1 or any(c.dep_ == "conj" for c in names[0].children):
+            return UNATTRIBUTED
+        token = names[0]
+        name = clean_name(token.doc[_name_start(token) : token.i + 1].text)
+        if self._is_person(name) or _is_role(name):
+            return UNATTRIBUTED
+        return Attribution(name, (at, at + length), "pronoun")
+
     def _resolve_it(self, at: int, length: int) -> Attribution:
         """ "It added that …", "they said" after "Big Machine have denied …": the one
         organisation the sentence before (in this paragraph or the one before) names as
@@ -837,6 +854,8 @@ class Attributor:
             org = speaking[0]
         elif len(orgs) == 1 and len(subjects) == 1:
             org = orgs[0]
+        elif not orgs:
+            return self._unrecognised_body(before, at, length)
         else:
             return UNATTRIBUTED
         if any(
