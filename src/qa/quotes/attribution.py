@@ -1016,6 +1016,11 @@ class Attributor:
                 at = piece.start + token.idx
                 if self._inside(at) or not _is_trigger(token):
                     continue
+                between = (
+                    self.text[at : span.open] if at < span.open else self.text[span.close : at]
+                )
+                if "\n" in between:
+                    continue  # another line: the parser's sentence ran over a line break
                 distance = span.open - at if at < span.open else at - span.close
                 if best is None or distance < best[0]:
                     best = (distance, token, piece, sent)
