@@ -196,7 +196,9 @@ def _subject(trigger: Any) -> Any:
             if subject.lower_ in ("who", "that") and verb.dep_ == "relcl":
                 return verb.head  # "Smith, who said …": the one the clause is about
             return subject
-        participle = verb.tag_ == "VBG" and verb.dep_ == "advcl"  # "…, adding that"
+        # "X said, adding …", "Hawk Sawyer issued a statement, saying …": the
+        # participle's speaker is the subject of the verb it hangs on.
+        participle = verb.tag_ == "VBG" and verb.dep_ == "advcl"
         if (verb.dep_ in ("conj", "xcomp") or participle) and verb.head is not verb:
             verb = verb.head
         else:
@@ -251,7 +253,7 @@ _AGENT_NOUNS = frozenset(
     union association federation council committee board bank club campaign
     organisation organization party authority authorities commission institute
     university school hospital network airline army military navy embassy regulator
-    service body panel jury guard guards couple public crowd fans fan audience
+    service panel jury guard guards couple public crowd fans fan audience
     majority minority side camp expert experts doctor doctors physician physicians
     nurse nurses scientist scientists student students patient patients parent parents
     resident residents president client clients agent agents respondent respondents
@@ -750,8 +752,10 @@ class Attributor:
         subject = _person_in_apposition(subject)
         ent = _entity_of(subject)
         if ent is not None and ent.label_ in _NAME_LABELS and ent.label_ != "NORP":
-            if _is_number(ent.text) or (
-                _is_role(ent.text) and not self._is_person(clean_name(ent.text))
+            if (
+                _is_number(ent.text)
+                or ent.text.islower()  # "Russia's foreign ministry said": no name
+                or (_is_role(ent.text) and not self._is_person(clean_name(ent.text)))
             ):
                 return _describe(subject, base)
             return self._named(ent, base)
@@ -759,8 +763,10 @@ class Attributor:
             return UNATTRIBUTED  # they, it, we, this: not enough to name anyone
         if _pos(subject) == "PROPN" or (subject.is_title and self._is_person(subject.text)):
             span = subject.doc[_name_start(subject) : subject.i + 1]
-            if _is_number(span.text) or (
-                _is_role(span.text) and not self._is_person(clean_name(span.text))
+            if (
+                _is_number(span.text)
+                or span.text.islower()  # "Russia's foreign ministry said": no name
+                or (_is_role(span.text) and not self._is_person(clean_name(span.text)))
             ):
                 return _describe(subject, base)
             name = fuller_name(clean_name(span.text), self._registry(clean_name(span.text)))
