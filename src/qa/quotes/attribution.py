@@ -991,7 +991,9 @@ class Attributor:
         words = self.text[span.start : span.end]
         if _modifies_noun(words, self.text[span.close : span.close + 30]):
             return True
-        if words.endswith(".") and not self.opens_sentence(span):
+        before_mark = self.text[max(0, span.open - 3) : span.open].rstrip(" \t")
+        opens = not before_mark or before_mark[-1] in ".?!\n:"
+        if words.endswith(".") and not opens:
             words = words[:-1]  # "should have gone to “Fleabag.”": the sentence's stop
         if len(words.split()) > 12 or re.search(r"[.?!…]$", words.rstrip("’'\"”)")):
             return False
@@ -1010,12 +1012,12 @@ class Attributor:
         return not any(map(could_trigger, near))
 
     def attribute(self, span: MarkedSpan) -> Attribution:
+        if not self.may_attribute(span):
+            return UNATTRIBUTED  # nothing to parse for: no speech verb, no colon
         if not self.english:
             return UNATTRIBUTED  # the English parser names "für" and "Weise" in German
         if self.is_title(span):
             return UNATTRIBUTED  # a title has no speaker, whatever verb is near
-        if not self.may_attribute(span):
-            return UNATTRIBUTED  # nothing to parse for: no speech verb, no colon
         best: tuple[int, Any, Piece, Any] | None = None
         for piece, sent in self._sentences(span):
             for token in sent:
