@@ -7,15 +7,26 @@ stated, warned, told, added, "according to", "as X put it"), and the speaker is 
 verb's subject:
 
 - a named person or organisation (an entity), given in the fullest form the document
-  uses ("Zelenskyy" -> "Volodymyr Zelenskyy");
-- a pronoun (he, she), resolved to the one person named in the nearest sentence before
-  that names anyone, and left null when that sentence names more than one;
-- a description when no name is given ("one former North Korean soldier").
+  uses ("Zelenskyy" -> "Volodymyr Zelenskyy"); of a name and a job title in apposition,
+  the name ("said Katherine Maher, Executive Director of …" -> "Katherine Maher");
+- a pronoun (he, she), resolved to the one person named outside quotation marks in the
+  nearest sentence before that names anyone, and left null when that sentence names
+  more than one, when someone unnamed speaks there ("the official said"), or when the
+  text says the person is of the other gender ("Ms Persson", "one of the … women");
+  "it" and "they" to the one organisation speaking or acting in the sentence before;
+- a description when no name is given ("one former North Korean soldier"), only when
+  its noun names someone who can speak ("a spokesperson for …", "residents"): never
+  "some reason", "the deaths" or "Fifty-one percent". ``how`` is then "description",
+  so a reader, or a scorer, can tell an unnamed source from a name.
 
 A quotation with no attribution of its own continues the speaker of the quotation just
 before it when it opens its sentence in the same paragraph ("“A,” stated X. “B.”"), or
-fills a paragraph right after an attributed one. Everything else (scare quotes,
-titles, terms) gets no speaker: a wrong name is worse than none.
+fills a paragraph right after an attributed one. Everything else gets no speaker: a
+wrong name is worse than none. That includes titles of works (short title-case
+quotations, "“Parasite” director …", a list of song titles, "a sample called “…”"),
+terms before a noun ("“gig economy” workers"), and any quotation in a text that is not
+English (the English parser takes German words for names). A semicolon after a speech
+verb introduces a quotation as a colon does ("he added; “…”").
 
 Most quotations in reference text are titles and terms with no speech verb anywhere
 near: those are recognised from the words alone (``could_trigger``) and never parsed.
