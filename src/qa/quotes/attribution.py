@@ -796,6 +796,8 @@ class Attributor:
             ent = _entity_of(token)
             if ent is not None and ent.label_ == "PERSON" and _counted(ent.root):
                 continue  # "one single-vineyard Frühburgunder": no name takes a number
+            if ent is not None and ent.start > 0 and token.doc[ent.start - 1].lower_ == "the":
+                continue  # "land humans on the Moon": a person's name takes no "the"
             if _titled(token.doc[_name_start(token)]):
                 continue  # "a sample came in called “Glasgow …”": a title, no one
             if ent is not None and ent.label_ == "PERSON":
@@ -826,8 +828,13 @@ class Attributor:
                 # A person is never a place, a work, a people or a product.
                 other_entity = ent is not None and ent.label_ not in ("PERSON", "ORG")
                 # NER missed this name: as the object of a verb it is a thing more
-                # often than a person ("producing one single-vineyard Frühburgunder").
-                thing = token.dep_ in ("dobj", "attr", "oprd")
+                # often than a person ("producing one single-vineyard Frühburgunder"),
+                # and so is a name after "the" ("back to the Moon").
+                thing = (
+                    token.dep_ in ("dobj", "attr", "oprd")
+                    or _counted(token)
+                    or any(c.dep_ == "det" and c.lower_ == "the" for c in token.children)
+                )
                 if (known or joined) and not other_entity and not thing:
                     found.append((fuller_name(text, self._registry(text)), token))
         return found
