@@ -945,8 +945,11 @@ class Attributor:
             # "Hadvar's uncle reaches for his mace": the uncle, unnamed, is who acts
             # there; a name that only owns the subject ("Universal's music division
             # provided demos") is passed over.
-            owners = [(n, t) for n, t in people if t.dep_ == "poss" and _is_subject(t.head)]
-            if any(_is_agent(t.head) and _pos(t.head) != "PROPN" for _, t in owners):
+            owners = [(n, t) for n, t in people if t.dep_ == "poss"]
+            if any(
+                _is_subject(t.head) and _is_agent(t.head) and _pos(t.head) != "PROPN"
+                for _, t in owners
+            ):
                 return UNATTRIBUTED
             people = [p for p in people if p not in owners]
             if self._someone_unnamed(sent, piece.start, at, people):
@@ -1042,6 +1045,9 @@ class Attributor:
                 at = piece.start + token.idx
                 if self._inside(at) or not _is_trigger(token):
                     continue
+                head_outside = not self._inside(piece.start + token.head.idx)
+                if token.dep_ == "relcl" and head_outside and not _is_agent(token.head):
+                    continue  # "the letter Mike wrote was “…”": Mike wrote the letter
                 between = (
                     self.text[at : span.open] if at < span.open else self.text[span.close : at]
                 )
