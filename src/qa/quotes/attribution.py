@@ -212,6 +212,10 @@ def _subject(trigger: Any) -> Any:
         participle = verb.tag_ == "VBG" and verb.dep_ == "advcl"
         if (verb.dep_ in ("conj", "xcomp") or participle) and verb.head is not verb:
             verb = verb.head
+            # "Pompeo said that Washington had concluded …, saying": a participle on a
+            # clause someone reports is the reporter's saying.
+            if participle and verb.dep_ == "ccomp" and _is_trigger(verb.head):
+                verb = verb.head
         else:
             break
     # The parser sometimes leaves "“…,” Tully told reporters" without a subject: a name
