@@ -1,4 +1,4 @@
-"""Speakers on real news text: 45 quotations from real articles (the trafilatura test
+"""Speakers on real news text: 48 quotations from real articles (the trafilatura test
 pages and the article-extraction benchmark's ground truth), each with the speaker a
 reporter would give, or none.
 
