@@ -57,13 +57,20 @@ def extract_quotes(
     previous_span = spans[0]
     for span in spans:
         found = attributor.attribute(span)
-        if found is UNATTRIBUTED and previous is not None and previous.speaker:
+        if (
+            found is UNATTRIBUTED
+            and previous is not None
+            and previous.speaker
+            and not attributor.is_title(span)
+        ):
             same_paragraph = attributor.same_paragraph(previous_span, span)
             if (same_paragraph and attributor.opens_sentence(span)) or (
                 attributor.follows_paragraph(previous_span, span)
                 and attributor.fills_paragraph(span)
             ):
-                found = type(found)(previous.speaker, previous.mention, "continued")
+                # A nameless speaker stays nameless ("one Weibo commenter" goes on).
+                how = "description" if previous.how == "description" else "continued"
+                found = type(found)(previous.speaker, previous.mention, how)
         quote = Quote(span.start, span.end, found.speaker, found.mention, found.how)
         quotes.append(quote)
         previous, previous_span = quote, span

@@ -17,7 +17,7 @@ SPEECH_VERBS = frozenset(
     emphasise stress tweet post vow promise pledge testify confirm deny maintain contend
     recount reflect muse shout scream whisper cry boast lament plead demand reiterate
     counter retort answer assert allege mention report inform caution brag grumble sigh
-    laugh exclaim proclaim dub label
+    laugh exclaim proclaim dub label remember
     """.split()
 )
 
