@@ -17,12 +17,12 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from functools import lru_cache
 
-from qa.answer.from_quotes import answer_from_quotes
+from qa.answer.from_quotes import answer_from_quotes, mentions
 from qa.answer.model import Answer, AnswerSpan, Passage, Span
 from qa.answer.question import Question
 from qa.answer.rerank import RERANK_DEPTH, Weights, default_weights, score_candidates
 from qa.answer.retrieve import gather_candidates, lexical_hits
-from qa.answer.span import short_answer
+from qa.answer.short import short_answer
 from qa.citations import cite
 from qa.embedding.encoder import Encoder
 from qa.index.reader import Index
@@ -41,9 +41,19 @@ def ask(index: Index, encoder: Encoder, question: str | Question, k: int = 5) ->
             return from_quotes
         notes = from_quotes.notes
     answer = answer_question(index, encoder, question, k=k)
+    speaker = question.quote_ask.speaker if question.quote_ask else None
+    if notes and speaker and answer.answer and not mentions(answer.answer.text, speaker):
+        # "What did Angela Merkel say?" of documents that never quote her: the best
+        # passage is someone else's words, which must not read as her answer.
+        answer = withheld(answer)
     near = tuple(n for phrase in answer.missing_phrases for n in _nearest_wording(index, phrase))
     notes += near
     return replace(answer, notes=notes) if notes else answer
+
+
+def withheld(answer: Answer) -> Answer:
+    """``answer`` as "not found": no answer, its passages kept but marked weak."""
+    return replace(answer, answer=None, passages=[replace(p, weak=True) for p in answer.passages])
 
 
 def _nearest_wording(index: Index, phrase: str) -> list[str]:
@@ -99,7 +109,7 @@ def answer_question(
                 end=s.end,
                 text=doc.text[s.start : s.end],
                 score=s.score,
-                highlight=Span(*s.answer_span(doc.text)),
+                highlight=Span(*s.answer_span(doc.text, query)),
                 citation=cite(doc, s.start, s.end),
                 match=s.candidate.match,
                 weak=not found,

@@ -93,6 +93,11 @@ _CAPITALISED = re.compile(r"[A-Z][\w’'.-]*(?:\s+[A-Z][\w’'.-]*)*")
 _REPORTED_CHUNKS = 50
 
 
+def mentions(text: str, name: str) -> bool:
+    """Whether ``text`` names ``name`` as a reader would ("Merkel" for "Angela Merkel")."""
+    return any(name_matches(name, m.group(0)) for m in _CAPITALISED.finditer(text))
+
+
 def reported_speech(index: Index, name: str) -> list[QuoteHit]:
     """Sentences that report what ``name`` said without quoting it, in document order."""
     words = name_words(name)

@@ -22,7 +22,7 @@ import numpy as np
 
 from qa.answer.question import Question
 from qa.answer.retrieve import RRF_K, Candidate
-from qa.answer.span import answer_span, words_of_type
+from qa.answer.span import answer_span, answering_scores, words_of_type
 from qa.index.reader import Index
 from qa.text.terms import content_terms
 
@@ -114,14 +114,20 @@ class ScoredPassage:
     sentence_scores: np.ndarray
     features: np.ndarray  # PASSAGE_FEATURES
     score: float = 0.0
+    # Question terms (stemmed) that neither the passage nor its title or heading holds.
+    unsupported: tuple[str, ...] = ()
 
     @property
     def best_sentence(self) -> tuple[int, int]:
         return self.sentences[int(np.argmax(self.sentence_scores))]
 
-    def answer_span(self, text: str) -> tuple[int, int]:
-        """The answering span of this passage (``qa.answer.span.answer_span``)."""
-        return answer_span(text, self.sentences, self.sentence_scores)
+    def answer_span(self, text: str, question: Question | None = None) -> tuple[int, int]:
+        """The answering span of this passage (``qa.answer.span.answer_span``); with the
+        question, sentences that only ask or repeat it are passed over."""
+        scores = self.sentence_scores
+        if question is not None:
+            scores = answering_scores(text, self.sentences, scores, question)
+        return answer_span(text, self.sentences, scores)
 
 
 def _passage_terms(
@@ -216,8 +222,19 @@ def score_candidates(
             dense_reciprocal_rank=1 / cand.dense_rank if cand.dense_rank else 0.0,
             lexical_reciprocal_rank=1 / cand.lexical_rank if cand.lexical_rank else 0.0,
         )
+        unsupported = tuple(t for t in query.terms if t not in passage_terms)
         out.append(
-            ScoredPassage(cand, chunk.doc_id, chunk.start, chunk.end, sents, sf, sscores, features)
+            ScoredPassage(
+                cand,
+                chunk.doc_id,
+                chunk.start,
+                chunk.end,
+                sents,
+                sf,
+                sscores,
+                features,
+                unsupported=unsupported,
+            )
         )
     if out:
         scores = weights.passage_score(np.vstack([p.features for p in out]))
