@@ -32,6 +32,10 @@ class SessionError(QaError):
     """A problem the user can fix (no index, nothing to index), met by a session."""
 
 
+class LabelError(QaError):
+    """A labelled test set that cannot be scored: a malformed label file, no labels."""
+
+
 class InterruptedAfterUpdate(KeyboardInterrupt):
     """Ctrl-C came after the new manifest was in place: the update is saved, and only
     the tidying after it was cut short. Still a KeyboardInterrupt, so it stops what

@@ -343,22 +343,53 @@ def text_command(source: str, index_dir: Path) -> None:
 
 @main.command("eval")
 @click.argument("dataset", type=click.Path(path_type=Path, exists=True, file_okay=False))
-@click.option("-k", "top_k", type=click.IntRange(1, 100), default=10, show_default=True)
+@click.option(
+    "-k",
+    "top_k",
+    type=click.IntRange(1, 100),
+    default=None,
+    help="Passages per question  [default: 10; 5, as `qa ask` shows, on a real-document set]",
+)
 @click.option("--limit", type=int, default=None, help="Only the first N questions.")
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as one JSON object.")
+@click.option(
+    "--failures",
+    is_flag=True,
+    help="Also list every failed check (real-document sets; --json always includes them).",
+)
 @_friendly
-def eval_command(dataset: Path, top_k: int, limit: int | None, as_json: bool) -> None:
+def eval_command(
+    dataset: Path, top_k: int | None, limit: int | None, as_json: bool, failures: bool
+) -> None:
     """Measure retrieval and answer quality on a labelled DATASET folder.
 
-    DATASET holds documents.jsonl and questions.jsonl (the format of shared/eval).
+    DATASET holds documents.jsonl and questions.jsonl (the format of shared/eval), or
+    docs/ and labels/ (a real-document set, as bench/realdocs: questions, quotation
+    speakers and extraction checks; see its README).
     """
-    from qa.evaluation import evaluate
+    from qa.evaluation import evaluate, evaluate_realdocs, is_realdocs
 
+    if is_realdocs(dataset):
+        if limit is not None:
+            raise UserError("--limit is for sets in the format of shared/eval")
+        with _progress_bar(sys.stderr.isatty()) as progress:
+            real = evaluate_realdocs(dataset, k=top_k or 5, progress=progress)
+        figures = real.summary()
+        if as_json:
+            click.echo(json.dumps({**figures, "failures": [f.to_json() for f in real.failures]}))
+            return
+        for key, value in figures.items():
+            click.echo(f"{key:>24}  {value}")
+        if failures:
+            for f in real.failures:
+                click.echo(f"\n[{f.check}] {f.file}: {f.item}\n  expected: {f.expected}")
+                click.echo(f"  got: {f.got}\n  why: {f.why}")
+        return
     for name in ("documents.jsonl", "questions.jsonl"):
         if not (dataset / name).is_file():
-            raise UserError(f"{dataset} has no {name}")
+            raise UserError(f"{dataset} has no {name} (nor docs/ and labels/)")
     with _progress_bar(sys.stderr.isatty()) as progress:
-        result = evaluate(dataset, k=top_k, limit=limit, progress=progress)
+        result = evaluate(dataset, k=top_k or 10, limit=limit, progress=progress)
     summary = result.summary()
     if as_json:
         click.echo(json.dumps(summary))

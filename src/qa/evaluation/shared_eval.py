@@ -1,4 +1,5 @@
-"""Measuring answer quality on a labelled set, through the same path as `qa ask`.
+"""Measuring answer quality on a set in the format of shared/eval, through the same path
+as `qa ask`.
 
 The data format is that of ``shared/eval`` (documents.jsonl and questions.jsonl, gold
 answers as character offsets). Each document is written to its own ``<id>.txt``, all
