@@ -22,6 +22,7 @@ from pathlib import Path
 import numpy as np
 
 from qa.answer.ask import ask
+from qa.answer.question import Question
 from qa.embedding.encoder import Embedder
 from qa.evaluation import (
     MAX_PASSAGE,
@@ -58,6 +59,7 @@ def main() -> None:
         assert index is not None
         n = hit1 = span = not_found = given = exact = right = wrong = 0
         f1 = 0.0
+        by_type: dict[str, list[int]] = {}  # wanted type -> [given, wrong]
         ms: list[float] = []
         shown_wrong = 0
         for q in load_questions(dataset)[: args.limit]:
@@ -82,6 +84,8 @@ def main() -> None:
             if a.short_text is None:
                 continue
             given += 1
+            kind = by_type.setdefault(str(Question.parse(q.question).wanted), [0, 0])
+            kind[0] += 1
             said = _norm(a.short_text)
             golds = [_norm(g.text) for g in q.answers]
             exact += any(said == g for g in golds)
@@ -90,6 +94,7 @@ def main() -> None:
                 right += 1
             elif all(token_f1(a.short_text, g.text) == 0 for g in q.answers):
                 wrong += 1
+                kind[1] += 1
                 if shown_wrong < args.show_wrong:
                     shown_wrong += 1
                     print(f"  WRONG {q.question!r} -> {a.short_text!r} gold {golds[:2]}")
@@ -116,6 +121,7 @@ def main() -> None:
             "short_holds_gold": round(right / g, 4),
             "short_wrong": round(wrong / g, 4),
             "unanswerable_answered": round(answered / max(unanswerable, 1), 4),
+            "short_given_wrong_by_type": by_type,
             "ms_p50": round(float(np.percentile(ms, 50)), 1),
             "ms_p95": round(float(np.percentile(ms, 95)), 1),
         }

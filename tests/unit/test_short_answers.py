@@ -53,7 +53,6 @@ def test_the_answer_type_is_read_from_the_wording(question: str, kind: str | Non
             "The war began on 3 September 1939 in Europe.",
             "3 September 1939",
         ),
-        ("Where did they go?", "Most of them went to Kursk last week.", "Kursk"),
     ],
 )
 def test_the_short_answer_is_words_of_the_sentence(
@@ -66,6 +65,13 @@ def test_the_short_answer_is_words_of_the_sentence(
 def test_names_are_never_guessed_as_short_answers() -> None:
     sentence = "The defector, Lee Woong-gil, spoke to Choi Jung-hoon."
     assert best_candidate(sentence, wanting("person", "Who defected?")) is None
+
+
+def test_places_are_not_guessed_as_short_answers() -> None:
+    # Which of a sentence's places answers "where" takes more than its shape: on SQuAD
+    # half of the places shown in bold shared no word with the answer.
+    sentence = "Most of them went to Kursk last week, not to Belgorod."
+    assert _short("Where did they go?", sentence) is None
 
 
 def test_a_number_word_inside_another_word_is_not_a_number() -> None:

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 from qa.answer.model import Span
 from qa.answer.question import Question
-from qa.answer.span import _DATE, _MEASURE, _NUMBER, _UNIT_AFTER, best_candidate
+from qa.answer.span import _DATE, _MEASURE, _NUMBER, _UNIT_AFTER
 from qa.text.fold import fold
 from qa.text.terms import STOPWORDS, stems
 
@@ -30,6 +30,8 @@ from qa.text.terms import STOPWORDS, stems
 CLOSE_MARGIN = 0.35
 # A line with fewer words than this is a header, a caption or a table cell, not prose.
 MIN_LINE_WORDS = 5
+# The least a figure needs to be shown: one of the question's words in its clause.
+MIN_EVIDENCE = 1.0
 
 _QUALIFIER = re.compile(
     r"(?:\b(?:more|less|fewer|greater|higher|lower)\s+than|\b(?:just|well|slightly)\s+"
@@ -37,7 +39,8 @@ _QUALIFIER = re.compile(
     r"|approx\.|nearly|almost|some|roughly|estimated|an\s+estimated|up\s+to|at\s+least"
     r"|at\s+most|as\s+many\s+as|as\s+much\s+as|as\s+few\s+as|close\s+to|circa|c\.|only"
     r"|exactly|precisely|upwards\s+of|in\s+excess\s+of|no\s+more\s+than|no\s+fewer\s+than"
-    r"|no\s+less\s+than|early|mid|late|mid-|the\s+early|the\s+late)"
+    r"|no\s+less\s+than|on\s+average|an\s+average\s+of|a\s+total\s+of|early|mid|late|mid-"
+    r"|the\s+early|the\s+late)"
     r")\s*$",
     re.IGNORECASE,
 )
@@ -85,7 +88,36 @@ _MONEY_ASKED = re.compile(
     r"|sell|charge|charged|fee|fees|dollars?|euros?|pounds?|money|compensation)\b",
     re.IGNORECASE,
 )
-_COUNTED = re.compile(r"\b(?:how\s+many|number\s+of|count\s+of)\s+(?:of\s+the\s+)?(\w+)", re.I)
+# "How many academic staff were…": the thing counted, up to three words after "how many".
+_COUNTED = re.compile(
+    r"\b(?:how\s+many|number\s+of|count\s+of)\s+(?:of\s+the\s+)?(?P<thing>.*)", re.I
+)
+# Numbers the shared pattern misses: "$22.6bn", "a third", "two-thirds", "55-year-old".
+_EXTRA_NUMBER = re.compile(
+    r"(?:[$€£¥]\s?)?\b\d[\d,]*(?:\.\d+)?(?:bn|mn|m|k|tn)\b"
+    r"|\b(?:a|one|two|three|four)[\s-](?:third|thirds|quarter|quarters|fifth|fifths|tenth"
+    r"|tenths)\b"
+    r"|\b\d[\d,]*(?:\.\d+)?-(?:year|month|week|day|hour|minute)s?-old\b",
+    re.I,
+)
+_MONTH_WORD = re.compile(
+    r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s*$", re.I
+)
+_MONTH_AFTER = re.compile(
+    r"\s*(?:January|February|March|April|May|June|July|August|September|October|November"
+    r"|December)\b"
+)
+# A unit that makes a measure ("16 million metric tons", "50,000 years old").
+_MEASURE_UNIT = re.compile(
+    r"\s+(?:(?:metric\s+)?(?:tons|tonnes|ton|tonne)|barrels|litres|liters|gallons|kilograms"
+    r"|kg|grams|pounds|lbs|megawatts|gigawatts|MW|GW|kWh|MWh|acres|hectares|square\s+(?:miles"
+    r"|kilometres|kilometers|feet|metres|meters)|km|kilometres|kilometers|miles|metres"
+    r"|meters|feet|inches|years?(?:\s+old)?|months?(?:\s+old)?|weeks?|days?|hours?|minutes?"
+    r"|seconds?|decades?|centuries)\b",
+    re.IGNORECASE,
+)
+_CLAUSE_BREAK = re.compile(r"[;:()“”\"–—]|,\s|\s(?:while|whereas|but|although)\s", re.I)
+_WH = frozenset("how many much what which when where who whom whose why".split())
 
 
 @dataclass(frozen=True)
@@ -150,30 +182,48 @@ def _widen(text: str, start: int, end: int, kind: str) -> tuple[int, int, bool, 
     return start, end, percent, money
 
 
+def _in_date(text: str, start: int, end: int) -> bool:
+    """Whether a number is the day or year of a date ("December 29", "16 November")."""
+    return bool(
+        _MONTH_WORD.search(text[max(0, start - 12) : start]) or _MONTH_AFTER.match(text, end)
+    )
+
+
 def candidates(question: Question, text: str, start: int, end: int) -> list[Candidate]:
     """Numbers (or dates) of ``text[start:end]`` that may answer ``question``: not its
-    own words, not a lone "half" or "million", not inside a code, not on a short line.
-    Offsets are into the whole ``text``."""
+    own words, not a lone "half", "one" or "million", not the day of a date nor a year
+    when an amount is asked, not inside a code, not on a short line. Offsets are into
+    the whole ``text``."""
     kind = question.wanted
     if kind not in ("number", "date"):
         return []
-    pattern = _DATE if kind == "date" else _NUMBER
     asked = question.own_words
-    counting = bool(re.search(r"\bhow\s+many\b", question.text, re.I))
+    found: list[tuple[int, int]] = []
+    if kind == "date":
+        found = [m.span() for m in _DATE.finditer(text, start, end)]
+    else:
+        extra = [m.span() for m in _EXTRA_NUMBER.finditer(text, start, end)]
+        found = extra + [
+            m.span()
+            for m in _NUMBER.finditer(text, start, end)
+            if not any(s <= m.start() < e or m.start() <= s < m.end() for s, e in extra)
+        ]
     out = []
-    for m in pattern.finditer(text, start, end):
-        word = m.group(0).strip()
+    for ms, me in sorted(found):
+        raw = text[ms:me]
+        word = raw.strip()
         if not word:
             continue
-        s = m.start() + m.group(0).find(word)
+        s = ms + raw.find(word)
         e = s + len(word)
         folded = [fold(w) for w in re.findall(r"\w+", word)]
         if all(w in asked or w in STOPWORDS for w in folded):
             continue  # the question's own number is not its answer
-        if kind == "number" and all(w in _VAGUE for w in folded):
-            continue
-        if counting and _YEAR.match(word):
-            continue  # "how many" counts things; a year is when they were counted
+        if kind == "number":
+            if all(w in _VAGUE or w == "one" for w in folded):
+                continue  # "half", "one of them", "millions": no amount
+            if _YEAR.match(word) or _in_date(text, s, e):
+                continue  # a year or a day is when, not how many or how much
         if _inside_code(text, s, e):
             continue
         if _line_words(text, s) < MIN_LINE_WORDS:
@@ -187,34 +237,67 @@ def _years(text: str) -> set[str]:
     return {t for t in re.findall(r"\b\d{4}\b", text) if _YEAR.match(t)}
 
 
-def _score(question: Question, text: str, cand: Candidate, tokens: list[re.Match[str]]) -> float:
-    """How plainly the words around ``cand`` make it the answer to ``question``."""
+def _stem(word: str) -> str:
+    return stems([fold(word)])[0]
+
+
+def _counted(question: str) -> str | None:
+    """The stem of the thing a "how many" question counts: of the words after "how
+    many" up to a stopword or a past tense ("North Korean troops arrived"), the last
+    plural one, else the last ("academic staff")."""
+    m = _COUNTED.search(question)
+    if not m:
+        return None
+    thing = []
+    for w in re.findall(r"\w+", m.group("thing"))[:3]:
+        if fold(w) in STOPWORDS or (thing and w.endswith("ed")):
+            break
+        thing.append(w)
+    if not thing:
+        return None
+    plural = [w for w in thing if w.endswith("s") and not w.endswith("ss")]
+    return _stem((plural or thing)[-1])
+
+
+def _clause(text: str, start: int, end: int, lo: int, hi: int) -> tuple[int, int]:
+    """The clause of ``text[lo:hi]`` around ``text[start:end]``: between punctuation
+    or "while", "but" (the figure's own statement, not its neighbour's)."""
+    left = lo
+    for m in _CLAUSE_BREAK.finditer(text, lo, start):
+        left = m.end()
+    right = _CLAUSE_BREAK.search(text, end, hi)
+    return left, right.start() if right else hi
+
+
+def _score(question: Question, text: str, cand: Candidate, lo: int, hi: int) -> float:
+    """How plainly the words around ``cand`` make it the answer to ``question``: the
+    question's other words in its clause, the thing counted after it, the year asked
+    beside it, "from"/"until" before it, a percent or currency when one is asked."""
     qtext = question.text
-    qwords = {fold(w) for w in re.findall(r"\w+", qtext)}
-    qstems = set(stems(sorted(question.own_words)))
-    at = next((i for i, t in enumerate(tokens) if t.end() > cand.core_start), len(tokens))
-    last = next((i for i, t in enumerate(tokens) if t.start() >= cand.core_end), len(tokens))
-    score = 0.0
-    # The question's words around it: the nearer, the more (each word counted once).
-    seen: set[str] = set()
-    for i, t in enumerate(tokens):
-        w = fold(t.group(0))
-        if w in STOPWORDS or w in seen or not w.isalnum():
-            continue
-        if stems([w])[0] in qstems:
-            seen.add(w)
-            gap = (at - i) if i < at else (i - last + 1) if i >= last else 0
-            score += 1 / (1 + max(gap, 0)) ** 0.5
-    # The thing counted right after the number ("88 wolves" for "how many wolves").
-    counted = _COUNTED.search(qtext)
-    if counted:
-        want = stems([fold(counted.group(1))])[0]
-        after = [stems([fold(t.group(0))])[0] for t in tokens[last : last + 4]]
-        if want in after:
-            score += 2.0
+    qwords = [w for w in re.findall(r"\w+", qtext)]
+    head = _counted(qtext)
+    rest = {
+        _stem(w)
+        for w in qwords
+        if fold(w) not in STOPWORDS and fold(w) not in _WH and not _YEAR.match(w)
+    } - {head}
+    cs, ce = _clause(text, cand.core_start, cand.core_end, lo, hi)
+    clause = {_stem(w) for w in re.findall(r"\w+", text[cs:ce])}
+    score = float(len(rest & clause))
+    if head:
+        following = re.findall(r"[^\W\d_]+", text[cand.end : cand.end + 40])[:4]
+        after = [_stem(w) for w in following]
+        if head in after:
+            score += 1.0
+        elif following and fold(following[0]) not in STOPWORDS:
+            score -= 2.0  # "four rounds" counts rounds, not the people asked about
+        elif head in clause:
+            score += 0.5
     # The year asked for beside it, not another year.
     asked_years = _years(qtext)
     if asked_years:
+        tokens = list(_TOKEN.finditer(text, lo, hi))
+        at = next((i for i, t in enumerate(tokens) if t.end() > cand.core_start), len(tokens))
         near = [
             (abs(i - at), t.group(0))
             for i, t in enumerate(tokens)
@@ -223,52 +306,70 @@ def _score(question: Question, text: str, cand: Candidate, tokens: list[re.Match
         if near:
             to_asked = min((d for d, y in near if y in asked_years), default=len(tokens))
             to_other = min((d for d, y in near if y not in asked_years), default=len(tokens))
-            # A number nearer another year is that year's figure, not the one asked for.
+            # A figure nearer another year is that year's figure, not the one asked for.
             score += 2.0 if to_asked <= to_other else -5.0
-    # "When does it begin?" wants the date after "from", not the one after "until".
+    lowered = {fold(w) for w in qwords}
     if question.wanted == "date":
-        before = {fold(t.group(0)) for t in tokens[max(0, at - 3) : at]}
-        begin, end = bool(qwords & _BEGIN_WORDS), bool(qwords & _END_WORDS)
+        # "When does it begin?" wants the date after "from", not the one after "until".
+        before = {
+            fold(w)
+            for w in _TOKEN.findall(text[max(lo, cand.core_start - 20) : cand.core_start])[-3:]
+        }
+        begin, end = bool(lowered & _BEGIN_WORDS), bool(lowered & _END_WORDS)
         marks_begin, marks_end = bool(before & _BEGIN_MARKS), bool(before & _END_MARKS)
         if begin != end:
             if (begin and marks_begin) or (end and marks_end):
                 score += 1.5
             if (begin and marks_end) or (end and marks_begin):
                 score -= 2.5
-    else:
-        if _PERCENT_ASKED.search(qtext):
-            score += 1.5 if cand.percent else -1.5
-        elif _MONEY_ASKED.search(qtext) and re.search(r"\bhow\s+much\b", qtext, re.I):
-            score += 1.5 if cand.money else -1.5
-        elif cand.percent and not re.search(r"\bhow\s+much\b", qtext, re.I):
-            score -= 0.5  # "how many" counts things, rarely a share of them
+        return score
+    how_much = bool(re.search(r"\bhow\s+much\b", qtext, re.I))
+    if _PERCENT_ASKED.search(qtext):
+        score += 1.5 if cand.percent else -1.5
+    elif how_much and _MONEY_ASKED.search(qtext):
+        score += 1.5 if cand.money else -1.5
+    elif _MEASURE.search(qtext):
+        score += (
+            1.0
+            if _MEASURE_UNIT.match(text, cand.core_end)
+            or "-" in text[cand.core_start : cand.core_end]
+            else -1.0
+        )
+    elif cand.percent and not how_much:
+        score -= 0.5  # "how many" counts things, rarely a share of them
     return score
 
 
 def short_answer(question: Question, text: str, start: int, end: int) -> Span | None:
-    """The words of ``text[start:end]`` that answer ``question`` (a number, a date, a
-    place), or None when none does plainly or two candidates are alike."""
-    if question.wanted == "place":
-        found = best_candidate(text[start:end], question)
-        if found is None or _line_words(text, start + found.start) < MIN_LINE_WORDS:
-            return None
-        return Span(start + found.start, start + found.end)
+    """The words of ``text[start:end]`` that answer ``question`` (a number or a date),
+    or None when none does plainly or two candidates are alike. Places and names are
+    not guessed: which of a sentence's names is the answer takes more than its shape
+    (measured: a quarter of SQuAD's "where" short answers shared no word with the gold)."""
     found_all = candidates(question, text, start, end)
     if not found_all:
         return None
-    tokens = list(_TOKEN.finditer(text, start, end))
     scored = sorted(
-        ((_score(question, text, c, tokens), c) for c in found_all),
+        ((_score(question, text, c, start, end), c) for c in found_all),
         key=lambda sc: -sc[0],
     )
     best_score, best = scored[0]
+    if best_score < MIN_EVIDENCE:
+        return None  # no word of the question beside it: a figure of something else
     for other_score, other in scored[1:]:
         same = text[other.core_start : other.core_end] == text[best.core_start : best.core_end]
         if not same and best_score - other_score < CLOSE_MARGIN:
             return None  # two different answers, equally likely: a guess
     s, e = best.start, best.end
-    if question.wanted == "number" and _MEASURE.search(question.text):
-        unit = _UNIT_AFTER.match(text, e)
-        if unit and unit.end() <= end:
-            e = unit.end()
+    if question.wanted == "number":
+        unit_end = None
+        if _MEASURE.search(question.text):  # "how old": "50,000 years old"
+            unit = _UNIT_AFTER.match(text, e)
+            if unit:
+                old = re.compile(r"\s+old\b").match(text, unit.end())
+                unit_end = old.end() if old else unit.end()
+        elif re.search(r"\bhow\s+much\b", question.text, re.I) and not best.money:
+            unit = _MEASURE_UNIT.match(text, e)  # "16 million metric tons"
+            unit_end = unit.end() if unit else None
+        if unit_end is not None and unit_end <= end:
+            e = unit_end
     return Span(s, e)

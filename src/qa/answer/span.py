@@ -181,7 +181,7 @@ def best_candidate(sentence: str, question: Question) -> SentenceSpan | None:
 # more about Erin Spiceland?"), or one adding under ``MIN_NEW_WORDS`` words to the
 # question's own (a heading, a teaser, a link line that repeats the name asked about).
 NOT_ANSWERING = 0.1
-MIN_NEW_WORDS = 2
+MIN_NEW_WORDS = 1
 _QUESTION_END = re.compile(r"\?[\s\"'”’»)]*$")
 
 
