@@ -23,8 +23,9 @@ import numpy as np
 
 from qa.answer.ask import ask
 from qa.answer.question import Question
+from qa.answer.short import _score, candidates
 from qa.embedding.encoder import Embedder
-from qa.evaluation import (
+from qa.evaluation.shared_eval import (
     MAX_PASSAGE,
     MAX_SPAN,
     _norm,
@@ -47,8 +48,10 @@ def main() -> None:
     parser.add_argument("datasets", nargs="+", type=Path)
     parser.add_argument("--limit", type=int, default=None)
     parser.add_argument("--show-wrong", type=int, default=0, help="print N wrong short answers")
+    parser.add_argument("--dump", type=Path, default=None, help="write each short answer's case")
     args = parser.parse_args()
     embedder = Embedder()
+    dump = args.dump.open("w", encoding="utf-8") if args.dump else None
     for dataset in args.datasets:
         corpus = WORK / dataset.name / "corpus"
         corpus.mkdir(parents=True, exist_ok=True)
@@ -90,6 +93,27 @@ def main() -> None:
             golds = [_norm(g.text) for g in q.answers]
             exact += any(said == g for g in golds)
             f1 += max(token_f1(a.short_text, g.text) for g in q.answers)
+            if dump is not None:
+                doc = index.document_by_source(a.source)
+                assert doc is not None
+                parsed = Question.parse(q.question)
+                scores = sorted(
+                    (
+                        _score(parsed, doc.text, c, a.start, a.end)
+                        for c in candidates(parsed, doc.text, a.start, a.end)
+                    ),
+                    reverse=True,
+                )
+                case = {
+                    "set": dataset.name,
+                    "kind": parsed.wanted,
+                    "scores": scores,
+                    "said": a.short_text,
+                    "right": any(g and g in said for g in golds),
+                    "wrong": all(token_f1(a.short_text, g.text) == 0 for g in q.answers),
+                    "q": q.question,
+                }
+                dump.write(json.dumps(case) + "\n")
             if any(g and g in said for g in golds):
                 right += 1
             elif all(token_f1(a.short_text, g.text) == 0 for g in q.answers):

@@ -11,7 +11,7 @@ from qa.answer.span import answer_span, answering_scores
 
 
 def _sentences(text: str) -> tuple[tuple[int, int], ...]:
-    return tuple(m.span() for m in re.finditer(r"[^.?!]+[.?!]", text))
+    return tuple(m.span() for m in re.finditer(r".+?[.?!](?=\s|$)", text))
 
 
 def _answer(question: str, text: str, scores: list[float]) -> str:
@@ -46,3 +46,19 @@ def test_a_sentence_with_new_words_keeps_its_score() -> None:
     scores = np.array([0.2, 0.7])
     adjusted = answering_scores(text, sents, scores, Question.parse("What was the turnout?"))
     assert np.allclose(adjusted, scores)
+
+
+def test_the_sentence_with_the_figure_asked_for_is_preferred() -> None:
+    from qa.answer.rerank import _prefer_a_figure
+
+    # From a real news page: the outage sentence without a count scored first.
+    text = (
+        "PG&E initiated four rounds of planned outages in October. "
+        "It was the fifth shutoff this fall, including one last month that affected "
+        "nearly 2.5 million people."
+    )
+    question = Question.parse("How many people did last month's PG&E outage affect?")
+    sents = _sentences(text)
+    scores = _prefer_a_figure(text, sents, np.array([0.8, 0.6]), question)
+    start, end = answer_span(text, sents, scores)
+    assert "nearly 2.5 million people" in text[start:end]

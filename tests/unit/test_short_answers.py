@@ -217,3 +217,13 @@ def test_two_alike_figures_give_no_short_answer() -> None:
 def test_a_lone_million_is_not_an_amount() -> None:
     text = "The restoration cost millions, and a million visitors came to see it."
     assert _short("How much did the restoration cost?", text) is None
+
+
+def test_a_change_is_not_the_total_asked_for() -> None:
+    # From a real news page: "by five" is how much the pool grew; 14 is how many.
+    text = (
+        "NASA's Monday announcement to expand by five the pool of eligible bidders for"
+        " taking payloads to the moon, increased the total of commercial providers to 14."
+    )
+    question = "How many commercial providers are now eligible to bid for NASA moon payloads?"
+    assert _short(question, text) in (None, "14")

@@ -22,6 +22,7 @@ import numpy as np
 
 from qa.answer.question import Question
 from qa.answer.retrieve import RRF_K, Candidate
+from qa.answer.short import short_answer
 from qa.answer.span import answer_span, answering_scores, words_of_type
 from qa.index.reader import Index
 from qa.text.terms import content_terms
@@ -127,7 +128,34 @@ class ScoredPassage:
         scores = self.sentence_scores
         if question is not None:
             scores = answering_scores(text, self.sentences, scores, question)
+            if question.wanted in ("number", "date"):
+                scores = _prefer_a_figure(text, self.sentences, scores, question)
         return answer_span(text, self.sentences, scores)
+
+
+# A sentence holding the figure asked for is preferred to a better-scored one holding
+# none, when it scores at least this share of it.
+FIGURE_RATIO = 0.5
+
+
+def _prefer_a_figure(
+    text: str, sentences: tuple[tuple[int, int], ...], scores: np.ndarray, question: Question
+) -> np.ndarray:
+    """Scores where the best sentence holds a figure that answers a "how many" or "when"
+    question, if a close one does ("PG&E initiated four rounds of outages" scored above
+    "…one last month that affected nearly 2.5 million people")."""
+    order = np.argsort(-scores)
+    best = int(order[0])
+    if short_answer(question, text, *sentences[best]) is not None:
+        return scores
+    for i in order[1:4]:
+        if scores[i] < FIGURE_RATIO * scores[best]:
+            break
+        if short_answer(question, text, *sentences[int(i)]) is not None:
+            out = scores.copy()
+            out[i] = scores[best] * 1.001
+            return out
+    return scores
 
 
 def _passage_terms(

@@ -287,10 +287,11 @@ def _score(question: Question, text: str, cand: Candidate, lo: int, hi: int) -> 
     if head:
         following = re.findall(r"[^\W\d_]+", text[cand.end : cand.end + 40])[:4]
         after = [_stem(w) for w in following]
-        if head in after:
-            score += 1.0
+        before = re.findall(r"[^\W\d_]+", text[cs : cand.start])[-4:]
+        if head in after or head in [_stem(w) for w in before]:
+            score += 1.0  # "88 wolves", "the total of commercial providers to 14"
         elif following and fold(following[0]) not in STOPWORDS:
-            score -= 2.0  # "four rounds" counts rounds, not the people asked about
+            score -= 10.0  # "four rounds" counts rounds, not the people asked about
         elif head in clause:
             score += 0.5
     # The year asked for beside it, not another year.
@@ -309,6 +310,12 @@ def _score(question: Question, text: str, cand: Candidate, lo: int, hi: int) -> 
             # A figure nearer another year is that year's figure, not the one asked for.
             score += 2.0 if to_asked <= to_other else -5.0
     lowered = {fold(w) for w in qwords}
+    if (
+        question.wanted == "number"
+        and re.search(r"\bby\s*$", text[max(lo, cand.start - 4) : cand.start], re.I)
+        and not re.search(r"\bby\s+how\b", qtext, re.I)
+    ):
+        score -= 3.0  # "expanded by five" is a change; "how many" asks for the total
     if question.wanted == "date":
         # "When does it begin?" wants the date after "from", not the one after "until".
         before = {
