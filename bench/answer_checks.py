@@ -108,6 +108,7 @@ def main() -> None:
                     "set": dataset.name,
                     "kind": parsed.wanted,
                     "scores": scores,
+                    "passage_score": a.score,
                     "said": a.short_text,
                     "right": any(g and g in said for g in golds),
                     "wrong": all(token_f1(a.short_text, g.text) == 0 for g in q.answers),

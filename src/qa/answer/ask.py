@@ -22,16 +22,12 @@ from qa.answer.model import Answer, AnswerSpan, Passage, Span
 from qa.answer.question import Question
 from qa.answer.rerank import RERANK_DEPTH, Weights, default_weights, score_candidates
 from qa.answer.retrieve import gather_candidates, lexical_hits
+from qa.answer.short import candidates as figures
 from qa.answer.short import short_answer
 from qa.citations import cite
 from qa.embedding.encoder import Encoder
 from qa.index.reader import Index
 from qa.verify import verify, wdiff
-
-# Under this score, a best passage that lacks a name the question asks about is not
-# the answer (bench/realdocs: 5 of 36 unanswerable questions caught, no right answer
-# withheld; SQuAD's right answers withheld 0.7% -> 1.1%, its questions' typos).
-UNKNOWN_NAME_SCORE = 0.3
 
 
 def ask(index: Index, encoder: Encoder, question: str | Question, k: int = 5) -> Answer:
@@ -92,7 +88,7 @@ def answer_question(
     # go of the GIL, so side by side they take the longer of the two, not the sum.
     pending = _encoder_thread().submit(encoder.encode, [query.text])
     lexical = lexical_hits(index, query)
-    df, _ = index.term_frequencies(query.terms)  # kept for the reranker's IDF
+    index.term_frequencies(query.terms)  # kept for the reranker's IDF
     qvec = pending.result()[0]
     candidates = gather_candidates(index, query, qvec, max(RERANK_DEPTH, k), lexical=lexical)
     scored = score_candidates(index, query, qvec, candidates, weights)
@@ -103,14 +99,14 @@ def answer_question(
     # A phrase asked for word for word that the documents do not hold means the
     # question is not answered here, however close the meaning of a passage.
     found = top[0].candidate.exact or (not missing and top[0].score >= weights.found_threshold)
-    # A name no passage holds ("How many jets did Etihad order?" of documents about
-    # Emirates) means the question is about something else, unless the best passage
-    # is plainly on it anyway (a misspelt name).
-    unknown = [word for term, word in query.names if not df.get(term)]
     notes: tuple[str, ...] = ()
-    if found and unknown and not top[0].candidate.exact and top[0].score < UNKNOWN_NAME_SCORE:
-        found = False
-        notes = (f"No passage names {', '.join(unknown)}.",)
+    if found and query.wanted == "number" and not top[0].candidate.exact:
+        # "How many views did the piece get?" of a passage with no figure at all: it is
+        # on the subject, but the documents do not give the number asked for.
+        best_doc = index.document(top[0].doc_id)
+        if not figures(query, best_doc.text, top[0].start, top[0].end):
+            found = False
+            notes += ("The nearest passages give no figure for this.",)
     passages: list[Passage] = []
     for rank, s in enumerate(top, 1):
         doc = index.document(s.doc_id)

@@ -142,17 +142,6 @@ def parse_quote_ask(question: str) -> QuoteAsk | None:
     return None
 
 
-def _names(text: str) -> tuple[tuple[str, str], ...]:
-    """The capitalised words of a question but its first, as (term, word): what it
-    names ("Etihad", "Han Kuo-yu"), which a passage about something else lacks."""
-    out: dict[str, str] = {}
-    for word in _WORD.findall(text)[1:]:
-        if word[:1].isupper() and fold(word) not in STOPWORDS:
-            for term in content_terms(word):
-                out.setdefault(term, word)
-    return tuple(out.items())
-
-
 @dataclass(frozen=True)
 class Question:
     """One question as every step of the answer path reads it."""
@@ -164,8 +153,6 @@ class Question:
     own_words: frozenset[str]  # folded words but stopwords: not its own answer
     wanted: AnswerType | None  # the kind of answer its wording makes plain
     quote_ask: QuoteAsk | None  # what it asks of the quote index, if it asks that
-    # Names it asks about (capitalised words but the first), term (stemmed) -> word.
-    names: tuple[tuple[str, str], ...] = ()
 
     @classmethod
     def parse(cls, raw: str) -> Question:
@@ -182,7 +169,6 @@ class Question:
             own_words=frozenset(fold(w) for w in _WORD.findall(text)) - STOPWORDS,
             wanted=asked_type(text),
             quote_ask=parse_quote_ask(text),
-            names=_names(text),
         )
 
     @property
