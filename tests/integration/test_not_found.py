@@ -44,3 +44,19 @@ def test_a_count_the_passage_gives_is_answered(tmp_path: Path, embedder: Embedde
     answer = _ask(tmp_path, embedder, text, VIEWS)
     assert answer.answer is not None
     assert answer.answer.short_text == "more than 2,000"
+
+
+# From a real news page: plague deaths in China are given up to 2018 only.
+PLAGUE = (
+    "China has experienced a small smattering of plague infections in recent years: 26"
+    " cases and 11 deaths between 2009 and 2018, reports Reuters. Health officials in"
+    " Inner Mongolia put 28 people under medical quarantine this month.\n"
+)
+
+
+def test_a_count_for_a_year_the_passage_does_not_give_is_not_found(
+    tmp_path: Path, embedder: Embedder
+) -> None:
+    answer = _ask(tmp_path, embedder, PLAGUE, "How many people died of plague in China in 2019?")
+    assert answer.answer is None
+    assert "The nearest passages give no figure for 2019." in answer.notes

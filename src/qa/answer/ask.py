@@ -13,6 +13,7 @@ weak, since an honest "not found" beats a padded one.
 
 from __future__ import annotations
 
+import re
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from functools import lru_cache
@@ -28,6 +29,8 @@ from qa.citations import cite
 from qa.embedding.encoder import Encoder
 from qa.index.reader import Index
 from qa.verify import verify, wdiff
+
+_YEAR = re.compile(r"(?:1[0-9]|20)\d\d")
 
 
 def ask(index: Index, encoder: Encoder, question: str | Question, k: int = 5) -> Answer:
@@ -104,9 +107,15 @@ def answer_question(
         # "How many views did the piece get?" of a passage with no figure at all: it is
         # on the subject, but the documents do not give the number asked for.
         best_doc = index.document(top[0].doc_id)
+        years = [t for t in top[0].unsupported if _YEAR.fullmatch(t)]
         if not figures(query, best_doc.text, top[0].start, top[0].end):
             found = False
             notes += ("The nearest passages give no figure for this.",)
+        elif years:
+            # "How many died in 2019?" of a passage giving 2009-2018's deaths: its
+            # figures are other years'.
+            found = False
+            notes += (f"The nearest passages give no figure for {', '.join(years)}.",)
     passages: list[Passage] = []
     for rank, s in enumerate(top, 1):
         doc = index.document(s.doc_id)
