@@ -248,7 +248,7 @@ def _counted(question: str) -> str | None:
     m = _COUNTED.search(question)
     if not m:
         return None
-    thing = []
+    thing: list[str] = []
     for w in re.findall(r"\w+", m.group("thing"))[:3]:
         if fold(w) in STOPWORDS or (thing and w.endswith("ed")):
             break
@@ -318,12 +318,12 @@ def _score(question: Question, text: str, cand: Candidate, lo: int, hi: int) -> 
         score -= 3.0  # "expanded by five" is a change; "how many" asks for the total
     if question.wanted == "date":
         # "When does it begin?" wants the date after "from", not the one after "until".
-        before = {
+        marks = {
             fold(w)
             for w in _TOKEN.findall(text[max(lo, cand.core_start - 20) : cand.core_start])[-3:]
         }
         begin, end = bool(lowered & _BEGIN_WORDS), bool(lowered & _END_WORDS)
-        marks_begin, marks_end = bool(before & _BEGIN_MARKS), bool(before & _END_MARKS)
+        marks_begin, marks_end = bool(marks & _BEGIN_MARKS), bool(marks & _END_MARKS)
         if begin != end:
             if (begin and marks_begin) or (end and marks_end):
                 score += 1.5
