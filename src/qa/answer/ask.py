@@ -23,8 +23,7 @@ from qa.answer.model import Answer, AnswerSpan, Passage, Span
 from qa.answer.question import Question
 from qa.answer.rerank import RERANK_DEPTH, Weights, default_weights, score_candidates
 from qa.answer.retrieve import gather_candidates, lexical_hits
-from qa.answer.short import candidates as figures
-from qa.answer.short import short_answer
+from qa.answer.short import has_figure, short_answer
 from qa.citations import cite
 from qa.embedding.encoder import Encoder
 from qa.index.reader import Index
@@ -108,7 +107,7 @@ def answer_question(
         # on the subject, but the documents do not give the number asked for.
         best_doc = index.document(top[0].doc_id)
         years = [t for t in top[0].unsupported if _YEAR.fullmatch(t)]
-        if not figures(query, best_doc.text, top[0].start, top[0].end):
+        if not has_figure(query, best_doc.text, top[0].start, top[0].end):
             found = False
             notes += ("The nearest passages give no figure for this.",)
         elif years:

@@ -233,6 +233,22 @@ def candidates(question: Question, text: str, start: int, end: int) -> list[Cand
     return out
 
 
+def has_figure(question: Question, text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` holds any number but the question's own and years
+    ("one", "half" and "millions" count here): a passage without one cannot tell "how
+    many"."""
+    asked = question.own_words
+    for pattern in (_EXTRA_NUMBER, _NUMBER):
+        for m in pattern.finditer(text, start, end):
+            word = m.group(0).strip()
+            folded = [fold(w) for w in re.findall(r"\w+", word)]
+            if not word or all(w in asked or w in STOPWORDS for w in folded):
+                continue
+            if not _YEAR.match(word) and not _in_date(text, m.start(), m.end()):
+                return True
+    return False
+
+
 def _years(text: str) -> set[str]:
     return {t for t in re.findall(r"\b\d{4}\b", text) if _YEAR.match(t)}
 
