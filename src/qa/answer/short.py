@@ -154,7 +154,8 @@ def _inside_code(text: str, start: int, end: int) -> bool:
 def _widen(text: str, start: int, end: int, kind: str) -> tuple[int, int, bool, bool]:
     """The candidate ``text[start:end]`` with its qualifier, currency and unit."""
     core = text[start:end]
-    percent = bool(re.search(r"%|percent|per\s+cent", core, re.I))
+    # A fraction ("two-thirds", "a quarter") is a share, as a percent is.
+    percent = bool(re.search(r"%|percent|per\s+cent|half|third|quarter|fifth|tenth", core, re.I))
     money = bool(re.match(r"[$€£¥]", core))
     if kind == "number":
         if not re.search(r"(?:million|billion|trillion|thousand|hundred)$", core, re.I):
@@ -226,6 +227,10 @@ def candidates(question: Question, text: str, start: int, end: int) -> list[Cand
                 continue  # a year or a day is when, not how many or how much
         if _inside_code(text, s, e):
             continue
+        if word == "May" and not re.search(
+            r"\b(?:in|of|since|until|from|by|early|late|mid)\s+$", text[max(0, s - 8) : s]
+        ):
+            continue  # "May" alone is more often the verb than the month
         if _line_words(text, s) < MIN_LINE_WORDS:
             continue  # a page header, a caption, a table cell
         ws, we, percent, money = _widen(text, s, e, kind)
@@ -359,7 +364,7 @@ def _score(question: Question, text: str, cand: Candidate, lo: int, hi: int) -> 
             else -1.0
         )
     elif cand.percent and not how_much:
-        score -= 0.5  # "how many" counts things, rarely a share of them
+        score -= 2.0  # "how many" counts things, not a share of them
     return score
 
 
