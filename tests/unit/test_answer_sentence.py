@@ -62,3 +62,9 @@ def test_the_sentence_with_the_figure_asked_for_is_preferred() -> None:
     scores = _prefer_a_figure(text, sents, np.array([0.8, 0.6]), question)
     start, end = answer_span(text, sents, scores)
     assert "nearly 2.5 million people" in text[start:end]
+
+
+def test_a_question_sentence_is_not_joined_to_a_weak_answer() -> None:
+    text = "Want to know more about Erin Spiceland? Follow them on GitHub or Twitter."
+    answer = _answer("Where does Erin Spiceland work?", text, [0.86, 0.2])
+    assert answer == "Follow them on GitHub or Twitter."

@@ -180,7 +180,7 @@ def best_candidate(sentence: str, question: Question) -> SentenceSpan | None:
 # A sentence that cannot answer keeps this share of its score: a question ("Want to know
 # more about Erin Spiceland?"), or one adding under ``MIN_NEW_WORDS`` words to the
 # question's own (a heading, a teaser, a link line that repeats the name asked about).
-NOT_ANSWERING = 0.1
+NOT_ANSWERING = 0.01
 MIN_NEW_WORDS = 1
 _QUESTION_END = re.compile(r"\?[\s\"'”’»)]*$")
 
