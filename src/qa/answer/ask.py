@@ -29,7 +29,12 @@ from qa.embedding.encoder import Encoder
 from qa.index.reader import Index
 from qa.verify import verify, wdiff
 
-_YEAR = re.compile(r"(?:1[0-9]|20)\d\d")
+_YEAR = re.compile(r"\b(?:1[0-9]|20)\d\d\b")
+# Questions whose answer is a figure and nothing else ("how long" may be "since 1979",
+# "how fast" "quickly").
+_COUNTS = re.compile(
+    r"\bhow\s+(?:many|much)\b|\b(?:what|which)\s+(?:percentage|percent|number|amount)\b", re.I
+)
 
 
 def ask(index: Index, encoder: Encoder, question: str | Question, k: int = 5) -> Answer:
@@ -102,7 +107,7 @@ def answer_question(
     # question is not answered here, however close the meaning of a passage.
     found = top[0].candidate.exact or (not missing and top[0].score >= weights.found_threshold)
     notes: tuple[str, ...] = ()
-    if found and query.wanted == "number" and not top[0].candidate.exact:
+    if found and _COUNTS.search(query.text) and not top[0].candidate.exact:
         # "How many views did the piece get?" of a passage with no figure at all: it is
         # on the subject, but the documents do not give the number asked for.
         best_doc = index.document(top[0].doc_id)
@@ -110,9 +115,9 @@ def answer_question(
         if not has_figure(query, best_doc.text, top[0].start, top[0].end):
             found = False
             notes += ("The nearest passages give no figure for this.",)
-        elif years:
+        elif years and _YEAR.search(best_doc.text, top[0].start, top[0].end):
             # "How many died in 2019?" of a passage giving 2009-2018's deaths: its
-            # figures are other years'.
+            # figures are other years'. (A passage naming no year may be on that one.)
             found = False
             notes += (f"The nearest passages give no figure for {', '.join(years)}.",)
     passages: list[Passage] = []

@@ -94,8 +94,11 @@ _REPORTED_CHUNKS = 50
 
 
 def mentions(text: str, name: str) -> bool:
-    """Whether ``text`` names ``name`` as a reader would ("Merkel" for "Angela Merkel")."""
-    return any(name_matches(name, m.group(0)) for m in _CAPITALISED.finditer(text))
+    """Whether ``text`` holds a capitalised word of ``name`` ("Merkel" for "Angela
+    Merkel", "Schurf" for "Schurf's letter")."""
+    wanted = {w.casefold() for w in re.findall(r"[A-Z][\w-]+", name) if len(w) > 1}
+    wanted -= {w.casefold() for w in ("The", "What", "Who")}
+    return any(w.casefold() in wanted for w in re.findall(r"[\w-]+", text))
 
 
 def reported_speech(index: Index, name: str) -> list[QuoteHit]:
