@@ -131,7 +131,7 @@ def answer_question(
                 end=s.end,
                 text=doc.text[s.start : s.end],
                 score=s.score,
-                highlight=Span(*s.answer_span(doc.text, query)),
+                highlight=Span(*s.answer_span(doc.text, query, figure=rank == 1)),
                 citation=cite(doc, s.start, s.end),
                 match=s.candidate.match,
                 weak=not found,

@@ -122,13 +122,17 @@ class ScoredPassage:
     def best_sentence(self) -> tuple[int, int]:
         return self.sentences[int(np.argmax(self.sentence_scores))]
 
-    def answer_span(self, text: str, question: Question | None = None) -> tuple[int, int]:
+    def answer_span(
+        self, text: str, question: Question | None = None, figure: bool = False
+    ) -> tuple[int, int]:
         """The answering span of this passage (``qa.answer.span.answer_span``); with the
-        question, sentences that only ask or repeat it are passed over."""
+        question, sentences that only ask or repeat it are passed over, and with
+        ``figure`` (the answer's passage only: it parses up to four sentences) a close
+        sentence holding the figure asked for is preferred."""
         scores = self.sentence_scores
         if question is not None:
             scores = answering_scores(text, self.sentences, scores, question)
-            if question.wanted in ("number", "date"):
+            if figure and question.wanted in ("number", "date"):
                 scores = _prefer_a_figure(text, self.sentences, scores, question)
         return answer_span(text, self.sentences, scores)
 
