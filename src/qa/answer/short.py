@@ -12,7 +12,7 @@ percent or currency when the question asks for one. None is given when two diffe
 candidates score alike, nor from a line too short to be prose (a page header, a table
 cell), nor from inside a code or identifier ("COVID-19", "H1N1", "A4").
 
-Regular expressions over one span: microseconds a question, no model.
+Regular expressions over one span: under a millisecond a question, no model.
 """
 
 from __future__ import annotations
@@ -101,7 +101,8 @@ _EXTRA_NUMBER = re.compile(
     re.I,
 )
 _MONTH_WORD = re.compile(
-    r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s*$", re.I
+    r"\b(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
+    r"|Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?\s*$"
 )
 _MONTH_AFTER = re.compile(
     r"\s*(?:January|February|March|April|May|June|July|August|September|October|November"
