@@ -76,7 +76,8 @@ _END_MARKS = frozenset("to until till through thru ending ends ended by closes".
     "—",
 }
 _PERCENT_ASKED = re.compile(
-    r"\b(?:percent|percentage|per\s+cent|proportion|share|rate|%)|\bhow\s+much\s+(?:did|has|"
+    r"\b(?:percent|percentage|per\s+cent|proportion|share|rate|%)|\bhow\s+much\s+of\b"
+    r"|\bhow\s+much\s+(?:did|has|"
     r"have|had|does|do|will|is|was)\b.*\b(?:fall|fell|rise|rose|drop|dropp?ed|decline|"
     r"declined|increase|increased|decrease|decreased|grow|grew|shrink|shrank)\b",
     re.IGNORECASE,
@@ -110,7 +111,8 @@ _MONTH_AFTER = re.compile(
 )
 # A unit that makes a measure ("16 million metric tons", "50,000 years old").
 _MEASURE_UNIT = re.compile(
-    r"\s+(?:(?:metric\s+)?(?:tons|tonnes|ton|tonne)|barrels|litres|liters|gallons|kilograms"
+    r"\s+(?:(?:metric\s+)?(?:tons|tonnes|ton|tonne)|(?:troy\s+)?ounces|carats|barrels|litres"
+    r"|liters|gallons|kilograms"
     r"|kg|grams|pounds|lbs|megawatts|gigawatts|MW|GW|kWh|MWh|acres|hectares|square\s+(?:miles"
     r"|kilometres|kilometers|feet|metres|meters)|km|kilometres|kilometers|miles|metres"
     r"|meters|feet|inches|years?(?:\s+old)?|months?(?:\s+old)?|weeks?|days?|hours?|minutes?"
@@ -354,7 +356,7 @@ def _score(question: Question, text: str, cand: Candidate, lo: int, hi: int) -> 
         return score
     how_much = bool(re.search(r"\bhow\s+much\b", qtext, re.I))
     if _PERCENT_ASKED.search(qtext):
-        score += 1.5 if cand.percent else -1.5
+        score += 1.5 if cand.percent else -3.0  # "what percentage" is never a count
     elif how_much and _MONEY_ASKED.search(qtext):
         score += 1.5 if cand.money else -1.5
     elif _MEASURE.search(qtext):
