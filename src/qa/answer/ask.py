@@ -6,9 +6,12 @@ documents do not hold word for word gets its nearest real wording as a note. Eve
 question, and a quote question the quote index cannot answer, is answered from
 passages: candidates from both channels (``qa.answer.retrieve``), reranked
 (``qa.answer.rerank``), the best sentence of the best passage as the answer
-(``qa.answer.span``), or "not found" when even the best passage scores under a
-threshold calibrated on the evaluation sets: the passages are still listed, marked
-weak, since an honest "not found" beats a padded one.
+(``qa.answer.span``) with its short answer (``qa.answer.short``), or "not found" when
+even the best passage scores under a threshold calibrated on the evaluation sets, when
+a "how many" question's best passage gives no figure (or figures of another year than
+the one asked), or when "What did X say?" finds no word by X and the best passage does
+not name X: the passages are still listed, marked weak, since an honest "not found"
+beats a padded one.
 """
 
 from __future__ import annotations
