@@ -126,3 +126,13 @@ def test_quote_answers_in_the_terminal_name_the_speaker(sample_index: SampleInde
     assert result.exit_code == 0
     assert "Quotation (Lee Woong-gil):" in result.stdout
     assert "quote — Lee Woong-gil" in result.stdout
+
+
+def test_a_person_never_quoted_gets_no_one_elses_words_as_the_answer(
+    sample_index: SampleIndex,
+) -> None:
+    data = ask_json(sample_index, "What did Angela Merkel say?")
+    assert data["answer"] is None
+    assert data["notes"][0] == "No direct quotation by Angela Merkel in these documents."
+    # The nearest passages are still listed for the reader, marked weak.
+    assert data["passages"], "the nearest passages are shown"

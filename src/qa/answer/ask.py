@@ -6,27 +6,38 @@ documents do not hold word for word gets its nearest real wording as a note. Eve
 question, and a quote question the quote index cannot answer, is answered from
 passages: candidates from both channels (``qa.answer.retrieve``), reranked
 (``qa.answer.rerank``), the best sentence of the best passage as the answer
-(``qa.answer.span``), or "not found" when even the best passage scores under a
-threshold calibrated on the evaluation sets: the passages are still listed, marked
-weak, since an honest "not found" beats a padded one.
+(``qa.answer.span``) with its short answer (``qa.answer.short``), or "not found" when
+even the best passage scores under a threshold calibrated on the evaluation sets, when
+a "how many" question's best passage gives no figure (or figures of another year than
+the one asked), or when "What did X say?" finds no word by X and the best passage does
+not name X: the passages are still listed, marked weak, since an honest "not found"
+beats a padded one.
 """
 
 from __future__ import annotations
 
+import re
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from functools import lru_cache
 
-from qa.answer.from_quotes import answer_from_quotes
+from qa.answer.from_quotes import answer_from_quotes, mentions
 from qa.answer.model import Answer, AnswerSpan, Passage, Span
 from qa.answer.question import Question
 from qa.answer.rerank import RERANK_DEPTH, Weights, default_weights, score_candidates
 from qa.answer.retrieve import gather_candidates, lexical_hits
-from qa.answer.span import short_answer
+from qa.answer.short import has_figure, short_answer
 from qa.citations import cite
 from qa.embedding.encoder import Encoder
 from qa.index.reader import Index
 from qa.verify import verify, wdiff
+
+_YEAR = re.compile(r"\b(?:1[0-9]|20)\d\d\b")
+# Questions whose answer is a figure and nothing else ("how long" may be "since 1979",
+# "how fast" "quickly").
+_COUNTS = re.compile(
+    r"\bhow\s+(?:many|much)\b|\b(?:what|which)\s+(?:percentage|percent|number|amount)\b", re.I
+)
 
 
 def ask(index: Index, encoder: Encoder, question: str | Question, k: int = 5) -> Answer:
@@ -41,9 +52,19 @@ def ask(index: Index, encoder: Encoder, question: str | Question, k: int = 5) ->
             return from_quotes
         notes = from_quotes.notes
     answer = answer_question(index, encoder, question, k=k)
+    speaker = question.quote_ask.speaker if question.quote_ask else None
+    if notes and speaker and answer.answer and not mentions(answer.answer.text, speaker):
+        # "What did Angela Merkel say?" of documents that never quote her: the best
+        # passage is someone else's words, which must not read as her answer.
+        answer = withheld(answer)
     near = tuple(n for phrase in answer.missing_phrases for n in _nearest_wording(index, phrase))
-    notes += near
+    notes += answer.notes + near
     return replace(answer, notes=notes) if notes else answer
+
+
+def withheld(answer: Answer) -> Answer:
+    """``answer`` as "not found": no answer, its passages kept but marked weak."""
+    return replace(answer, answer=None, passages=[replace(p, weak=True) for p in answer.passages])
 
 
 def _nearest_wording(index: Index, phrase: str) -> list[str]:
@@ -88,6 +109,20 @@ def answer_question(
     # A phrase asked for word for word that the documents do not hold means the
     # question is not answered here, however close the meaning of a passage.
     found = top[0].candidate.exact or (not missing and top[0].score >= weights.found_threshold)
+    notes: tuple[str, ...] = ()
+    if found and _COUNTS.search(query.text) and not top[0].candidate.exact:
+        # "How many views did the piece get?" of a passage with no figure at all: it is
+        # on the subject, but the documents do not give the number asked for.
+        best_doc = index.document(top[0].doc_id)
+        years = [t for t in top[0].unsupported if _YEAR.fullmatch(t)]
+        if not has_figure(query, best_doc.text, top[0].start, top[0].end):
+            found = False
+            notes += ("The nearest passages give no figure for this.",)
+        elif years and _YEAR.search(best_doc.text, top[0].start, top[0].end):
+            # "How many died in 2019?" of a passage giving 2009-2018's deaths: its
+            # figures are other years'. (A passage naming no year may be on that one.)
+            found = False
+            notes += (f"The nearest passages give no figure for {', '.join(years)}.",)
     passages: list[Passage] = []
     for rank, s in enumerate(top, 1):
         doc = index.document(s.doc_id)
@@ -99,7 +134,7 @@ def answer_question(
                 end=s.end,
                 text=doc.text[s.start : s.end],
                 score=s.score,
-                highlight=Span(*s.answer_span(doc.text)),
+                highlight=Span(*s.answer_span(doc.text, query, figure=rank == 1)),
                 citation=cite(doc, s.start, s.end),
                 match=s.candidate.match,
                 weak=not found,
@@ -121,4 +156,4 @@ def answer_question(
             short=short,
             short_text=doc.text[short.start : short.end] if short else None,
         )
-    return Answer(query.text, answer, passages, missing)
+    return Answer(query.text, answer, passages, missing, notes=notes)

@@ -93,6 +93,14 @@ _CAPITALISED = re.compile(r"[A-Z][\w’'.-]*(?:\s+[A-Z][\w’'.-]*)*")
 _REPORTED_CHUNKS = 50
 
 
+def mentions(text: str, name: str) -> bool:
+    """Whether ``text`` holds a capitalised word of ``name`` ("Merkel" for "Angela
+    Merkel", "Schurf" for "Schurf's letter")."""
+    wanted = {w.casefold() for w in re.findall(r"[A-Z][\w-]+", name) if len(w) > 1}
+    wanted -= {w.casefold() for w in ("The", "What", "Who")}
+    return any(w.casefold() in wanted for w in re.findall(r"[\w-]+", text))
+
+
 def reported_speech(index: Index, name: str) -> list[QuoteHit]:
     """Sentences that report what ``name`` said without quoting it, in document order."""
     words = name_words(name)

@@ -22,7 +22,8 @@ import numpy as np
 
 from qa.answer.question import Question
 from qa.answer.retrieve import RRF_K, Candidate
-from qa.answer.span import answer_span, words_of_type
+from qa.answer.short import short_answer
+from qa.answer.span import answer_span, answering_scores, words_of_type
 from qa.index.reader import Index
 from qa.text.terms import content_terms
 
@@ -114,14 +115,51 @@ class ScoredPassage:
     sentence_scores: np.ndarray
     features: np.ndarray  # PASSAGE_FEATURES
     score: float = 0.0
+    # Question terms (stemmed) that neither the passage nor its title or heading holds.
+    unsupported: tuple[str, ...] = ()
 
     @property
     def best_sentence(self) -> tuple[int, int]:
         return self.sentences[int(np.argmax(self.sentence_scores))]
 
-    def answer_span(self, text: str) -> tuple[int, int]:
-        """The answering span of this passage (``qa.answer.span.answer_span``)."""
-        return answer_span(text, self.sentences, self.sentence_scores)
+    def answer_span(
+        self, text: str, question: Question | None = None, figure: bool = False
+    ) -> tuple[int, int]:
+        """The answering span of this passage (``qa.answer.span.answer_span``); with the
+        question, sentences that only ask or repeat it are passed over, and with
+        ``figure`` (the answer's passage only: it parses up to four sentences) a close
+        sentence holding the figure asked for is preferred."""
+        scores = self.sentence_scores
+        if question is not None:
+            scores = answering_scores(text, self.sentences, scores, question)
+            if figure and question.wanted in ("number", "date"):
+                scores = _prefer_a_figure(text, self.sentences, scores, question)
+        return answer_span(text, self.sentences, scores)
+
+
+# A sentence holding the figure asked for is preferred to a better-scored one holding
+# none, when it scores at least this share of it.
+FIGURE_RATIO = 0.5
+
+
+def _prefer_a_figure(
+    text: str, sentences: tuple[tuple[int, int], ...], scores: np.ndarray, question: Question
+) -> np.ndarray:
+    """Scores where the best sentence holds a figure that answers a "how many" or "when"
+    question, if a close one does ("PG&E initiated four rounds of outages" scored above
+    "…one last month that affected nearly 2.5 million people")."""
+    order = np.argsort(-scores)
+    best = int(order[0])
+    if short_answer(question, text, *sentences[best]) is not None:
+        return scores
+    for i in order[1:4]:
+        if scores[i] < FIGURE_RATIO * scores[best]:
+            break
+        if short_answer(question, text, *sentences[int(i)]) is not None:
+            out = scores.copy()
+            out[i] = scores[best] * 1.001
+            return out
+    return scores
 
 
 def _passage_terms(
@@ -216,8 +254,19 @@ def score_candidates(
             dense_reciprocal_rank=1 / cand.dense_rank if cand.dense_rank else 0.0,
             lexical_reciprocal_rank=1 / cand.lexical_rank if cand.lexical_rank else 0.0,
         )
+        unsupported = tuple(t for t in query.terms if t not in passage_terms)
         out.append(
-            ScoredPassage(cand, chunk.doc_id, chunk.start, chunk.end, sents, sf, sscores, features)
+            ScoredPassage(
+                cand,
+                chunk.doc_id,
+                chunk.start,
+                chunk.end,
+                sents,
+                sf,
+                sscores,
+                features,
+                unsupported=unsupported,
+            )
         )
     if out:
         scores = weights.passage_score(np.vstack([p.features for p in out]))

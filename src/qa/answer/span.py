@@ -14,7 +14,6 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from qa.answer.model import Span
 from qa.answer.question import Question
 from qa.text.fold import fold
 from qa.text.terms import STOPWORDS
@@ -178,12 +177,29 @@ def best_candidate(sentence: str, question: Question) -> SentenceSpan | None:
     return best
 
 
-def short_answer(question: Question, text: str, start: int, end: int) -> Span | None:
-    """The words of ``text[start:end]`` of the type the question asks for, if plain."""
-    if question.wanted is None:
-        return None
-    found = best_candidate(text[start:end], question)
-    return Span(start + found.start, start + found.end) if found else None
+# A sentence that cannot answer keeps this share of its score: a question ("Want to know
+# more about Erin Spiceland?"), or one adding under ``MIN_NEW_WORDS`` words to the
+# question's own (a heading, a teaser, a link line that repeats the name asked about).
+NOT_ANSWERING = 0.01
+MIN_NEW_WORDS = 1
+_QUESTION_END = re.compile(r"\?[\s\"'”’»)]*$")
+
+
+def answering_scores(
+    text: str, sentences: tuple[tuple[int, int], ...], scores: np.ndarray, question: Question
+) -> np.ndarray:
+    """Sentence scores for choosing the answer sentence: those that only ask, or only
+    repeat the question's words, fall behind one that says something new. The passage's
+    score is left as it is: such a sentence still shows the passage is on the subject."""
+    out = np.array(scores, dtype=np.float32, copy=True)
+    asked = question.own_words
+    for i, (s, e) in enumerate(sentences):
+        sentence = text[s:e]
+        new = {w for w in (fold(x) for x in re.findall(r"\w+", sentence))}
+        new -= asked | STOPWORDS
+        if _QUESTION_END.search(sentence) or len(new) < MIN_NEW_WORDS:
+            out[i] *= NOT_ANSWERING
+    return out
 
 
 def answer_span(

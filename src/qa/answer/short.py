@@ -1,0 +1,406 @@
+"""The short answer: the number or date in bold, only when the words say it is the one.
+
+A reporter copies a bold number as the answer, so a wrong one is worse than none
+("half" for a fall of 18 percent, the 2012 count for the 2019 one, the end date for
+when something begins, "54" from a page header). The candidates are the numbers and
+dates of the answer span (``qa.answer.span``'s patterns), with what belongs to them:
+the qualifier ("more than 100", "approximately 60"), the currency ("US$1 billion") and
+the unit ("18 percent"). Each is scored by how the question's own words sit around it:
+the thing counted right after it, the year asked for beside it (and not another year),
+"from"/"until" before it when the question asks when something begins/ends, a
+percent or currency when the question asks for one. None is given when two different
+candidates score alike, nor from a line too short to be prose (a page header, a table
+cell), nor from inside a code or identifier ("COVID-19", "H1N1", "A4").
+
+Regular expressions over one span: under a millisecond a question, no model.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from qa.answer.model import Span
+from qa.answer.question import Question
+from qa.answer.span import _DATE, _MEASURE, _NUMBER, _UNIT_AFTER
+from qa.text.fold import fold
+from qa.text.terms import STOPWORDS, stems
+
+# Two candidates whose scores differ by less than this are a guess between them.
+CLOSE_MARGIN = 0.35
+# A line with fewer words than this is a header, a caption or a table cell, not prose.
+MIN_LINE_WORDS = 5
+# The least a figure needs to be shown: one of the question's words in its clause.
+MIN_EVIDENCE = 1.0
+
+_QUALIFIER = re.compile(
+    r"(?:\b(?:more|less|fewer|greater|higher|lower)\s+than|\b(?:just|well|slightly)\s+"
+    r"(?:over|under|above|below)|\b(?:over|under|above|below|about|around|approximately"
+    r"|approx\.|nearly|almost|some|roughly|estimated|an\s+estimated|up\s+to|at\s+least"
+    r"|at\s+most|as\s+many\s+as|as\s+much\s+as|as\s+few\s+as|close\s+to|circa|c\.|only"
+    r"|exactly|precisely|upwards\s+of|in\s+excess\s+of|no\s+more\s+than|no\s+fewer\s+than"
+    r"|no\s+less\s+than|on\s+average|an\s+average\s+of|a\s+total\s+of|early|mid|late|mid-"
+    r"|the\s+early|the\s+late)"
+    r")\s*$",
+    re.IGNORECASE,
+)
+_CURRENCY_BEFORE = re.compile(
+    r"(?:\b(?:US|U\.S\.|USD|EUR|GBP|CAD|AUD|NZD|HK|Rs\.?|INR|CHF|JPY|CNY|RMB|C|A|NZ|S)"
+    r"\s?[$€£¥]?|[$€£¥₹])\s?$"
+)
+_CURRENCY_AFTER = re.compile(
+    r"\s+(?:(?:US\s+|U\.S\.\s+|Canadian\s+|Australian\s+|Hong\s+Kong\s+)?dollars?|euros?"
+    r"|pounds?(?:\s+sterling)?|yen|yuan|renminbi|rupees?|francs?|pesos?|rubles?|roubles?"
+    r"|won|krona|kronor|krone|USD|EUR|GBP)\b",
+    re.IGNORECASE,
+)
+_SCALE_AFTER = re.compile(r"\s+(?:hundred|thousand|million|billion|trillion|bn|m)\b")
+_PERCENT_AFTER = re.compile(r"\s*(?:%|percent\b|per\s+cent\b|percentage\s+points?\b)", re.I)
+# A number word alone that says no amount: "half", "million", "dozens".
+_VAGUE = frozenset("half hundred thousand million billion trillion dozen".split())
+_YEAR = re.compile(r"^(?:1[0-9]|20)\d{2}$")
+_TOKEN = re.compile(r"\w+(?:[.,]\d+)*|[^\w\s]")
+
+_BEGIN_WORDS = frozenset(
+    "begin begins began begun beginning start starts started starting open opens opened "
+    "opening launch launched launches commence commenced commences first kick kicks".split()
+)
+_END_WORDS = frozenset(
+    "end ends ended ending finish finishes finished close closes closed closing conclude "
+    "concluded concludes expire expires expired last deadline until".split()
+)
+_BEGIN_MARKS = frozenset("from since starting beginning begins began starts started opens".split())
+_END_MARKS = frozenset("to until till through thru ending ends ended by closes".split()) | {
+    "–",
+    "-",
+    "—",
+}
+_PERCENT_ASKED = re.compile(
+    r"\b(?:percent|percentage|per\s+cent|proportion|share|rate|%)|\bhow\s+much\s+of\b"
+    r"|\bhow\s+much\s+(?:did|has|"
+    r"have|had|does|do|will|is|was)\b.*\b(?:fall|fell|rise|rose|drop|dropp?ed|decline|"
+    r"declined|increase|increased|decrease|decreased|grow|grew|shrink|shrank)\b",
+    re.IGNORECASE,
+)
+_MONEY_ASKED = re.compile(
+    r"\b(?:cost|costs|costing|price|prices|priced|pay|pays|paid|salary|salaries|wage|wages"
+    r"|spend|spends|spent|budget|budgets|fund|funding|funds|worth|earn|earns|earned|raise"
+    r"|raised|fine|fined|invest|invested|investment|revenue|revenues|profit|profits|sold"
+    r"|sell|charge|charged|fee|fees|dollars?|euros?|pounds?|money|compensation)\b",
+    re.IGNORECASE,
+)
+# "How many academic staff were…": the thing counted, up to three words after "how many".
+_COUNTED = re.compile(
+    r"\b(?:how\s+many|number\s+of|count\s+of)\s+(?:of\s+the\s+)?(?P<thing>.*)", re.I
+)
+# Numbers the shared pattern misses: "$22.6bn", "a third", "two-thirds", "55-year-old".
+_EXTRA_NUMBER = re.compile(
+    r"(?:[$€£¥]\s?)?\b\d[\d,]*(?:\.\d+)?(?:bn|mn|m|k|tn)\b"
+    r"|\b(?:a|one|two|three|four)[\s-](?:third|thirds|quarter|quarters|fifth|fifths|tenth"
+    r"|tenths)\b"
+    r"|\b\d[\d,]*(?:\.\d+)?-(?:year|month|week|day|hour|minute)s?-old\b",
+    re.I,
+)
+_MONTH_WORD = re.compile(
+    r"\b(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
+    r"|Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?\s*$"
+)
+_MONTH_AFTER = re.compile(
+    r"\s*(?:January|February|March|April|May|June|July|August|September|October|November"
+    r"|December)\b"
+)
+# A unit that makes a measure ("16 million metric tons", "50,000 years old").
+_MEASURE_UNIT = re.compile(
+    r"\s+(?:(?:metric\s+)?(?:tons|tonnes|ton|tonne)|(?:troy\s+)?ounces|carats|barrels|litres"
+    r"|liters|gallons|kilograms"
+    r"|kg|grams|pounds|lbs|megawatts|gigawatts|MW|GW|kWh|MWh|acres|hectares|square\s+(?:miles"
+    r"|kilometres|kilometers|feet|metres|meters)|km|kilometres|kilometers|miles|metres"
+    r"|meters|feet|inches|years?(?:\s+old)?|months?(?:\s+old)?|weeks?|days?|hours?|minutes?"
+    r"|seconds?|decades?|centuries)\b",
+    re.IGNORECASE,
+)
+_CLAUSE_BREAK = re.compile(r"[;:()“”\"–—]|,\s|\s(?:while|whereas|but|although)\s", re.I)
+_WH = frozenset("how many much what which when where who whom whose why".split())
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A number or date of the span, widened to what belongs to it; offsets into the
+    span's text. ``core`` is the number itself, ``percent`` and ``money`` what it is."""
+
+    start: int
+    end: int
+    core_start: int
+    core_end: int
+    percent: bool
+    money: bool
+
+
+def _line_words(text: str, pos: int) -> int:
+    lo = text.rfind("\n", 0, pos) + 1
+    hi = text.find("\n", pos)
+    return len(re.findall(r"\w+", text[lo : len(text) if hi == -1 else hi]))
+
+
+def _inside_code(text: str, start: int, end: int) -> bool:
+    """Whether the number is part of a code or identifier ("COVID-19", "H1N1", "A4",
+    "v2.1", "ISBN 978-…", "10:30" excepted as a time is still a date, not a number)."""
+    before = text[max(0, start - 2) : start]
+    after = text[end : end + 2]
+    if text[start : start + 1] in "$€£¥" and re.search(r"(?:\bUS|\bC|\bA|NZ|HK|\bS)$", before):
+        before = " "  # "US$1 billion": the country's letters are the currency's
+    if before[-1:].isalnum() or before[-1:] == "_" or after[:1].isalnum() or after[:1] == "_":
+        return True
+    return bool(re.match(r"[-_/.:]\w", after) or re.search(r"\w[-_/.:#]$", before))
+
+
+def _widen(text: str, start: int, end: int, kind: str) -> tuple[int, int, bool, bool]:
+    """The candidate ``text[start:end]`` with its qualifier, currency and unit."""
+    core = text[start:end]
+    # A fraction ("two-thirds", "a quarter") is a share, as a percent is.
+    percent = bool(re.search(r"%|percent|per\s+cent|half|third|quarter|fifth|tenth", core, re.I))
+    money = bool(re.match(r"[$€£¥]", core))
+    if kind == "number":
+        if not re.search(r"(?:million|billion|trillion|thousand|hundred)$", core, re.I):
+            scale = _SCALE_AFTER.match(text, end)
+            if scale and re.search(r"\d", core):
+                end = scale.end()
+        if not percent:
+            unit = _PERCENT_AFTER.match(text, end)
+            if unit:
+                end, percent = unit.end(), True
+        cur = _CURRENCY_BEFORE.search(text, max(0, start - 8), start)
+        if cur and not money:
+            start, money = cur.start(), True
+        elif money:
+            # "US$1 billion": the country letters before the sign belong to it.
+            cur = re.search(r"\b(?:US|U\.S\.|C|A|NZ|HK|S)\s?$", text[max(0, start - 6) : start])
+            if cur:
+                start -= len(cur.group(0))
+        cur_after = _CURRENCY_AFTER.match(text, end)
+        if cur_after:
+            end, money = cur_after.end(), True
+    qualifier = _QUALIFIER.search(text, max(0, start - 25), start)
+    if qualifier:
+        start = qualifier.start()
+    return start, end, percent, money
+
+
+def _in_date(text: str, start: int, end: int) -> bool:
+    """Whether a number is the day or year of a date ("December 29", "16 November")."""
+    return bool(
+        _MONTH_WORD.search(text[max(0, start - 12) : start]) or _MONTH_AFTER.match(text, end)
+    )
+
+
+def candidates(question: Question, text: str, start: int, end: int) -> list[Candidate]:
+    """Numbers (or dates) of ``text[start:end]`` that may answer ``question``: not its
+    own words, not a lone "half", "one" or "million", not the day of a date nor a year
+    when an amount is asked, not inside a code, not on a short line. Offsets are into
+    the whole ``text``."""
+    kind = question.wanted
+    if kind not in ("number", "date"):
+        return []
+    asked = question.own_words
+    found: list[tuple[int, int]] = []
+    if kind == "date":
+        found = [m.span() for m in _DATE.finditer(text, start, end)]
+    else:
+        extra = [m.span() for m in _EXTRA_NUMBER.finditer(text, start, end)]
+        found = extra + [
+            m.span()
+            for m in _NUMBER.finditer(text, start, end)
+            if not any(s <= m.start() < e or m.start() <= s < m.end() for s, e in extra)
+        ]
+    out = []
+    for ms, me in sorted(found):
+        raw = text[ms:me]
+        word = raw.strip()
+        if not word:
+            continue
+        s = ms + raw.find(word)
+        e = s + len(word)
+        folded = [fold(w) for w in re.findall(r"\w+", word)]
+        if all(w in asked or w in STOPWORDS for w in folded):
+            continue  # the question's own number is not its answer
+        if kind == "number":
+            if all(w in _VAGUE or w == "one" for w in folded):
+                continue  # "half", "one of them", "millions": no amount
+            if _YEAR.match(word) or _in_date(text, s, e):
+                continue  # a year or a day is when, not how many or how much
+        if _inside_code(text, s, e):
+            continue
+        if word == "May" and not re.search(
+            r"\b(?:in|of|since|until|from|by|early|late|mid)\s+$", text[max(0, s - 8) : s]
+        ):
+            continue  # "May" alone is more often the verb than the month
+        if _line_words(text, s) < MIN_LINE_WORDS:
+            continue  # a page header, a caption, a table cell
+        ws, we, percent, money = _widen(text, s, e, kind)
+        out.append(Candidate(max(ws, start), min(we, end), s, e, percent, money))
+    return out
+
+
+def has_figure(question: Question, text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` holds any number but the question's own and years
+    ("one", "half" and "millions" count here): a passage without one cannot tell "how
+    many"."""
+    asked = question.own_words
+    for pattern in (_EXTRA_NUMBER, _NUMBER):
+        for m in pattern.finditer(text, start, end):
+            word = m.group(0).strip()
+            folded = [fold(w) for w in re.findall(r"\w+", word)]
+            if not word or all(w in asked or w in STOPWORDS for w in folded):
+                continue
+            if not _YEAR.match(word) and not _in_date(text, m.start(), m.end()):
+                return True
+    return False
+
+
+def _years(text: str) -> set[str]:
+    return {t for t in re.findall(r"\b\d{4}\b", text) if _YEAR.match(t)}
+
+
+def _stem(word: str) -> str:
+    return stems([fold(word)])[0]
+
+
+def _counted(question: str) -> str | None:
+    """The stem of the thing a "how many" question counts: of the words after "how
+    many" up to a stopword or a past tense ("North Korean troops arrived"), the last
+    plural one, else the last ("academic staff")."""
+    m = _COUNTED.search(question)
+    if not m:
+        return None
+    thing: list[str] = []
+    for w in re.findall(r"\w+", m.group("thing"))[:3]:
+        if fold(w) in STOPWORDS or (thing and w.endswith("ed")):
+            break
+        thing.append(w)
+    if not thing:
+        return None
+    plural = [w for w in thing if w.endswith("s") and not w.endswith("ss")]
+    return _stem((plural or thing)[-1])
+
+
+def _clause(text: str, start: int, end: int, lo: int, hi: int) -> tuple[int, int]:
+    """The clause of ``text[lo:hi]`` around ``text[start:end]``: between punctuation
+    or "while", "but" (the figure's own statement, not its neighbour's)."""
+    left = lo
+    for m in _CLAUSE_BREAK.finditer(text, lo, start):
+        left = m.end()
+    right = _CLAUSE_BREAK.search(text, end, hi)
+    return left, right.start() if right else hi
+
+
+def _score(question: Question, text: str, cand: Candidate, lo: int, hi: int) -> float:
+    """How plainly the words around ``cand`` make it the answer to ``question``: the
+    question's other words in its clause, the thing counted after it, the year asked
+    beside it, "from"/"until" before it, a percent or currency when one is asked."""
+    qtext = question.text
+    qwords = [w for w in re.findall(r"\w+", qtext)]
+    head = _counted(qtext)
+    rest = {
+        _stem(w)
+        for w in qwords
+        if fold(w) not in STOPWORDS and fold(w) not in _WH and not _YEAR.match(w)
+    } - {head}
+    cs, ce = _clause(text, cand.core_start, cand.core_end, lo, hi)
+    clause = {_stem(w) for w in re.findall(r"\w+", text[cs:ce])}
+    score = float(len(rest & clause))
+    if head:
+        following = re.findall(r"[^\W\d_]+", text[cand.end : cand.end + 40])[:4]
+        after = [_stem(w) for w in following]
+        before = re.findall(r"[^\W\d_]+", text[cs : cand.start])[-4:]
+        if head in after or head in [_stem(w) for w in before]:
+            score += 1.0  # "88 wolves", "the total of commercial providers to 14"
+        elif following and fold(following[0]) not in STOPWORDS:
+            score -= 10.0  # "four rounds" counts rounds, not the people asked about
+        elif head in clause:
+            score += 0.5
+    # The year asked for beside it, not another year.
+    asked_years = _years(qtext)
+    if asked_years:
+        tokens = list(_TOKEN.finditer(text, lo, hi))
+        at = next((i for i, t in enumerate(tokens) if t.end() > cand.core_start), len(tokens))
+        near = [
+            (abs(i - at), t.group(0))
+            for i, t in enumerate(tokens)
+            if _YEAR.match(t.group(0)) and not (cand.core_start <= t.start() < cand.core_end)
+        ]
+        if near:
+            to_asked = min((d for d, y in near if y in asked_years), default=len(tokens))
+            to_other = min((d for d, y in near if y not in asked_years), default=len(tokens))
+            # A figure nearer another year is that year's figure, not the one asked for.
+            score += 2.0 if to_asked <= to_other else -5.0
+    lowered = {fold(w) for w in qwords}
+    if (
+        question.wanted == "number"
+        and re.search(r"\bby\s*$", text[max(lo, cand.start - 4) : cand.start], re.I)
+        and not re.search(r"\bby\s+how\b", qtext, re.I)
+    ):
+        score -= 3.0  # "expanded by five" is a change; "how many" asks for the total
+    if question.wanted == "date":
+        # "When does it begin?" wants the date after "from", not the one after "until".
+        marks = {
+            fold(w)
+            for w in _TOKEN.findall(text[max(lo, cand.core_start - 20) : cand.core_start])[-3:]
+        }
+        begin, end = bool(lowered & _BEGIN_WORDS), bool(lowered & _END_WORDS)
+        marks_begin, marks_end = bool(marks & _BEGIN_MARKS), bool(marks & _END_MARKS)
+        if begin != end:
+            if (begin and marks_begin) or (end and marks_end):
+                score += 1.5
+            if (begin and marks_end) or (end and marks_begin):
+                score -= 2.5
+        return score
+    how_much = bool(re.search(r"\bhow\s+much\b", qtext, re.I))
+    if _PERCENT_ASKED.search(qtext):
+        score += 1.5 if cand.percent else -3.0  # "what percentage" is never a count
+    elif how_much and _MONEY_ASKED.search(qtext):
+        score += 1.5 if cand.money else -1.5
+    elif _MEASURE.search(qtext):
+        score += (
+            1.0
+            if _MEASURE_UNIT.match(text, cand.core_end)
+            or "-" in text[cand.core_start : cand.core_end]
+            else -1.0
+        )
+    elif cand.percent and not how_much:
+        score -= 2.0  # "how many" counts things, not a share of them
+    return score
+
+
+def short_answer(question: Question, text: str, start: int, end: int) -> Span | None:
+    """The words of ``text[start:end]`` that answer ``question`` (a number or a date),
+    or None when none does plainly or two candidates are alike. Places and names are
+    not guessed: which of a sentence's names is the answer takes more than its shape
+    (measured: a quarter of SQuAD's "where" short answers shared no word with the gold)."""
+    found_all = candidates(question, text, start, end)
+    if not found_all:
+        return None
+    scored = sorted(
+        ((_score(question, text, c, start, end), c) for c in found_all),
+        key=lambda sc: -sc[0],
+    )
+    best_score, best = scored[0]
+    if best_score < MIN_EVIDENCE:
+        return None  # no word of the question beside it: a figure of something else
+    for other_score, other in scored[1:]:
+        same = text[other.core_start : other.core_end] == text[best.core_start : best.core_end]
+        if not same and best_score - other_score < CLOSE_MARGIN:
+            return None  # two different answers, equally likely: a guess
+    s, e = best.start, best.end
+    if question.wanted == "number":
+        unit_end = None
+        if _MEASURE.search(question.text):  # "how old": "50,000 years old"
+            unit = _UNIT_AFTER.match(text, e)
+            if unit:
+                old = re.compile(r"\s+old\b").match(text, unit.end())
+                unit_end = old.end() if old else unit.end()
+        elif re.search(r"\bhow\s+much\b", question.text, re.I) and not best.money:
+            unit = _MEASURE_UNIT.match(text, e)  # "16 million metric tons"
+            unit_end = unit.end() if unit else None
+        if unit_end is not None and unit_end <= end:
+            e = unit_end
+    return Span(s, e)
