@@ -40,16 +40,24 @@ class Citation:
         parts.append(f"chars {self.start}–{self.end}")
         return ", ".join(parts)
 
-    def short(self) -> str:
-        """The compact form used after a copied quote: title, ¶, line or page."""
-        parts = [self.title or self.source]
-        if self.paragraph:
-            parts.append(f"¶{self.paragraph}")
+    def place(self) -> list[str]:
+        """Where the words stand, without offsets: the paragraph, then the page (PDF) or
+        else the line (text formats). Every short citation (a one-line passage in `qa
+        ask`, a copied quote) is a name followed by these, so they read the same."""
+        parts = [f"¶{self.paragraph}"] if self.paragraph else []
         if self.page:
             parts.append(f"p. {self.page}")
         elif self.line_start:
             parts.append(f"line {self.line_start}")
-        return ", ".join(parts)
+        return parts
+
+    def brief(self, section: bool = True) -> str:
+        """Document, section, paragraph and page or line, without the character offsets:
+        what a one-line passage needs to be found again."""
+        head = [self.source]
+        if self.section and section:
+            head.append(f"§ {self.section}")
+        return ", ".join(head + self.place())
 
 
 _LINE_FORMATS = frozenset({"txt", "md"})

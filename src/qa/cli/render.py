@@ -32,21 +32,6 @@ MIN_EXCERPT = 30
 Cite = Callable[[str, int, int], "Citation | None"]
 
 
-def brief_citation(c: Citation, section: bool = True) -> str:
-    """Document, section, paragraph and page or line, without the character offsets:
-    what a one-line passage needs to be found again."""
-    parts = [c.source]
-    if c.section and section:
-        parts.append(f"§ {c.section}")
-    if c.paragraph:
-        parts.append(f"¶{c.paragraph}")
-    if c.page:
-        parts.append(f"p. {c.page}")
-    elif c.line_start:
-        parts.append(f"line {c.line_start}")
-    return ", ".join(parts)
-
-
 def excerpt(text: str, limit: int = EXCERPT_CHARS) -> str:
     """``text`` on one line, cut at a word before ``limit`` characters with "…"."""
     line = one_line(" ".join(text.split()))
@@ -67,12 +52,12 @@ def passage_line(p: Passage, cite: Cite | None = None, width: int | None = None)
     # A quotation says whose it is, as its whole form's header does: "quote — Name".
     who = f"{p.match} — {printable(p.speaker or NO_SPEAKER)}: " if p.match.is_quotation else ""
     head = f"[{p.rank}] "
-    place = one_line(brief_citation(where))
+    place = one_line(where.brief())
     limit = EXCERPT_CHARS
     if width is not None:
         room = width - len(head) - len(place) - len(who) - 5  # " — “…”"
         if room < MIN_EXCERPT:
-            place = one_line(brief_citation(where, section=False))
+            place = one_line(where.brief(section=False))
             room = width - len(head) - len(place) - len(who) - 5
         limit = max(MIN_EXCERPT, min(limit, room))
     line = Text(head, style="bold")

@@ -33,14 +33,8 @@ def copy_citation(c: Citation) -> str:
     """The citation a copied quotation carries: the document (its title and file name,
     or the file name), the paragraph, and the page or line of the words copied."""
     name = PurePath(c.source).name or c.source
-    parts = [f"{c.title} ({name})" if c.title and c.title != name else name]
-    if c.paragraph:
-        parts.append(f"¶{c.paragraph}")
-    if c.page:
-        parts.append(f"p. {c.page}")
-    elif c.line_start:
-        parts.append(f"line {c.line_start}")
-    return ", ".join(parts)
+    document = f"{c.title} ({name})" if c.title and c.title != name else name
+    return ", ".join([document, *c.place()])
 
 
 def quote_with_citation(text: str, speaker: str | None, citation: Citation) -> str:
