@@ -121,19 +121,23 @@ def _progress_bar(enabled: bool) -> Any:
     return bar()
 
 
+def _progress(quiet: bool = False) -> Any:
+    """How a long run shows it moves: a bar on a terminal; on a pipe, a file or a CI log,
+    where no bar can be drawn, plain lines (never silence); nothing when ``quiet``."""
+    if quiet or sys.stderr.isatty():
+        return _progress_bar(not quiet)
+    from qa.cli.progress import progress_lines
+
+    return progress_lines(lambda line: click.echo(line, err=True))
+
+
 def run_index(
     paths: list[Path], index_dir: Path, rebuild: bool = False, quiet: bool = False
 ) -> IndexReport:
     from qa.cli.render import render_report
     from qa.index.builder import build_index
 
-    if quiet or sys.stderr.isatty():
-        shown = _progress_bar(not quiet)
-    else:  # a pipe, a file, a CI log: no bar, but never silence
-        from qa.cli.progress import progress_lines
-
-        shown = progress_lines(lambda line: click.echo(line, err=True))
-    with shown as progress:
+    with _progress(quiet) as progress:
         report = build_index(paths, index_dir, rebuild=rebuild, progress=progress)
     if not quiet or not (report.indexed or report.unchanged):
         render_report(_console(err=quiet), report, str(index_dir))
@@ -396,7 +400,7 @@ def eval_command(
     if is_realdocs(dataset):
         if limit is not None:
             raise UserError("--limit is for sets in the format of shared/eval")
-        with _progress_bar(sys.stderr.isatty()) as progress:
+        with _progress() as progress:
             real = evaluate_realdocs(dataset, k=top_k or 5, progress=progress)
         figures = real.summary()
         if as_json:
@@ -420,7 +424,7 @@ def eval_command(
     for name in ("documents.jsonl", "questions.jsonl"):
         if not (dataset / name).is_file():
             raise UserError(f"{dataset} has no {name} (nor docs/ and labels/)")
-    with _progress_bar(sys.stderr.isatty()) as progress:
+    with _progress() as progress:
         result = evaluate(dataset, k=top_k or 10, limit=limit, progress=progress)
     summary = result.summary()
     if as_json:
