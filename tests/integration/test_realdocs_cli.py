@@ -43,4 +43,4 @@ def test_qa_eval_reports_the_figures_and_the_failures_of_a_real_document_set() -
         assert set(failure) == {"check", "file", "item", "expected", "got", "why"}
         assert failure["why"]
     # run from a script or a CI log (no terminal), it still says how far it is
-    assert "qa: questions 3/3" in err
+    assert "qa: questions 5/5" in err  # 3 answerable, 2 not
