@@ -593,3 +593,23 @@ def test_zip_with_corrupt_document_part(tmp_path: Path) -> None:
             dst.writestr(info, data)
     with pytest.raises(ExtractionError, match=r"^corrupt or unreadable DOCX$"):
         extract(out)
+
+
+def test_docx_hidden_text_is_left_out(tmp_path: Path) -> None:
+    """Word's hidden text (a run marked hidden, or a style such as the "HTML Top of Form"
+    marker that pages saved from the web carry) is not shown to a reader, so it is not
+    in the text either: a quote from it would be a quote of nothing anyone can see."""
+    import docx
+    from docx.enum.style import WD_STYLE_TYPE
+
+    document = docx.Document()
+    marker = document.styles.add_style("HTML Top of Form", WD_STYLE_TYPE.PARAGRAPH)
+    marker.font.hidden = True
+    document.add_paragraph("Top of Form", style=marker)
+    p = document.add_paragraph("The council met on Tuesday.")
+    p.add_run(" A hidden note for the editor.").font.hidden = True
+    shown = document.add_paragraph("")
+    shown.add_run("Visible again.").font.hidden = False
+    path = tmp_path / "saved-from-the-web.docx"
+    document.save(str(path))
+    assert extract(path).text.split("\n") == ["The council met on Tuesday.", "Visible again."]

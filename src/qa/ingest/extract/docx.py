@@ -1,5 +1,8 @@
 """DOCX: body paragraphs and table cells in document order, one paragraph per line.
 
+Hidden text (Word's "hidden" font: form markers such as "Top of Form" in pages saved from
+the web, hidden notes) is left out: a reader never sees it, so it must not be quoted.
+
 python-docx's ``Document.paragraphs`` skips tables and ``Paragraph.text`` skips runs
 inside tracked insertions, content controls and simple fields, so we walk the XML body
 ourselves and use python-docx only to open the package and name the styles.
@@ -32,6 +35,7 @@ _SDT_CONTENT = f"{{{_W}}}sdtContent"
 _CUSTOM_XML = f"{{{_W}}}customXml"
 _VMERGE = f"{{{_W}}}vMerge"
 _VAL = f"{{{_W}}}val"
+_OFF = frozenset({"0", "false", "off"})
 
 # Runs of this paragraph, not of a text box nested in it, not deleted tracked text and
 # not the duplicate fallback copy of alternate content.
@@ -80,13 +84,16 @@ def extract_docx(path: Path) -> ExtractedText:
         document = docx.Document(str(path))
         runs_of = etree.XPath(_RUNS_XPATH, namespaces=_NS)
         heading_style = _heading_styles(document)
+        hidden = _hidden_styles(document)
         lines: list[str] = []
         headings: list[tuple[int, int]] = []
         first_title: str | None = None
         first_h1: str | None = None
         offset = 0
         for p in _paragraphs(document.element.body):
-            text = "".join(r.text for r in runs_of(p)).strip()
+            if _style_id(p) in hidden:
+                continue
+            text = "".join(r.text for r in runs_of(p) if not _is_hidden(r, hidden)).strip()
             if not text:
                 continue
             kind = heading_style.get(_style_id(p) or "")
@@ -147,6 +154,38 @@ def _style_id(p: Any) -> str | None:
     """The paragraph's ``w:pStyle`` id, if any."""
     style = p.find(f"{{{_W}}}pPr/{{{_W}}}pStyle")
     return None if style is None else style.get(_VAL)
+
+
+def _is_hidden(run: Any, hidden_styles: frozenset[str]) -> bool:
+    """Whether Word hides this run: its own ``w:vanish``, or a hidden character style."""
+    props = run.find(f"{{{_W}}}rPr")
+    if props is None:
+        return False
+    vanish = props.find(f"{{{_W}}}vanish")
+    if vanish is not None:
+        return vanish.get(_VAL, "true").lower() not in _OFF
+    style = props.find(f"{{{_W}}}rStyle")
+    return style is not None and style.get(_VAL) in hidden_styles
+
+
+def _hidden_styles(document: Any) -> frozenset[str]:
+    """Ids of the paragraph and character styles whose font is hidden, set on the style
+    or on a style it is based on (the nearest setting wins, as in Word)."""
+    hidden: set[str] = set()
+    for style in document.styles:
+        if not style.style_id:
+            continue
+        seen: set[str] = set()
+        current: Any = style
+        while current is not None and current.style_id not in seen:
+            seen.add(current.style_id)
+            setting = getattr(getattr(current, "font", None), "hidden", None)
+            if setting is not None:
+                if setting:
+                    hidden.add(style.style_id)
+                break
+            current = getattr(current, "base_style", None)
+    return frozenset(hidden)
 
 
 def _heading_styles(document: Any) -> dict[str, str]:
