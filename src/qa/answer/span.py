@@ -205,35 +205,37 @@ def answering_scores(
 def answer_span(
     text: str, sentences: tuple[tuple[int, int], ...], scores: np.ndarray
 ) -> tuple[int, int]:
-    """The best sentence, with a neighbour when it cannot stand alone.
+    """The best sentence, with at most one neighbour: the one it cannot stand without.
 
     A sentence that opens by pointing back ("This created…", "He later…") takes the
-    one before it, whose words it depends on; the sentence after it joins when that
-    one points back to it, since it carries on the same subject (the question's
-    words in one sentence, the answer in the next: "…the Ten Commandments … show
-    Christians how to live. This has traditionally been called the 'third use of
-    the law'."); and when a neighbour scores at least ``NEIGHBOUR_RATIO`` of the
-    best, the two are shown together rather than one guessed. Never more than
-    ``MAX_SPAN_CHARS``.
+    one before it, whose words it depends on. Otherwise the sentence after it joins
+    when that one points back to it, since it carries on the same subject (the
+    question's words in one sentence, the answer in the next: "…the Ten Commandments
+    … show Christians how to live. This has traditionally been called the 'third use
+    of the law'."); else a neighbour scoring at least ``NEIGHBOUR_RATIO`` of the best
+    joins, the higher-scored of the two, rather than one guessed. One neighbour, not
+    two: a third sentence rarely holds what the two do not, and a reader looking for
+    the answering sentence meets a paragraph instead ("…faces a maximum of 10 years.
+    Sentencing is scheduled for Feb. 14. He was arrested in April…" for "When is the
+    sentencing scheduled?"). Never more than ``MAX_SPAN_CHARS``.
     """
     sents = sentences
     best = int(np.argmax(scores))
-    first = last = best
     start, end = sents[best]
-    leans_back = best > 0 and _POINTS_BACK.match(text[start:end]) is not None
-    if leans_back and end - sents[best - 1][0] <= MAX_SPAN_CHARS:
-        first = best - 1
-    if last + 1 < len(sents) and sents[last + 1][1] - sents[first][0] <= MAX_SPAN_CHARS:
-        following = text[sents[last + 1][0] : sents[last + 1][1]]
-        if _POINTS_BACK.match(following):
-            last += 1
+    if best > 0 and _POINTS_BACK.match(text[start:end]) is not None:
+        if end - sents[best - 1][0] <= MAX_SPAN_CHARS:
+            return sents[best - 1][0], end
+        return start, end
     options = []
-    if first > 0 and sents[last][1] - sents[first - 1][0] <= MAX_SPAN_CHARS:
-        options.append((float(scores[first - 1]), first - 1, last))
-    if last + 1 < len(sents) and sents[last + 1][1] - sents[first][0] <= MAX_SPAN_CHARS:
-        options.append((float(scores[last + 1]), first, last + 1))
+    if best > 0 and end - sents[best - 1][0] <= MAX_SPAN_CHARS:
+        options.append((float(scores[best - 1]), best - 1, best))
+    if best + 1 < len(sents) and sents[best + 1][1] - start <= MAX_SPAN_CHARS:
+        following = text[sents[best + 1][0] : sents[best + 1][1]]
+        if _POINTS_BACK.match(following):
+            return start, sents[best + 1][1]
+        options.append((float(scores[best + 1]), best, best + 1))
     if options:
         score, lo, hi = max(options)
         if score >= NEIGHBOUR_RATIO * float(scores[best]):
-            first, last = lo, hi
-    return sents[first][0], sents[last][1]
+            return sents[lo][0], sents[hi][1]
+    return start, end
