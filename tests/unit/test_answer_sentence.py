@@ -68,3 +68,45 @@ def test_a_question_sentence_is_not_joined_to_a_weak_answer() -> None:
     text = "Want to know more about Erin Spiceland? Follow them on GitHub or Twitter."
     answer = _answer("Where does Erin Spiceland work?", text, [0.86, 0.2])
     assert answer == "Follow them on GitHub or Twitter."
+
+
+def test_the_answer_takes_one_neighbour_not_two() -> None:
+    # From a real news page: the best sentence, a following one that points back ("He")
+    # and a close-scored one before it made a paragraph of three.
+    text = (
+        "Carlineo faces a maximum of 10 years in prison and up to a $250,000 fine. "
+        "Sentencing is scheduled for Feb. 14. "
+        "He was arrested in April for the March 21 call to the offices of Omar."
+    )
+    sents = (
+        (0, text.index(" Sentencing")),
+        (text.index("Sentencing"), text.index(" He was")),
+        (text.index("He was"), len(text)),
+    )
+    start, end = answer_span(text, sents, np.array([0.36, 0.9, 0.2]))
+    assert text[start:end] == (
+        "Sentencing is scheduled for Feb. 14. "
+        "He was arrested in April for the March 21 call to the offices of Omar."
+    )
+
+
+def test_a_table_row_or_heading_is_not_joined_to_the_answer() -> None:
+    # From a real blog post: "Thus" points back, but what stands before it is the last
+    # row of a table, not a sentence the answer leans on.
+    text = (
+        "2.2 GB/s | 0.094 GB/s\n"
+        "Thus, roughly speaking, simdjson can parse, validate a JSON document and create a "
+        "DOM tree, at a speed of about 2 GB/s."
+    )
+    sents = ((0, text.index("\n")), (text.index("Thus"), len(text)))
+    start, end = answer_span(text, sents, np.array([0.07, 0.89]))
+    assert text[start:end].startswith("Thus, roughly speaking")
+    # a sentence ending in footnote marks is still a sentence, and still joins
+    text = (
+        "PDF.js was originally created as an extension for Firefox[4] and is included in "
+        "Firefox since 2012. (version 15),[5][6] and enabled by default since 2013 "
+        "(version 19).[7][8]"
+    )
+    sents = ((0, text.index(" (version 15)")), (text.index("(version 15)"), len(text)))
+    start, end = answer_span(text, sents, np.array([0.5, 0.6]))
+    assert text[start:end] == text
