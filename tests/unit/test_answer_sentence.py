@@ -16,8 +16,9 @@ def _sentences(text: str) -> tuple[tuple[int, int], ...]:
 
 def _answer(question: str, text: str, scores: list[float]) -> str:
     sents = _sentences(text)
-    adjusted = answering_scores(text, sents, np.array(scores), Question.parse(question))
-    start, end = answer_span(text, sents, adjusted)
+    parsed = Question.parse(question)
+    adjusted = answering_scores(text, sents, np.array(scores), parsed)
+    start, end = answer_span(text, sents, adjusted, parsed)
     return text[start:end].strip()
 
 
@@ -109,4 +110,30 @@ def test_a_table_row_or_heading_is_not_joined_to_the_answer() -> None:
     )
     sents = ((0, text.index(" (version 15)")), (text.index("(version 15)"), len(text)))
     start, end = answer_span(text, sents, np.array([0.5, 0.6]))
+    assert text[start:end] == text
+
+
+def test_the_sentence_after_one_that_only_names_the_subject_joins_it() -> None:
+    # From a real newsletter: the sentence with the question's words scored first, the
+    # one naming the intern came after it.
+    text = (
+        "This year the Committee engaged in strategic planning to focus our efforts. "
+        "We utilized Illinois Wesleyan University intern Kasia Tomaszynska to assist in "
+        "the process."
+    )
+    answer = _answer(
+        "Which intern helped the Committee with strategic planning?", text, [0.35, 0.1]
+    )
+    assert answer == text
+    # a best sentence that holds the figure asked for stands alone
+    text = "The order is valued at $8.8 billion at list prices. The 777 program has faced delays."
+    answer = _answer("How much is the order worth?", text, [0.8, 0.05])
+    assert answer == "The order is valued at $8.8 billion at list prices."
+
+
+def test_the_tail_of_a_sentence_cut_by_a_line_break_takes_its_start() -> None:
+    # From a real court transcript, where each line of the list of counsel came apart.
+    text = "CHARLES M. SEVILLA, ESQ., San Diego, Cal.;\non behalf of the Respondent."
+    sents = ((0, text.index("\n")), (text.index("on behalf"), len(text)))
+    start, end = answer_span(text, sents, np.array([0.1, 0.6]))
     assert text[start:end] == text

@@ -134,7 +134,7 @@ class ScoredPassage:
             scores = answering_scores(text, self.sentences, scores, question)
             if figure and question.wanted in ("number", "date"):
                 scores = _prefer_a_figure(text, self.sentences, scores, question)
-        return answer_span(text, self.sentences, scores)
+        return answer_span(text, self.sentences, scores, question)
 
 
 # A sentence holding the figure asked for is preferred to a better-scored one holding

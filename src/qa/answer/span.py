@@ -33,6 +33,9 @@ _POINTS_BACK = re.compile(
     r"however|but|also|thus|therefore|the\s+latter|the\s+former|as\s+a\s+result)\b",
     re.IGNORECASE,
 )
+# A "sentence" opening in lower case is the rest of one that a line break cut ("San
+# Diego, Cal.;" / "on behalf of the Respondent." in a transcript's list of counsel).
+_CARRIES_ON = re.compile(r"^[\"'“‘(]?[a-z]")
 # A neighbour joins only when it is a sentence: one ending in a stop, a question or an
 # exclamation mark (a closing quote or bracket, or footnote marks "[7][8]", may follow).
 # A heading, a table row or a caption next to the answer ("2.2 GB/s | 0.094 GB/s"
@@ -209,13 +212,18 @@ def answering_scores(
 
 
 def answer_span(
-    text: str, sentences: tuple[tuple[int, int], ...], scores: np.ndarray
+    text: str,
+    sentences: tuple[tuple[int, int], ...],
+    scores: np.ndarray,
+    question: Question | None = None,
 ) -> tuple[int, int]:
     """The best sentence, with at most one neighbour: the one it cannot stand without.
 
-    A sentence that opens by pointing back ("This created…", "He later…") takes the
-    one before it, whose words it depends on. Otherwise the sentence after it joins
-    when that one points back to it, since it carries on the same subject (the
+    A "sentence" opening in lower case is the tail of one a line break cut, and takes
+    the piece before it. A sentence that opens by pointing back ("This created…", "He
+    later…") takes the one before it, whose words it depends on. Otherwise the
+    sentence after it joins when that one points back to it, since it carries on the
+    same subject (the
     question's words in one sentence, the answer in the next: "…the Ten Commandments
     … show Christians how to live. This has traditionally been called the 'third use
     of the law'."); else a neighbour scoring at least ``NEIGHBOUR_RATIO`` of the best
@@ -223,7 +231,13 @@ def answer_span(
     two: a third sentence rarely holds what the two do not, and a reader looking for
     the answering sentence meets a paragraph instead ("…faces a maximum of 10 years.
     Sentencing is scheduled for Feb. 14. He was arrested in April…" for "When is the
-    sentencing scheduled?"). Never more than ``MAX_SPAN_CHARS``.
+    sentencing scheduled?"). When no neighbour has joined and the best sentence shows
+    nothing of the kind the ``question`` asks for (or it asks for no plain kind: "what
+    caused…", "which intern…"), the sentence after it joins: the best one often only
+    repeats the question's words ("A hole was found in the right fuselage."), and
+    what it asks comes next ("A ground service worker said he had grazed the aircraft
+    with a tug."). A neighbour joins only when it is a sentence, not a heading or a
+    table row. Never more than ``MAX_SPAN_CHARS``.
     """
     sents = sentences
     best = int(np.argmax(scores))
@@ -236,6 +250,12 @@ def answer_span(
             and _ENDS_A_SENTENCE.search(text[sents[i][0] : sents[i][1]]) is not None
         )
 
+    if (
+        best > 0
+        and _CARRIES_ON.match(text[start:end])
+        and end - sents[best - 1][0] <= MAX_SPAN_CHARS
+    ):
+        return sents[best - 1][0], end  # the tail of a sentence a line break cut
     if best > 0 and _POINTS_BACK.match(text[start:end]) is not None:
         if joins(best - 1):
             return sents[best - 1][0], end
@@ -252,4 +272,11 @@ def answer_span(
         score, lo, hi = max(options)
         if score >= NEIGHBOUR_RATIO * float(scores[best]):
             return sents[lo][0], sents[hi][1]
+    if (
+        question is not None
+        and best + 1 < len(sents)
+        and joins(best + 1)
+        and not words_of_type(text[start:end], question)
+    ):
+        return start, sents[best + 1][1]
     return start, end
