@@ -223,10 +223,9 @@ def answer_span(
     the piece before it. A sentence that opens by pointing back ("This created…", "He
     later…") takes the one before it, whose words it depends on. Otherwise the
     sentence after it joins when that one points back to it, since it carries on the
-    same subject (the
-    question's words in one sentence, the answer in the next: "…the Ten Commandments
-    … show Christians how to live. This has traditionally been called the 'third use
-    of the law'."); else a neighbour scoring at least ``NEIGHBOUR_RATIO`` of the best
+    same subject (the question's words in one sentence, the answer in the next: "…the
+    Ten Commandments … show Christians how to live. This has traditionally been called
+    the 'third use of the law'."); else a neighbour scoring at least ``NEIGHBOUR_RATIO`` of the best
     joins, the higher-scored of the two, rather than one guessed. One neighbour, not
     two: a third sentence rarely holds what the two do not, and a reader looking for
     the answering sentence meets a paragraph instead ("…faces a maximum of 10 years.
