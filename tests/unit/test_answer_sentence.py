@@ -137,3 +137,19 @@ def test_the_tail_of_a_sentence_cut_by_a_line_break_takes_its_start() -> None:
     sents = ((0, text.index("\n")), (text.index("on behalf"), len(text)))
     start, end = answer_span(text, sents, np.array([0.1, 0.6]))
     assert text[start:end] == text
+
+
+def test_a_teaser_question_cannot_answer_and_does_not_rank_its_passage() -> None:
+    # From a real profile page: the passage holding "Want to know more about Erin
+    # Spiceland?" was ranked first on that sentence alone (rerank uses ``can_answer`` to
+    # leave such sentences out of a passage's best-sentence features).
+    from qa.answer.span import can_answer
+
+    text = (
+        "I can’t wait to wake up every day with my partner who loves me so much. "
+        "Want to know more about Erin Spiceland? "
+        "Erin Spiceland is a Software Engineer for SpaceX."
+    )
+    sents = _sentences(text)
+    mask = can_answer(text, sents, Question.parse("Where does Erin Spiceland work?"))
+    assert mask.tolist() == [True, False, True]

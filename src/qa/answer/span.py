@@ -201,13 +201,23 @@ def answering_scores(
     repeat the question's words, fall behind one that says something new. The passage's
     score is left as it is: such a sentence still shows the passage is on the subject."""
     out = np.array(scores, dtype=np.float32, copy=True)
+    out[~can_answer(text, sentences, question)] *= NOT_ANSWERING
+    return out
+
+
+def can_answer(
+    text: str, sentences: tuple[tuple[int, int], ...] | list[tuple[int, int]], question: Question
+) -> np.ndarray:
+    """Which sentences could answer: not a question, and saying at least
+    ``MIN_NEW_WORDS`` words besides the question's own."""
     asked = question.own_words
+    out = np.ones(len(sentences), dtype=bool)
     for i, (s, e) in enumerate(sentences):
         sentence = text[s:e]
         new = {w for w in (fold(x) for x in re.findall(r"\w+", sentence))}
         new -= asked | STOPWORDS
         if _QUESTION_END.search(sentence) or len(new) < MIN_NEW_WORDS:
-            out[i] *= NOT_ANSWERING
+            out[i] = False
     return out
 
 
