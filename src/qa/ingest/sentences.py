@@ -24,6 +24,12 @@ def _pipeline() -> Any:
     import spacy
 
     nlp = spacy.blank("en")
+    # A stop after a word ending in a capital that follows a small letter ("SpaceX.",
+    # "PwC.", "PhD.") is its own token, so it can end a sentence: spaCy's suffix rules
+    # split a stop only after a small letter, a digit or two capitals, and "…for SpaceX.
+    # Born and raised in Georgia, …" stayed one sentence. Initials ("W.") stay whole.
+    suffixes = [*nlp.Defaults.suffixes, r"(?<=[a-z][A-Z])\."]
+    nlp.tokenizer.suffix_search = spacy.util.compile_suffix_regex(suffixes).search
     nlp.add_pipe("sentencizer")
     nlp.max_length = _NLP_MAX + 1
     return nlp
