@@ -240,13 +240,14 @@ def answer_span(
     two: a third sentence rarely holds what the two do not, and a reader looking for
     the answering sentence meets a paragraph instead ("…faces a maximum of 10 years.
     Sentencing is scheduled for Feb. 14. He was arrested in April…" for "When is the
-    sentencing scheduled?"). When no neighbour has joined and the best sentence shows
-    nothing of the kind the ``question`` asks for (or it asks for no plain kind: "what
-    caused…", "which intern…"), the sentence after it joins: the best one often only
-    repeats the question's words ("A hole was found in the right fuselage."), and
-    what it asks comes next ("A ground service worker said he had grazed the aircraft
-    with a tug."). A neighbour joins only when it is a sentence, not a heading or a
-    table row. Never more than ``MAX_SPAN_CHARS``.
+    sentencing scheduled?"). When no neighbour has joined and the ``question`` asks for
+    no plain kind of answer ("what caused…", "which intern…"), the sentence after it
+    joins: the best one often only repeats the question's words ("A hole was found in
+    the right fuselage."), and what it asks comes next ("A ground service worker said
+    he had grazed the aircraft with a tug."). For a number or a date the sentence
+    stays alone: its short answer is taken from the span, and a figure in the next
+    sentence is most often one of something else. A neighbour joins only when it is
+    a sentence, not a heading or a table row. Never more than ``MAX_SPAN_CHARS``.
     """
     sents = sentences
     best = int(np.argmax(scores))
@@ -283,9 +284,9 @@ def answer_span(
             return sents[lo][0], sents[hi][1]
     if (
         question is not None
+        and question.wanted is None
         and best + 1 < len(sents)
         and joins(best + 1)
-        and not words_of_type(text[start:end], question)
     ):
         return start, sents[best + 1][1]
     return start, end
