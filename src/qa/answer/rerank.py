@@ -244,7 +244,7 @@ def score_candidates(
         # A passage is as good as its best sentence that could answer: a teaser asking
         # the question back ("Want to know more about Erin Spiceland?") shows the passage
         # is on the subject (its words count in ``coverage``) but answers nothing.
-        answering = can_answer(text, local, query)
+        answering = can_answer(text, local, query, sent_terms)
         if not answering.any():
             answering[:] = True
         masked = np.where(answering, sscores, -np.inf)

@@ -10,13 +10,14 @@ and an answer type is only assumed when the question's wording makes it plain.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
 from qa.answer.question import Question
 from qa.text.fold import fold
-from qa.text.terms import STOPWORDS
+from qa.text.terms import STOPWORDS, stems
 
 # Answer spans: a neighbouring sentence scoring at least this share of the best joins it
 # (chosen on the development sets: SQuAD answer-span hit@1 0.705 -> 0.746 with the
@@ -206,17 +207,25 @@ def answering_scores(
 
 
 def can_answer(
-    text: str, sentences: tuple[tuple[int, int], ...] | list[tuple[int, int]], question: Question
+    text: str,
+    sentences: Sequence[tuple[int, int]],
+    question: Question,
+    terms: Sequence[set[str]] | None = None,
 ) -> np.ndarray:
     """Which sentences could answer: not a question, and saying at least
-    ``MIN_NEW_WORDS`` words besides the question's own."""
+    ``MIN_NEW_WORDS`` words besides the question's own. With ``terms`` (each sentence's
+    stemmed content terms, as the reranker has them) the words are not read again: it
+    runs on every candidate passage."""
     asked = question.own_words
+    asked_stems = set(stems(sorted(asked))) if terms is not None else set()
     out = np.ones(len(sentences), dtype=bool)
     for i, (s, e) in enumerate(sentences):
         sentence = text[s:e]
-        new = {w for w in (fold(x) for x in re.findall(r"\w+", sentence))}
-        new -= asked | STOPWORDS
-        if _QUESTION_END.search(sentence) or len(new) < MIN_NEW_WORDS:
+        if terms is not None:
+            new = terms[i] - asked_stems
+        else:
+            new = {fold(x) for x in re.findall(r"\w+", sentence)} - (asked | STOPWORDS)
+        if len(new) < MIN_NEW_WORDS or _QUESTION_END.search(sentence):
             out[i] = False
     return out
 
