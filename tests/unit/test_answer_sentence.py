@@ -16,8 +16,9 @@ def _sentences(text: str) -> tuple[tuple[int, int], ...]:
 
 def _answer(question: str, text: str, scores: list[float]) -> str:
     sents = _sentences(text)
-    adjusted = answering_scores(text, sents, np.array(scores), Question.parse(question))
-    start, end = answer_span(text, sents, adjusted)
+    parsed = Question.parse(question)
+    adjusted = answering_scores(text, sents, np.array(scores), parsed)
+    start, end = answer_span(text, sents, adjusted, parsed)
     return text[start:end].strip()
 
 
@@ -68,3 +69,87 @@ def test_a_question_sentence_is_not_joined_to_a_weak_answer() -> None:
     text = "Want to know more about Erin Spiceland? Follow them on GitHub or Twitter."
     answer = _answer("Where does Erin Spiceland work?", text, [0.86, 0.2])
     assert answer == "Follow them on GitHub or Twitter."
+
+
+def test_the_answer_takes_one_neighbour_not_two() -> None:
+    # From a real news page: the best sentence, a following one that points back ("He")
+    # and a close-scored one before it made a paragraph of three.
+    text = (
+        "Carlineo faces a maximum of 10 years in prison and up to a $250,000 fine. "
+        "Sentencing is scheduled for Feb. 14. "
+        "He was arrested in April for the March 21 call to the offices of Omar."
+    )
+    sents = (
+        (0, text.index(" Sentencing")),
+        (text.index("Sentencing"), text.index(" He was")),
+        (text.index("He was"), len(text)),
+    )
+    start, end = answer_span(text, sents, np.array([0.36, 0.9, 0.2]))
+    assert text[start:end] == (
+        "Sentencing is scheduled for Feb. 14. "
+        "He was arrested in April for the March 21 call to the offices of Omar."
+    )
+
+
+def test_a_table_row_or_heading_is_not_joined_to_the_answer() -> None:
+    # From a real blog post: "Thus" points back, but what stands before it is the last
+    # row of a table, not a sentence the answer leans on.
+    text = (
+        "2.2 GB/s | 0.094 GB/s\n"
+        "Thus, roughly speaking, simdjson can parse, validate a JSON document and create a "
+        "DOM tree, at a speed of about 2 GB/s."
+    )
+    sents = ((0, text.index("\n")), (text.index("Thus"), len(text)))
+    start, end = answer_span(text, sents, np.array([0.07, 0.89]))
+    assert text[start:end].startswith("Thus, roughly speaking")
+    # a sentence ending in footnote marks is still a sentence, and still joins
+    text = (
+        "PDF.js was originally created as an extension for Firefox[4] and is included in "
+        "Firefox since 2012. (version 15),[5][6] and enabled by default since 2013 "
+        "(version 19).[7][8]"
+    )
+    sents = ((0, text.index(" (version 15)")), (text.index("(version 15)"), len(text)))
+    start, end = answer_span(text, sents, np.array([0.5, 0.6]))
+    assert text[start:end] == text
+
+
+def test_the_sentence_after_one_that_only_names_the_subject_joins_it() -> None:
+    # From a real newsletter: the sentence with the question's words scored first, the
+    # one naming the intern came after it.
+    text = (
+        "This year the Committee engaged in strategic planning to focus our efforts. "
+        "We utilized Illinois Wesleyan University intern Kasia Tomaszynska to assist in "
+        "the process."
+    )
+    answer = _answer(
+        "Which intern helped the Committee with strategic planning?", text, [0.35, 0.1]
+    )
+    assert answer == text
+    # a best sentence that holds the figure asked for stands alone
+    text = "The order is valued at $8.8 billion at list prices. The 777 program has faced delays."
+    answer = _answer("How much is the order worth?", text, [0.8, 0.05])
+    assert answer == "The order is valued at $8.8 billion at list prices."
+
+
+def test_the_tail_of_a_sentence_cut_by_a_line_break_takes_its_start() -> None:
+    # From a real court transcript, where each line of the list of counsel came apart.
+    text = "CHARLES M. SEVILLA, ESQ., San Diego, Cal.;\non behalf of the Respondent."
+    sents = ((0, text.index("\n")), (text.index("on behalf"), len(text)))
+    start, end = answer_span(text, sents, np.array([0.1, 0.6]))
+    assert text[start:end] == text
+
+
+def test_a_teaser_question_cannot_answer_and_does_not_rank_its_passage() -> None:
+    # From a real profile page: the passage holding "Want to know more about Erin
+    # Spiceland?" was ranked first on that sentence alone (rerank uses ``can_answer`` to
+    # leave such sentences out of a passage's best-sentence features).
+    from qa.answer.span import can_answer
+
+    text = (
+        "I can’t wait to wake up every day with my partner who loves me so much. "
+        "Want to know more about Erin Spiceland? "
+        "Erin Spiceland is a Software Engineer for SpaceX."
+    )
+    sents = _sentences(text)
+    mask = can_answer(text, sents, Question.parse("Where does Erin Spiceland work?"))
+    assert mask.tolist() == [True, False, True]

@@ -119,6 +119,35 @@ def test_sample_first_paragraph_is_a_chunk_of_whole_sentences(
     )
 
 
+def test_a_stop_inside_a_name_does_not_end_the_sentence() -> None:
+    """From real pages: "Android/Filecoder.C" was cut into two sentences, "…dubbed
+    Android/Filecoder." and "C, has been active…", so the answer was half a sentence;
+    "…for SpaceX. Born and raised…" stayed one. A sentence ends before a space, and a
+    stop after a name ending in a capital can end one; initials do not."""
+    from qa.ingest.sentences import split_sentences
+
+    text = (
+        "The malicious links purport to connect back to a sex simulation game. "
+        "The Android ransomware, dubbed Android/Filecoder.C, has been active since at "
+        "least July 12, when researchers found it via two domain links. "
+        "PDF.js is included in Firefox since 2012. (version 15),[5][6] and enabled by "
+        "default since 2013. "
+        "Erin Spiceland is a Software Engineer for SpaceX. Born and raised in rural "
+        "south Georgia, she is a mother of two. Patrick W. Carlineo Jr. pleaded guilty."
+    )
+    sentences = [text[s:e] for s, e in split_sentences(text, [(0, len(text))], 1500)[0]]
+    assert sentences == [
+        "The malicious links purport to connect back to a sex simulation game.",
+        "The Android ransomware, dubbed Android/Filecoder.C, has been active since at "
+        "least July 12, when researchers found it via two domain links.",
+        "PDF.js is included in Firefox since 2012.",
+        "(version 15),[5][6] and enabled by default since 2013.",
+        "Erin Spiceland is a Software Engineer for SpaceX.",
+        "Born and raised in rural south Georgia, she is a mother of two.",
+        "Patrick W. Carlineo Jr. pleaded guilty.",
+    ]
+
+
 # --- generated texts --------------------------------------------------------------------
 
 _WORD = st.text(

@@ -85,6 +85,40 @@ def test_a_fragment_a_neighbour_or_a_run_of_sentences_is_not_the_answer_sentence
     assert not answer_sentence_right(DOC, None, EXCERPT)
 
 
+def test_a_stop_after_an_abbreviation_does_not_end_the_excerpt_sentence() -> None:
+    # Real sentences of the set: an answer showing one whole, with its neighbour, is
+    # right; a time, a month, an initial or "U.S." does not make it two sentences.
+    doc = (
+        "Rocket Pass 4 will begin at 10:00 a.m. PDT (5 p.m. UTC) on August 28 and ends on "
+        "December 4. It will run you 10 keys ($10). Players get a free tier."
+    )
+    shown = 0, doc.index("($10).") + len("($10).")
+    assert answer_sentence_right(doc, shown, "It will run you 10 keys ($10).")
+    doc = (
+        "Carlineo faces a maximum of 10 years in prison. Sentencing is scheduled for Feb. 14. "
+        "He was arrested in April."
+    )
+    excerpt = "Sentencing is scheduled for Feb. 14."
+    start, end = _span_of_in(doc, excerpt)
+    assert doc[slice(*sentence_around(doc, start, end))] == excerpt
+    assert answer_sentence_right(doc, (start, len(doc)), excerpt)
+    assert not answer_sentence_right(doc, (0, len(doc)), excerpt)  # still a run of three
+    doc = "Patrick W. Carlineo Jr. pleaded guilty. He was arrested in April."
+    start, end = _span_of_in(doc, "pleaded guilty")
+    assert (
+        doc[slice(*sentence_around(doc, start, end))] == "Patrick W. Carlineo Jr. pleaded guilty."
+    )
+    # a stop after a unit is still a sentence end
+    doc = "It parses at about 2 GB/s. The easier library has a speed of about 0.1 GB/s."
+    start, end = _span_of_in(doc, "about 2")
+    assert doc[slice(*sentence_around(doc, start, end))] == "It parses at about 2 GB/s."
+
+
+def _span_of_in(text: str, part: str) -> tuple[int, int]:
+    start = text.index(part)
+    return start, start + len(part)
+
+
 # -- short answers -----------------------------------------------------------------------
 def test_a_short_answer_is_right_only_as_labelled_or_in_an_accepted_form() -> None:
     assert short_right("88", "88")

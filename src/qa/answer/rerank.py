@@ -23,7 +23,7 @@ import numpy as np
 from qa.answer.question import Question
 from qa.answer.retrieve import RRF_K, Candidate
 from qa.answer.short import short_answer
-from qa.answer.span import answer_span, answering_scores, words_of_type
+from qa.answer.span import answer_span, answering_scores, can_answer, words_of_type
 from qa.index.reader import Index
 from qa.text.terms import content_terms
 
@@ -134,7 +134,7 @@ class ScoredPassage:
             scores = answering_scores(text, self.sentences, scores, question)
             if figure and question.wanted in ("number", "date"):
                 scores = _prefer_a_figure(text, self.sentences, scores, question)
-        return answer_span(text, self.sentences, scores)
+        return answer_span(text, self.sentences, scores, question)
 
 
 # A sentence holding the figure asked for is preferred to a better-scored one holding
@@ -241,13 +241,20 @@ def score_candidates(
         for i, (s, e) in enumerate(sents):
             if cand.phrase_spans and any(s <= ps < e for ps, _ in cand.phrase_spans):
                 sscores[i] += 1.0
-        best = int(np.argmax(sscores))
+        # A passage is as good as its best sentence that could answer: a teaser asking
+        # the question back ("Want to know more about Erin Spiceland?") shows the passage
+        # is on the subject (its words count in ``coverage``) but answers nothing.
+        answering = can_answer(text, local, query, sent_terms)
+        if not answering.any():
+            answering[:] = True
+        masked = np.where(answering, sscores, -np.inf)
+        best = int(np.argmax(masked))
         features = by_name(
             PASSAGE_FEATURES,
             dense_cos=cand.dense_score or 0.0,
-            best_sentence_cos=float(cosines.max()) if len(cosines) else 0.0,
+            best_sentence_cos=float(cosines[answering].max()) if len(cosines) else 0.0,
             coverage=coverage(passage_terms, term_weights, total_weight),
-            best_sentence_coverage=float(sf[:, SENTENCE_FEATURES.index("coverage")].max()),
+            best_sentence_coverage=float(sf[answering, SENTENCE_FEATURES.index("coverage")].max()),
             best_sentence_score=float(min(sscores[best], 1.0)),
             fused=cand.fused * RRF_K,
             bm25_relative=(cand.lexical_score or 0.0) / best_bm25,

@@ -10,13 +10,14 @@ and an answer type is only assumed when the question's wording makes it plain.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
 from qa.answer.question import Question
 from qa.text.fold import fold
-from qa.text.terms import STOPWORDS
+from qa.text.terms import STOPWORDS, stems
 
 # Answer spans: a neighbouring sentence scoring at least this share of the best joins it
 # (chosen on the development sets: SQuAD answer-span hit@1 0.705 -> 0.746 with the
@@ -33,6 +34,15 @@ _POINTS_BACK = re.compile(
     r"however|but|also|thus|therefore|the\s+latter|the\s+former|as\s+a\s+result)\b",
     re.IGNORECASE,
 )
+# A "sentence" opening in lower case is the rest of one that a line break cut ("San
+# Diego, Cal.;" / "on behalf of the Respondent." in a transcript's list of counsel).
+_CARRIES_ON = re.compile(r"^[\"'“‘(]?[a-z]")
+# A neighbour joins only when it is a sentence: one ending in a stop, a question or an
+# exclamation mark (a closing quote or bracket, or footnote marks "[7][8]", may follow).
+# A heading, a table row or a caption next to the answer ("2.2 GB/s | 0.094 GB/s"
+# before "Thus, roughly speaking, simdjson can parse … at about 2 GB/s.") is not what
+# the answer leans on.
+_ENDS_A_SENTENCE = re.compile(r"[.!?…][\"'”’)\]»]*(?:\[\d+\])*$")
 # "How long", "how far": the number with its unit is the answer ("738 days").
 _MEASURE = re.compile(r"\bhow\s+(?:long|old|far|tall|high|wide|deep|heavy|fast|big|large)\b", re.I)
 _UNIT_AFTER = re.compile(
@@ -192,48 +202,100 @@ def answering_scores(
     repeat the question's words, fall behind one that says something new. The passage's
     score is left as it is: such a sentence still shows the passage is on the subject."""
     out = np.array(scores, dtype=np.float32, copy=True)
+    out[~can_answer(text, sentences, question)] *= NOT_ANSWERING
+    return out
+
+
+def can_answer(
+    text: str,
+    sentences: Sequence[tuple[int, int]],
+    question: Question,
+    terms: Sequence[set[str]] | None = None,
+) -> np.ndarray:
+    """Which sentences could answer: not a question, and saying at least
+    ``MIN_NEW_WORDS`` words besides the question's own. With ``terms`` (each sentence's
+    stemmed content terms, as the reranker has them) the words are not read again: it
+    runs on every candidate passage."""
     asked = question.own_words
+    asked_stems = set(stems(sorted(asked))) if terms is not None else set()
+    out = np.ones(len(sentences), dtype=bool)
     for i, (s, e) in enumerate(sentences):
         sentence = text[s:e]
-        new = {w for w in (fold(x) for x in re.findall(r"\w+", sentence))}
-        new -= asked | STOPWORDS
-        if _QUESTION_END.search(sentence) or len(new) < MIN_NEW_WORDS:
-            out[i] *= NOT_ANSWERING
+        if terms is not None:
+            new = terms[i] - asked_stems
+        else:
+            new = {fold(x) for x in re.findall(r"\w+", sentence)} - (asked | STOPWORDS)
+        if len(new) < MIN_NEW_WORDS or _QUESTION_END.search(sentence):
+            out[i] = False
     return out
 
 
 def answer_span(
-    text: str, sentences: tuple[tuple[int, int], ...], scores: np.ndarray
+    text: str,
+    sentences: tuple[tuple[int, int], ...],
+    scores: np.ndarray,
+    question: Question | None = None,
 ) -> tuple[int, int]:
-    """The best sentence, with a neighbour when it cannot stand alone.
+    """The best sentence, with at most one neighbour: the one it cannot stand without.
 
-    A sentence that opens by pointing back ("This created…", "He later…") takes the
-    one before it, whose words it depends on; the sentence after it joins when that
-    one points back to it, since it carries on the same subject (the question's
-    words in one sentence, the answer in the next: "…the Ten Commandments … show
-    Christians how to live. This has traditionally been called the 'third use of
-    the law'."); and when a neighbour scores at least ``NEIGHBOUR_RATIO`` of the
-    best, the two are shown together rather than one guessed. Never more than
-    ``MAX_SPAN_CHARS``.
+    A "sentence" opening in lower case is the tail of one a line break cut, and takes
+    the piece before it. A sentence that opens by pointing back ("This created…", "He
+    later…") takes the one before it, whose words it depends on. Otherwise the
+    sentence after it joins when that one points back to it, since it carries on the
+    same subject (the question's words in one sentence, the answer in the next: "…the
+    Ten Commandments … show Christians how to live. This has traditionally been called
+    the 'third use of the law'."); else a neighbour scoring at least ``NEIGHBOUR_RATIO`` of the best
+    joins, the higher-scored of the two, rather than one guessed. One neighbour, not
+    two: a third sentence rarely holds what the two do not, and a reader looking for
+    the answering sentence meets a paragraph instead ("…faces a maximum of 10 years.
+    Sentencing is scheduled for Feb. 14. He was arrested in April…" for "When is the
+    sentencing scheduled?"). When no neighbour has joined and the ``question`` asks for
+    no plain kind of answer ("what caused…", "which intern…"), the sentence after it
+    joins: the best one often only repeats the question's words ("A hole was found in
+    the right fuselage."), and what it asks comes next ("A ground service worker said
+    he had grazed the aircraft with a tug."). For a number or a date the sentence
+    stays alone: its short answer is taken from the span, and a figure in the next
+    sentence is most often one of something else. A neighbour joins only when it is
+    a sentence, not a heading or a table row. Never more than ``MAX_SPAN_CHARS``.
     """
     sents = sentences
     best = int(np.argmax(scores))
-    first = last = best
     start, end = sents[best]
-    leans_back = best > 0 and _POINTS_BACK.match(text[start:end]) is not None
-    if leans_back and end - sents[best - 1][0] <= MAX_SPAN_CHARS:
-        first = best - 1
-    if last + 1 < len(sents) and sents[last + 1][1] - sents[first][0] <= MAX_SPAN_CHARS:
-        following = text[sents[last + 1][0] : sents[last + 1][1]]
-        if _POINTS_BACK.match(following):
-            last += 1
+
+    def joins(i: int) -> bool:
+        lo, hi = min(sents[i][0], start), max(sents[i][1], end)
+        return (
+            hi - lo <= MAX_SPAN_CHARS
+            and _ENDS_A_SENTENCE.search(text[sents[i][0] : sents[i][1]]) is not None
+        )
+
+    if (
+        best > 0
+        and _CARRIES_ON.match(text[start:end])
+        and end - sents[best - 1][0] <= MAX_SPAN_CHARS
+    ):
+        return sents[best - 1][0], end  # the tail of a sentence a line break cut
+    if best > 0 and _POINTS_BACK.match(text[start:end]) is not None:
+        if joins(best - 1):
+            return sents[best - 1][0], end
+        return start, end
     options = []
-    if first > 0 and sents[last][1] - sents[first - 1][0] <= MAX_SPAN_CHARS:
-        options.append((float(scores[first - 1]), first - 1, last))
-    if last + 1 < len(sents) and sents[last + 1][1] - sents[first][0] <= MAX_SPAN_CHARS:
-        options.append((float(scores[last + 1]), first, last + 1))
+    if best > 0 and joins(best - 1):
+        options.append((float(scores[best - 1]), best - 1, best))
+    if best + 1 < len(sents) and joins(best + 1):
+        following = text[sents[best + 1][0] : sents[best + 1][1]]
+        if _POINTS_BACK.match(following):
+            return start, sents[best + 1][1]
+        options.append((float(scores[best + 1]), best, best + 1))
     if options:
         score, lo, hi = max(options)
         if score >= NEIGHBOUR_RATIO * float(scores[best]):
-            first, last = lo, hi
-    return sents[first][0], sents[last][1]
+            return sents[lo][0], sents[hi][1]
+    if (
+        question is not None
+        and question.wanted is None
+        and best + 1 < len(sents)
+        and joins(best + 1)
+    ):
+        return start, sents[best + 1][1]
+    return start, end

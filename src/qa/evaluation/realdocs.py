@@ -250,17 +250,41 @@ def passage_holds(passage_text: str, excerpt: str) -> bool:
 
 
 _SENTENCE_END = re.compile(r"[.!?][\"'”’)\]]*(?=\s)|\n")
+# A stop after one of these ends an abbreviation, not a sentence: "at 10:00 a.m. PDT",
+# "Sentencing is scheduled for Feb. 14.", "Patrick W. Carlineo", "the U.S. population".
+# Without them a sentence holding one counts as two, and the right sentence shown whole
+# would be scored as running past its neighbour.
+_ABBREVIATION = re.compile(
+    r"(?:(?<![\w/.])[A-Z]|\b(?:[A-Za-z]\.)+[A-Za-z]|\b(?:Mr|Mrs|Ms|Dr|Prof|Gov|Sen|Rep|Gen"
+    r"|Lt|Sgt|Capt|Rev|St|Jr|Sr|Inc|Co|Corp|Ltd|No|Nos|Vol|Fig|Figs|Eq|vs|approx|Jan|Feb"
+    r"|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|Ave|Blvd|Mt|Ft|Calif|Cal|Ariz|Colo|Conn"
+    r"|Fla|Mich|Minn|Tex|Va))$"
+)
+# How far back from a stop an abbreviation is looked for.
+_ABBREVIATION_CHARS = 12
+
+
+def _sentence_ends(text: str, start: int, end: int) -> list[re.Match[str]]:
+    """Sentence ends in ``text[start:end]``, stops after an abbreviation left out."""
+    return [
+        m
+        for m in _SENTENCE_END.finditer(text, start, end)
+        if m.group() == "\n"
+        or m.group()[0] != "."
+        or not _ABBREVIATION.search(text, max(0, m.start() - _ABBREVIATION_CHARS), m.start())
+    ]
 
 
 def sentence_around(text: str, start: int, end: int) -> tuple[int, int]:
     """``[start, end)`` widened to the ends of the sentences it touches: back to just
-    after the previous sentence end (., ! or ?, then any closing quote, then a space) or
-    line break, forward to the next one (inclusive) or the end of the text."""
+    after the previous sentence end (., ! or ?, then any closing quote, then a space, and
+    not the stop of an abbreviation such as "a.m." or "Feb.") or line break, forward to
+    the next one (inclusive) or the end of the text."""
     lo = 0
-    for m in _SENTENCE_END.finditer(text, 0, start):
+    for m in _sentence_ends(text, 0, start):
         lo = m.end()
     hi = len(text)
-    after = _SENTENCE_END.search(text, max(start, end - 1))
+    after = next(iter(_sentence_ends(text, max(start, end - 1), len(text))), None)
     if after is not None:
         hi = after.start() if after.group() == "\n" else after.end()
     while lo < start and text[lo].isspace():

@@ -17,7 +17,7 @@ from qa.ingest.extract.types import ExtractedText
 from qa.ingest.sentences import _hard_split, split_sentences
 from qa.ingest.structure import Paragraph, find_paragraphs
 
-CHUNKER_VERSION = "4"
+CHUNKER_VERSION = "5"
 MAX_CHUNK_CHARS = 1500
 DEFAULT_TARGET_CHARS = 1400
 

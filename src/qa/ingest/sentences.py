@@ -24,6 +24,12 @@ def _pipeline() -> Any:
     import spacy
 
     nlp = spacy.blank("en")
+    # A stop after a word ending in a capital that follows a small letter ("SpaceX.",
+    # "PwC.", "PhD.") is its own token, so it can end a sentence: spaCy's suffix rules
+    # split a stop only after a small letter, a digit or two capitals, and "…for SpaceX.
+    # Born and raised in Georgia, …" stayed one sentence. Initials ("W.") stay whole.
+    suffixes = [*nlp.Defaults.suffixes, r"(?<=[a-z][A-Z])\."]
+    nlp.tokenizer.suffix_search = spacy.util.compile_suffix_regex(suffixes).search
     nlp.add_pipe("sentencizer")
     nlp.max_length = _NLP_MAX + 1
     return nlp
@@ -80,6 +86,31 @@ def _move_openers(text: str, spans: list[tuple[int, int]], max_chars: int) -> li
     return out
 
 
+def _join_unspaced(
+    text: str, spans: list[tuple[int, int]], max_chars: int
+) -> list[tuple[int, int]]:
+    """Join a sentence to the one before it when no space parts them.
+
+    spaCy's tokenizer cuts a stop between letters ("Android/Filecoder.C", "Node.js") into
+    a token of its own, and the sentencizer then ends a sentence there: "The ransomware,
+    dubbed Android/Filecoder." and "C, has been active since July 12". A sentence ends
+    before a space (or a line break), never inside a word.
+    """
+    out: list[tuple[int, int]] = []
+    for s, e in spans:
+        if (
+            out
+            and out[-1][1] == s
+            and text[s - 1] == "."
+            and text[s].isalnum()
+            and e - out[-1][0] <= max_chars
+        ):
+            out[-1] = (out[-1][0], e)
+        else:
+            out.append((s, e))
+    return out
+
+
 def split_sentences(
     text: str, spans: Iterable[tuple[int, int]], max_chars: int
 ) -> list[list[tuple[int, int]]]:
@@ -104,4 +135,6 @@ def split_sentences(
                 e -= 1
             if e > s:
                 result[i].extend(_hard_split(text, s, e, max_chars))
-    return [_move_openers(text, spans, max_chars) for spans in result]
+    return [
+        _join_unspaced(text, _move_openers(text, spans, max_chars), max_chars) for spans in result
+    ]
