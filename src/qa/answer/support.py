@@ -34,7 +34,8 @@ _ASKING = frozenset(
     sort way reason give gave given get got make made take took use used go went
     do does did done one ones thing things first last new
     share percentage percent proportion number amount cost price time size people
-    person worth value begin start
+    person worth value begin start exist exists existed known different various several
+    total overall certain particular specific possible main major common same other
     """.split()
 )
 _WORD = re.compile(r"\w+")
