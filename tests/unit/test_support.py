@@ -111,3 +111,16 @@ def test_a_passage_reporting_someone_s_words_does() -> None:
     )
     assert reports_words_of(luther, "Luther")
     assert reports_words_of("“We will appeal,” according to John Smith.", "John Smith")
+
+
+def test_a_word_the_document_uses_elsewhere_is_not_judged() -> None:
+    # The page may say it a paragraph later, or in other words: no grounds for "not found".
+    page = REDONDA + " Poachers killed a few of the goats before the move."
+    assert unsupported_word(MeaningEncoder(), GOATS_KILLED, REDONDA, document=page) is None
+
+
+def test_a_word_no_document_holds_may_be_misspelt_and_is_not_judged() -> None:
+    # SQuAD: "How many intercpetions did Newton have in Super Bowl 50?"
+    question = "How many goats were kiled on Redonda?"
+    assert unsupported_word(MeaningEncoder(), question, REDONDA, known=lambda w: False) is None
+    assert unsupported_word(MeaningEncoder(), question, REDONDA, known=lambda w: True) == "kiled"

@@ -42,6 +42,7 @@ from qa.answer.support import (
 from qa.citations import cite
 from qa.embedding.encoder import Encoder
 from qa.index.reader import Index
+from qa.text.terms import content_terms
 from qa.verify import verify, wdiff
 
 _YEAR = re.compile(r"\b(?:1[0-9]|20)\d\d\b")
@@ -191,14 +192,21 @@ def _unsupported(
     index: Index, encoder: Encoder, query: Question, best: ScoredPassage
 ) -> str | None:
     """The question's word that nothing in the best passage (or its title and heading)
-    means (``qa.answer.support``), or None."""
+    means and its document never uses (``qa.answer.support``), or None."""
     chunk = index.chunks([best.candidate.chunk_id]).get(best.candidate.chunk_id)
     if chunk is None:
         return None
     text = index.chunk_texts([chunk]).get(best.candidate.chunk_id)
     if text is None:
         return None
-    return unsupported_word(encoder, query.text, text.text, f"{text.title or ''} {text.heading}")
+    context = f"{text.title or ''} {text.heading}"
+
+    def known(word: str) -> bool:
+        term = content_terms(word)
+        return bool(term) and index.term_frequencies(tuple(term))[0].get(term[0], 0) > 0
+
+    document = index.document(best.doc_id).text
+    return unsupported_word(encoder, query.text, text.text, context, document, known)
 
 
 def _off_topic(encoder: Encoder, question: Question, answer: Answer) -> str | None:

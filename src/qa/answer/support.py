@@ -16,14 +16,14 @@ from __future__ import annotations
 
 import re
 from collections import OrderedDict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 import numpy as np
 
 from qa.embedding.encoder import Encoder
 from qa.quotes.verbs import REPORTING_VERBS
-from qa.text.terms import STOPWORDS, stems, words
+from qa.text.terms import STOPWORDS, content_terms, stems, words
 
 # Words of a question that ask rather than name what is asked: a passage need not hold
 # them ("What did X say about…", "How much did it cost?").
@@ -36,6 +36,7 @@ _ASKING = frozenset(
     share percentage percent proportion number amount cost price time size people
     person worth value begin start exist exists existed known different various several
     total overall certain particular specific possible main major common same other
+    towards toward besides actually text related
     """.split()
 )
 _WORD = re.compile(r"\w+")
@@ -97,12 +98,16 @@ def question_words(question: str, passage_stems: set[str]) -> list[str]:
 
 
 def term_support(
-    encoder: Encoder, question: str, passage: str, context: str = ""
+    encoder: Encoder, question: str, passage: str, context: str = "", document: str = ""
 ) -> list[TermSupport]:
     """For each question word the passage (with ``context``: its title and heading)
-    does not hold, the passage word nearest in meaning and their cosine."""
+    does not hold, the passage word nearest in meaning and their cosine. A word its
+    ``document`` uses elsewhere is not judged: it is the document's own vocabulary, and
+    what the passage says of it may be in other words or in the next paragraph."""
     passage_words = [w for w in words(f"{context} {passage}") if w not in STOPWORDS]
     passage_stems = set(stems(passage_words))
+    if document:
+        passage_stems |= set(content_terms(document))
     asked = question_words(question, passage_stems)
     if not asked:
         return []
@@ -120,12 +125,19 @@ def term_support(
 
 
 def unsupported_word(
-    encoder: Encoder, question: str, passage: str, context: str = ""
+    encoder: Encoder,
+    question: str,
+    passage: str,
+    context: str = "",
+    document: str = "",
+    known: Callable[[str], bool] | None = None,
 ) -> str | None:
-    """The first question word nothing in the passage means, or None when every word
-    the question turns on is there in some form."""
-    for t in term_support(encoder, question, passage, context):
-        if not t.supported:
+    """The first question word nothing in the passage means (and its ``document`` never
+    uses), or None when every word the question turns on is there in some form.
+    ``known`` says whether the index holds a word at all: one it never holds may be
+    misspelt ("intercpetions"), and that the passage lacks it then says nothing."""
+    for t in term_support(encoder, question, passage, context, document):
+        if not t.supported and (known is None or known(t.word)):
             return t.word
     return None
 
