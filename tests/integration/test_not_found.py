@@ -63,14 +63,20 @@ def test_a_count_for_a_year_the_passage_does_not_give_is_not_found(
 
 
 # bench/realdocs: a Word review of PCBs and lymphoma, which says how much of the PCBs
-# Monsanto made but nothing of lawsuits.
-PCB_REVIEW = Path(__file__).parents[2] / "bench/realdocs/docs/poi-pcb-lymphoma-review.docx"
+# Monsanto made but nothing of lawsuits, indexed with a PDF on the DMCA that speaks of
+# lawsuits (a word no document holds may be a misspelling, and is not judged).
+REALDOCS = Path(__file__).parents[2] / "bench/realdocs/docs"
+PCB_REVIEW = REALDOCS / "poi-pcb-lymphoma-review.docx"
+DMCA = REALDOCS / "pdfminer-dmca-summary.pdf"
 
 
-def _ask_file(tmp_path: Path, encoder: Embedder, doc: Path, questions: list[str]) -> list[Answer]:
+def _ask_files(
+    tmp_path: Path, encoder: Embedder, docs: list[Path], questions: list[str]
+) -> list[Answer]:
     folder = tmp_path / "docs"
     folder.mkdir()
-    (folder / doc.name).write_bytes(doc.read_bytes())
+    for doc in docs:
+        (folder / doc.name).write_bytes(doc.read_bytes())
     build_index([folder], tmp_path / "index", embedder=encoder)
     index = open_index(tmp_path / "index")
     assert index is not None
@@ -83,10 +89,10 @@ def _ask_file(tmp_path: Path, encoder: Embedder, doc: Path, questions: list[str]
 def test_a_count_of_something_the_passage_never_mentions_is_not_found(
     tmp_path: Path, embedder: Embedder
 ) -> None:
-    lawsuits, share = _ask_file(
+    lawsuits, share = _ask_files(
         tmp_path,
         embedder,
-        PCB_REVIEW,
+        [PCB_REVIEW, DMCA],
         [
             "How many PCB lawsuits has Monsanto settled?",
             "What share of the PCBs used in the USA did Monsanto produce?",
