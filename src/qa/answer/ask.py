@@ -9,9 +9,11 @@ passages: candidates from both channels (``qa.answer.retrieve``), reranked
 (``qa.answer.span``) with its short answer (``qa.answer.short``), or "not found" when
 even the best passage scores under a threshold calibrated on the evaluation sets, when
 a "how many" question's best passage gives no figure (or figures of another year than
-the one asked), or when "What did X say?" finds no word by X and the best passage does
-not name X: the passages are still listed, marked weak, since an honest "not found"
-beats a padded one.
+the one asked) or says nothing, in any words, of what is counted
+(``qa.answer.support``), or when "What did X say?" finds no word by X and the best
+passage does not report X's words, or "What did X say about TOPIC?" finds only X's
+quotations on other matters: the passages are still listed, marked weak, since an
+honest "not found" beats a padded one.
 """
 
 from __future__ import annotations
