@@ -1,17 +1,20 @@
-"""Whether the best passage supports each word a question turns on, by meaning.
+"""Whether the best passage says what a question turns on, by meaning.
 
-The documents often hold the right entity in a wrong event: "How many goats were
-killed on Redonda?" of a page saying the goats were relocated, "How much did SpaceX
-bid?" of a page naming the contract but no bid. The passage is on the subject and
-scores well, yet it does not say what was asked. A rule on words alone cannot tell
-this from a paraphrase ("died" for "killed", "began" for "started"), which is most of
-SQuAD's right answers; so each question word the passage lacks is compared, by
-meaning (the index's MiniLM, one short string each), with every word of the passage:
-a close one supports it, and a word with no close one anywhere in the passage means
-the passage does not say what was asked. Word vectors are cached: the same passage
-words come back question after question.
+The documents often hold the right entity in a wrong event: "How many PCB lawsuits has
+Monsanto settled?" of a review giving Monsanto's share of PCBs, "How much compensation
+will Pochettino receive?" of the news of his sacking. The passage is on the subject
+and scores well, yet it does not say what was asked. A rule on words alone cannot tell
+this from a paraphrase ("died" for "killed"), which is most of SQuAD's right answers;
+so each question word the passage lacks is compared, by meaning (the index's MiniLM,
+one vector per word, cached: passage words come back question after question), with
+every word of the passage. Single-word vectors are coarse (unrelated words reach
+0.35-0.55), so ``qa.answer.ask`` asks this of counts only, where the words around
+"how many" name exactly what is counted (measured in docs/design/measurements.md).
+
+Also here: whether a passage reports a speaker's words at all (a verb of saying by
+their name, not just the name), and whether a speaker's quotations are on the topic a
+"What did X say about TOPIC?" question asks.
 """
-
 from __future__ import annotations
 
 import re
