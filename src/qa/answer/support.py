@@ -15,6 +15,7 @@ Also here: whether a passage reports a speaker's words at all (a verb of saying 
 their name, not just the name), and whether a speaker's quotations are on the topic a
 "What did X say about TOPIC?" question asks.
 """
+
 from __future__ import annotations
 
 import re
