@@ -60,3 +60,46 @@ def test_a_count_for_a_year_the_passage_does_not_give_is_not_found(
     answer = _ask(tmp_path, embedder, PLAGUE, "How many people died of plague in China in 2019?")
     assert answer.answer is None
     assert "The nearest passages give no figure for 2019." in answer.notes
+
+
+# bench/realdocs: a Word review of PCBs and lymphoma, which says how much of the PCBs
+# Monsanto made but nothing of lawsuits, indexed with a PDF on the DMCA that speaks of
+# lawsuits (a word no document holds may be a misspelling, and is not judged).
+REALDOCS = Path(__file__).parents[2] / "bench/realdocs/docs"
+PCB_REVIEW = REALDOCS / "poi-pcb-lymphoma-review.docx"
+DMCA = REALDOCS / "pdfminer-dmca-summary.pdf"
+
+
+def _ask_files(
+    tmp_path: Path, encoder: Embedder, docs: list[Path], questions: list[str]
+) -> list[Answer]:
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    for doc in docs:
+        (folder / doc.name).write_bytes(doc.read_bytes())
+    build_index([folder], tmp_path / "index", embedder=encoder)
+    index = open_index(tmp_path / "index")
+    assert index is not None
+    try:
+        return [ask(index, encoder, q) for q in questions]
+    finally:
+        index.close()
+
+
+def test_a_count_of_something_the_passage_never_mentions_is_not_found(
+    tmp_path: Path, embedder: Embedder
+) -> None:
+    lawsuits, share = _ask_files(
+        tmp_path,
+        embedder,
+        [PCB_REVIEW, DMCA],
+        [
+            "How many PCB lawsuits has Monsanto settled?",
+            "What share of the PCBs used in the USA did Monsanto produce?",
+        ],
+    )
+    assert lawsuits.answer is None
+    assert "Nothing here says “lawsuits”; the nearest passages are below." in lawsuits.notes
+    assert lawsuits.passages and all(p.weak for p in lawsuits.passages)
+    assert share.answer is not None
+    assert "~99%" in share.answer.text

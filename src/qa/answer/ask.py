@@ -9,9 +9,11 @@ passages: candidates from both channels (``qa.answer.retrieve``), reranked
 (``qa.answer.span``) with its short answer (``qa.answer.short``), or "not found" when
 even the best passage scores under a threshold calibrated on the evaluation sets, when
 a "how many" question's best passage gives no figure (or figures of another year than
-the one asked), or when "What did X say?" finds no word by X and the best passage does
-not name X: the passages are still listed, marked weak, since an honest "not found"
-beats a padded one.
+the one asked) or says nothing, in any words, of what is counted
+(``qa.answer.support``), or when "What did X say?" finds no word by X and the best
+passage does not report X's words, or "What did X say about TOPIC?" finds only X's
+quotations on other matters: the passages are still listed, marked weak, since an
+honest "not found" beats a padded one.
 """
 
 from __future__ import annotations
@@ -21,15 +23,28 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from functools import lru_cache
 
-from qa.answer.from_quotes import answer_from_quotes, mentions
+from qa.answer.from_quotes import answer_from_quotes
 from qa.answer.model import Answer, AnswerSpan, Passage, Span
 from qa.answer.question import Question
-from qa.answer.rerank import RERANK_DEPTH, Weights, default_weights, score_candidates
+from qa.answer.rerank import (
+    RERANK_DEPTH,
+    ScoredPassage,
+    Weights,
+    default_weights,
+    score_candidates,
+)
 from qa.answer.retrieve import gather_candidates, lexical_hits
 from qa.answer.short import has_figure, short_answer
+from qa.answer.support import (
+    asked_topic,
+    off_topic_word,
+    reports_words_of,
+    unsupported_word,
+)
 from qa.citations import cite
 from qa.embedding.encoder import Encoder
 from qa.index.reader import Index
+from qa.text.terms import content_terms
 from qa.verify import verify, wdiff
 
 _YEAR = re.compile(r"\b(?:1[0-9]|20)\d\d\b")
@@ -46,17 +61,25 @@ def ask(index: Index, encoder: Encoder, question: str | Question, k: int = 5) ->
     if not isinstance(question, Question):
         question = Question.parse(question)
     notes: tuple[str, ...] = ()
+    off_topic: Answer | None = None
     if question.quote_ask is not None:
         from_quotes = answer_from_quotes(index, question, k)
-        if from_quotes.answer is not None:
+        word = _off_topic(encoder, question, from_quotes)
+        if from_quotes.answer is not None and word is None:
             return from_quotes
         notes = from_quotes.notes
+        if word is not None:
+            # "What did Luther tell the legate about the papacy?": none of his
+            # quotations shown is on it; a passage reporting his words may be.
+            off_topic = from_quotes
+            notes += (f"No quotation shown here says anything of “{word}”.",)
     answer = answer_question(index, encoder, question, k=k)
     speaker = question.quote_ask.speaker if question.quote_ask else None
-    if notes and speaker and answer.answer and not mentions(answer.answer.text, speaker):
+    if notes and speaker and answer.answer and not reports_words_of(answer.answer.text, speaker):
         # "What did Angela Merkel say?" of documents that never quote her: the best
-        # passage is someone else's words, which must not read as her answer.
-        answer = withheld(answer)
+        # passage is someone else's words, or only names her ("a bot created by Joseph
+        # Weizenbaum"), which must not read as her answer.
+        answer = withheld(off_topic or answer)
     near = tuple(n for phrase in answer.missing_phrases for n in _nearest_wording(index, phrase))
     notes += answer.notes + near
     return replace(answer, notes=notes) if notes else answer
@@ -123,6 +146,14 @@ def answer_question(
             # figures are other years'. (A passage naming no year may be on that one.)
             found = False
             notes += (f"The nearest passages give no figure for {', '.join(years)}.",)
+    if found and _COUNTS.search(query.text) and top[0].unsupported:
+        # "How many goats were killed on Redonda?" of a passage saying they were
+        # relocated: a figure is there, but nothing says what it counts is what was
+        # asked. (Counts only: other questions paraphrase too freely for this.)
+        word = _unsupported(index, encoder, query, top[0])
+        if word is not None:
+            found = False
+            notes += (f"Nothing here says “{word}”; the nearest passages are below.",)
     passages: list[Passage] = []
     for rank, s in enumerate(top, 1):
         doc = index.document(s.doc_id)
@@ -157,3 +188,34 @@ def answer_question(
             short_text=doc.text[short.start : short.end] if short else None,
         )
     return Answer(query.text, answer, passages, missing, notes=notes)
+
+
+def _unsupported(
+    index: Index, encoder: Encoder, query: Question, best: ScoredPassage
+) -> str | None:
+    """The question's word that nothing in the best passage (or its title and heading)
+    means and its document never uses (``qa.answer.support``), or None."""
+    chunk = index.chunks([best.candidate.chunk_id]).get(best.candidate.chunk_id)
+    if chunk is None:
+        return None
+    text = index.chunk_texts([chunk]).get(best.candidate.chunk_id)
+    if text is None:
+        return None
+    context = f"{text.title or ''} {text.heading}"
+
+    def known(word: str) -> bool:
+        term = content_terms(word)
+        return bool(term) and index.term_frequencies(tuple(term))[0].get(term[0], 0) > 0
+
+    document = index.document(best.doc_id).text
+    return unsupported_word(encoder, query.text, text.text, context, document, known)
+
+
+def _off_topic(encoder: Encoder, question: Question, answer: Answer) -> str | None:
+    """The word of the topic a "What did X say about TOPIC?" question asks that none of
+    the quotations of ``answer`` (with their paragraphs) is on, or None ("What did
+    Ilhan Omar say about the guilty plea?" of her only quotation, on another matter)."""
+    topic = asked_topic(question.text)
+    if topic is None or answer.answer is None:
+        return None
+    return off_topic_word(encoder, topic, (p.text for p in answer.passages))
