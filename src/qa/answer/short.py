@@ -5,12 +5,19 @@ A reporter copies a bold number as the answer, so a wrong one is worse than none
 when something begins, "54" from a page header). The candidates are the numbers and
 dates of the answer span (``qa.answer.span``'s patterns), with what belongs to them:
 the qualifier ("more than 100", "approximately 60"), the currency ("US$1 billion") and
-the unit ("18 percent"). Each is scored by how the question's own words sit around it:
-the thing counted right after it, the year asked for beside it (and not another year),
-"from"/"until" before it when the question asks when something begins/ends, a
-percent or currency when the question asks for one. None is given when two different
+the unit ("18 percent", "51 years" for "how many years", "3.6% per year"), the season
+or part of the day of a date ("fall 2011", "Thursday morning") and the range it closes
+("between 39 and 48 percent"). Each is scored by how the question's own words sit in
+its clause (its names counting half: they say which thing, the other words which fact
+of it), the thing counted right after it, the year asked for beside it (and not another
+year), "from"/"until" before it and the sentence's "begin"/"end" words when the
+question asks when something begins/ends, "by" before it for "by how much", a percent,
+currency or time unit when the question asks for one. None is given when two different
 candidates score alike, nor from a line too short to be prose (a page header, a table
-cell), nor from inside a code or identifier ("COVID-19", "H1N1", "A4").
+cell), nor from inside a code or identifier ("COVID-19", "H1N1", "A4", "Lion Air
+Flight 043"), nor a count for "what percentage", a length for "how long does it last",
+or a change of something else than the question's ("reduce the metabolic rate by 75%"
+for the spacecraft's mass).
 
 Regular expressions over one span: under a millisecond a question, no model.
 """
@@ -173,10 +180,12 @@ _MEASURE_UNIT = re.compile(
     re.IGNORECASE,
 )
 _CLAUSE_BREAK = re.compile(
-    r"[;:()“”\"–—]|,\s|\s(?:while|whereas|but|although)\s|[.!?](?:\[\d+\])*\s+(?=[A-Z“\"])",
+    r"[;:()“”\"–—]|,\s|\s(?:while|whereas|but|although)\s"
+    r"|(?-i:(?<=[a-z0-9\])])[.!?](?:\[\d+\])*\s+(?=[A-Z“\"]))",
     re.I,
 )
-_SENTENCE_START = re.compile(r"[.!?](?:\[\d+\])*\s+(?=[A-Z“\"])")
+# A sentence's end: not "U.S. troops" (a capital before the stop is an abbreviation's).
+_SENTENCE_START = re.compile(r"(?<=[a-z0-9\])])[.!?](?:\[\d+\])*\s+(?=[A-Z“\"])")
 _WH = frozenset("how many much what which when where who whom whose why".split())
 
 
@@ -478,7 +487,10 @@ def _score(question: Question, text: str, cand: Candidate, lo: int, hi: int) -> 
         # "ten years", not "200 feet"
         return score + (1.0 if _TIME_UNIT.match(text, cand.core_end) else -10.0)
     if _PERCENT_ASKED.search(qtext) and not counts:
-        score += 1.5 if cand.percent else -10.0  # "what percentage" is never a count
+        # "What percentage" is never a count ("one in five" palms); a "share" or "rate"
+        # may be said otherwise.
+        strict = re.search(r"percent|per\s+cent|%", qtext, re.I)
+        score += 1.5 if cand.percent else (-10.0 if strict else -3.0)
     elif how_much and _MONEY_ASKED.search(qtext):
         score += 1.5 if cand.money else -1.5
     elif _MEASURE.search(qtext):
