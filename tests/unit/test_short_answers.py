@@ -360,3 +360,22 @@ def test_the_figure_comes_whole_and_is_the_one_asked_for(
 )
 def test_no_short_answer_when_the_figure_is_not_the_one_asked_for(question: str, text: str) -> None:
     assert _short(question, text) is None
+
+
+def test_a_weekday_is_no_answer_when_a_year_is_asked() -> None:
+    # SQuAD: "Sunday night" was shown for the year ABC agreed to finance Disneyland.
+    text = (
+        "Around 1954, ABC agreed to finance Disneyland in exchange for the right to broadcast"
+        " a new Sunday night program, Disneyland, which debuted on the network on October 27,"
+        " 1954 as the first of many anthology television programs."
+    )
+    assert _short("In what year did ABC agree to finance Disneyland?", text) != "Sunday night"
+
+
+def test_an_abbreviation_does_not_end_the_figure_s_sentence() -> None:
+    # SQuAD: "St. Augustine" is not the end of a sentence; the speed asked is in mph.
+    text = (
+        "The eye crossed St. Augustine with winds that had just barely diminished to 110 mph"
+        " (180 km/h), making it a strong Category 2 on the Saffir-Simpson Scale."
+    )
+    assert _short("How fast were the winds around St. Augustine?", text) == "110 mph"

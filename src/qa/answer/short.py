@@ -176,16 +176,20 @@ _MEASURE_UNIT = re.compile(
     r"|kg|grams|pounds|lbs|megawatts|gigawatts|MW|GW|kWh|MWh|acres|hectares|square\s+(?:miles"
     r"|kilometres|kilometers|feet|metres|meters)|km|kilometres|kilometers|miles|metres"
     r"|meters|feet|inches|years?(?:\s+old)?|months?(?:\s+old)?|weeks?|days?|hours?|minutes?"
-    r"|seconds?|decades?|centuries)\b",
+    r"|seconds?|decades?|centuries|mph|km/h|knots)\b",
     re.IGNORECASE,
+)
+# A sentence's end: not "U.S. troops" nor "St. Augustine" (an abbreviation's stop).
+_STOP = (
+    r"(?<=[a-z0-9\])])(?<![\s(][A-Z][a-z])(?<![\s(][A-Z][a-z]{2})[.!?](?:\[\d+\])*\s+"
+    r"(?=[A-Z“\"])"
 )
 _CLAUSE_BREAK = re.compile(
     r"[;:()“”\"–—]|,\s|\s(?:while|whereas|but|although)\s"
-    r"|(?-i:(?<=[a-z0-9\])])[.!?](?:\[\d+\])*\s+(?=[A-Z“\"]))",
+    r"|(?-i:" + _STOP + ")",
     re.I,
 )
-# A sentence's end: not "U.S. troops" (a capital before the stop is an abbreviation's).
-_SENTENCE_START = re.compile(r"(?<=[a-z0-9\])])[.!?](?:\[\d+\])*\s+(?=[A-Z“\"])")
+_SENTENCE_START = re.compile(_STOP)
 _WH = frozenset("how many much what which when where who whom whose why".split())
 
 
@@ -278,6 +282,18 @@ def _after_name(text: str, start: int) -> bool:
     )
 
 
+def _amount_after(question: Question, text: str, end: int) -> bool:
+    """Whether a unit or the thing counted follows the number ("Mount Bogong 1,986 m",
+    "Emirates 270 aircraft"): an amount, whatever comes before it."""
+    if _UNIT_AFTER.match(text, end) or _MEASURE_UNIT.match(text, end):
+        return True
+    if _PERCENT_AFTER.match(text, end) or _SCALE_AFTER.match(text, end):
+        return True
+    head = _counted(question.text)
+    following = re.findall(r"[^\W\d_]+", text[end : end + 30])[:1]
+    return bool(head and following and _stem(following[0]) == head)
+
+
 def _in_date(text: str, start: int, end: int) -> bool:
     """Whether a number is the day or year of a date ("December 29", "16 November")."""
     return bool(
@@ -297,7 +313,14 @@ def candidates(question: Question, text: str, start: int, end: int) -> list[Cand
     found: list[tuple[int, int]] = []
     if kind == "date":
         found = [m.span() for m in _DATE.finditer(text, start, end)]
-        found += [m.span() for m in _WEEKDAY.finditer(text, start, end)]
+        if not re.search(r"\b(?:year|month|decade|century)\b", question.text, re.I):
+            # "Thursday morning", but not the "Sunday Night Football" of a title
+            found += [
+                m.span()
+                for m in _WEEKDAY.finditer(text, start, end)
+                if not re.match(r"\s+[A-Z]", text[m.end() :])
+                and not re.search(r"[A-Z]\w*\s+$", text[max(0, m.start() - 20) : m.start()])
+            ]
     else:
         extra = [m.span() for m in _EXTRA_NUMBER.finditer(text, start, end)]
         found = extra + [
@@ -323,7 +346,7 @@ def candidates(question: Question, text: str, start: int, end: int) -> list[Cand
                 continue  # a year or a day is when, not how many or how much
         if _inside_code(text, s, e):
             continue
-        if kind == "number" and _after_name(text, s):
+        if kind == "number" and _after_name(text, s) and not _amount_after(question, text, e):
             continue  # "Lion Air Flight 043": which flight, not how many
         if word == "May" and not re.search(
             r"\b(?:in|of|since|until|from|by|early|late|mid)\s+$", text[max(0, s - 8) : s]
