@@ -379,3 +379,34 @@ def test_an_abbreviation_does_not_end_the_figure_s_sentence() -> None:
         " (180 km/h), making it a strong Category 2 on the Saffir-Simpson Scale."
     )
     assert _short("How fast were the winds around St. Augustine?", text) == "110 mph"
+
+
+@pytest.mark.parametrize(
+    ("question", "text", "words"),
+    [
+        # "10:00 a.m. PDT" does not end the sentence that says the pass begins.
+        (
+            "When does Rocket Pass 4 begin?",
+            "Rocket Pass 4 will begin at 10:00 a.m. PDT (5 p.m. UTC) on August 28 and ends on"
+            " December 4.",
+            "August 28",
+        ),
+        # A sum after a possessive name is an amount, not an identifier.
+        (
+            "How much did the Netflix gangster movie The Irishman cost?",
+            "Martin Scorsese’s $170 million Netflix gangster movie “The Irishman” had another"
+            " disappointing night, despite a cast that includes Robert De Niro, Al Pacino, and"
+            " Joe Pesci.",
+            "$170 million",
+        ),
+        # A question of names only goes by its names.
+        (
+            "When are the Oscars?",
+            "“Parasite” director Bong Joon Ho said backstage that no-one could predict what"
+            " might happen at the Oscars on Feb. 9.",
+            "Feb. 9",
+        ),
+    ],
+)
+def test_what_is_not_an_identifier_or_a_sentence_end(question: str, text: str, words: str) -> None:
+    assert _short(question, text) == words

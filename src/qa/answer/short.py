@@ -179,9 +179,10 @@ _MEASURE_UNIT = re.compile(
     r"|seconds?|decades?|centuries|mph|km/h|knots)\b",
     re.IGNORECASE,
 )
-# A sentence's end: not "U.S. troops" nor "St. Augustine" (an abbreviation's stop).
+# A sentence's end: not "U.S. troops", "St. Augustine" nor "10 a.m. PDT" (an
+# abbreviation's stop).
 _STOP = (
-    r"(?<=[a-z0-9\])])(?<![\s(][A-Z][a-z])(?<![\s(][A-Z][a-z]{2})[.!?](?:\[\d+\])*\s+"
+    r"(?<=[a-z0-9\])])(?<![\s(][A-Z][a-z])(?<![\s(][A-Z][a-z]{2})(?<!\.[a-z])[.!?](?:\[\d+\])*\s+"
     r"(?=[A-Z“\"])"
 )
 _CLAUSE_BREAK = re.compile(
@@ -270,6 +271,8 @@ def _after_name(text: str, start: int) -> bool:
     """Whether the number follows a capitalised word inside its sentence ("Flight 610",
     "Boeing 737"): a name's identifier, not an amount (a currency code excepted)."""
     before = text[max(0, start - 40) : start]
+    if text[start : start + 1] in "$€£¥":
+        return False  # "Martin Scorsese’s $170 million"
     m = _NAME_BEFORE.search(before)
     if not m:
         return False
@@ -279,6 +282,7 @@ def _after_name(text: str, start: int) -> bool:
         or _MONTH_WORD.match(word)
         or _QUALIFIER.search(word)  # "PREVALENCE Approximately 56.7 million"
         or fold(word) in STOPWORDS
+        or re.search(r"[’']s$", word)  # "Scorsese's 170 films": whose, not which
     )
 
 
@@ -436,6 +440,8 @@ def _score(question: Question, text: str, cand: Candidate, lo: int, hi: int) -> 
     cs, ce = _clause(text, cand.core_start, cand.core_end, lo, hi)
     clause = {_stem(w) for w in re.findall(r"\w+", text[cs:ce])}
     names = _name_stems(qtext) - {head}
+    if not rest - names and not head:
+        names = set()  # "When are the Oscars?": the name is all there is to go by
     # A name says which thing (the span is about it already); the other words say
     # which fact of it: "included in Firefox since 2012" is not "enabled by default".
     score = sum(NAME_WEIGHT if w in names else 1.0 for w in rest & clause)
