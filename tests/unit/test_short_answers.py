@@ -410,3 +410,14 @@ def test_an_abbreviation_does_not_end_the_figure_s_sentence() -> None:
 )
 def test_what_is_not_an_identifier_or_a_sentence_end(question: str, text: str, words: str) -> None:
     assert _short(question, text) == words
+
+
+def test_the_figure_s_sentence_beyond_its_clause_counts_a_little() -> None:
+    # SQuAD: the date's clause holds only "Luther"; the rest of its sentence says what
+    # he did then, which is what the question asks.
+    text = (
+        "On 31 October 1517, Luther wrote to his bishop, Albert of Mainz, protesting the sale"
+        " of indulgences. He enclosed in his letter a copy of his theses."
+    )
+    question = "When did Martin Luther protest the sale of indulgences to his bishop?"
+    assert _short(question, text) == "31 October 1517"

@@ -39,6 +39,8 @@ CLOSE_MARGIN = 0.35
 MIN_LINE_WORDS = 5
 # What a name of the question counts for, beside its other words.
 NAME_WEIGHT = 0.5
+# What a word of the question counts for in the figure's sentence but not its clause.
+SENTENCE_WEIGHT = 0.25
 # The least a figure needs to be shown: one of the question's words in its clause.
 MIN_EVIDENCE = 1.0
 
@@ -317,7 +319,7 @@ def candidates(question: Question, text: str, start: int, end: int) -> list[Cand
     found: list[tuple[int, int]] = []
     if kind == "date":
         found = [m.span() for m in _DATE.finditer(text, start, end)]
-        if not re.search(r"\b(?:year|month|decade|century)\b", question.text, re.I):
+        if not re.search(r"\b(?:year|month|date|decade|century)\b", question.text, re.I):
             # "Thursday morning", but not the "Sunday Night Football" of a title
             found += [
                 m.span()
@@ -445,6 +447,16 @@ def _score(question: Question, text: str, cand: Candidate, lo: int, hi: int) -> 
     # A name says which thing (the span is about it already); the other words say
     # which fact of it: "included in Firefox since 2012" is not "enabled by default".
     score = sum(NAME_WEIGHT if w in names else 1.0 for w in rest & clause)
+    sent_lo = lo
+    for m in _SENTENCE_START.finditer(text, lo, cand.core_start):
+        sent_lo = m.end()
+    stop = _SENTENCE_START.search(text, cand.core_end, hi)
+    sentence = {_stem(w) for w in re.findall(r"\w+", text[sent_lo : stop.start() if stop else hi])}
+    # The figure's sentence outside its clause: "Among 48 subjects receiving placebo, 29
+    # developed new tumors" is the placebo group's count.
+    score += SENTENCE_WEIGHT * sum(
+        NAME_WEIGHT if w in names else 1.0 for w in (rest & sentence) - clause
+    )
     if _CHANGE_ASKED.search(qtext) and not (rest - _CHANGE_VERBS - names) & clause:
         # "By how much could hibernation reduce the spacecraft's mass?": "reduce… the
         # metabolic rate by 75%" changes something else.
