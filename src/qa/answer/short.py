@@ -9,10 +9,11 @@ the unit ("18 percent", "51 years" for "how many years", "3.6% per year"), the s
 or part of the day of a date ("fall 2011", "Thursday morning") and the range it closes
 ("between 39 and 48 percent"). Each is scored by how the question's own words sit in
 its clause (its names counting half: they say which thing, the other words which fact
-of it), the thing counted right after it, the year asked for beside it (and not another
-year), "from"/"until" before it and the sentence's "begin"/"end" words when the
-question asks when something begins/ends, "by" before it for "by how much", a percent,
-currency or time unit when the question asks for one. None is given when two different
+of it; in the rest of its sentence, a quarter as much), the thing counted right after
+it, the year asked for beside it (and not another year), "from"/"until" before it and
+the sentence's "begin"/"end" words when the question asks when something begins/ends,
+"by" before it for "by how much", a percent, currency or time unit when the question
+asks for one. None is given when two different
 candidates score alike, nor from a line too short to be prose (a page header, a table
 cell), nor from inside a code or identifier ("COVID-19", "H1N1", "A4", "Lion Air
 Flight 043"), nor a count for "what percentage", a length for "how long does it last",
