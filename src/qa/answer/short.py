@@ -5,12 +5,20 @@ A reporter copies a bold number as the answer, so a wrong one is worse than none
 when something begins, "54" from a page header). The candidates are the numbers and
 dates of the answer span (``qa.answer.span``'s patterns), with what belongs to them:
 the qualifier ("more than 100", "approximately 60"), the currency ("US$1 billion") and
-the unit ("18 percent"). Each is scored by how the question's own words sit around it:
-the thing counted right after it, the year asked for beside it (and not another year),
-"from"/"until" before it when the question asks when something begins/ends, a
-percent or currency when the question asks for one. None is given when two different
+the unit ("18 percent", "51 years" for "how many years", "3.6% per year"), the season
+or part of the day of a date ("fall 2011", "Thursday morning") and the range it closes
+("between 39 and 48 percent"). Each is scored by how the question's own words sit in
+its clause (its names counting half: they say which thing, the other words which fact
+of it; in the rest of its sentence, a quarter as much), the thing counted right after
+it, the year asked for beside it (and not another year), "from"/"until" before it and
+the sentence's "begin"/"end" words when the question asks when something begins/ends,
+"by" before it for "by how much", a percent, currency or time unit when the question
+asks for one. None is given when two different
 candidates score alike, nor from a line too short to be prose (a page header, a table
-cell), nor from inside a code or identifier ("COVID-19", "H1N1", "A4").
+cell), nor from inside a code or identifier ("COVID-19", "H1N1", "A4", "Lion Air
+Flight 043"), nor a count for "what percentage", a length for "how long does it last",
+or a change of something else than the question's ("reduce the metabolic rate by 75%"
+for the spacecraft's mass).
 
 Regular expressions over one span: under a millisecond a question, no model.
 """
@@ -30,6 +38,10 @@ from qa.text.terms import STOPWORDS, stems
 CLOSE_MARGIN = 0.35
 # A line with fewer words than this is a header, a caption or a table cell, not prose.
 MIN_LINE_WORDS = 5
+# What a name of the question counts for, beside its other words.
+NAME_WEIGHT = 0.5
+# What a word of the question counts for in the figure's sentence but not its clause.
+SENTENCE_WEIGHT = 0.25
 # The least a figure needs to be shown: one of the question's words in its clause.
 MIN_EVIDENCE = 1.0
 
@@ -67,7 +79,8 @@ _BEGIN_WORDS = frozenset(
 )
 _END_WORDS = frozenset(
     "end ends ended ending finish finishes finished close closes closed closing conclude "
-    "concluded concludes expire expires expired last deadline until".split()
+    "concluded concludes expire expires expired last deadline until stop stops stopped ease "
+    "eases eased subside subsides subsided".split()
 )
 _BEGIN_MARKS = frozenset("from since starting beginning begins began starts started opens".split())
 _END_MARKS = frozenset("to until till through thru ending ends ended by closes".split()) | {
@@ -81,6 +94,56 @@ _PERCENT_ASKED = re.compile(
     r"have|had|does|do|will|is|was)\b.*\b(?:fall|fell|rise|rose|drop|dropp?ed|decline|"
     r"declined|increase|increased|decrease|decreased|grow|grew|shrink|shrank)\b",
     re.IGNORECASE,
+)
+# "By how much did the number of people… increase": a count, whatever the verb.
+_CHANGE_VERBS = frozenset(
+    stems(
+        "fall fell rise rose drop dropped decline declined increase increased decrease "
+        "decreased grow grew shrink shrank reduce reduced cut raise raised lower lowered "
+        "boost boosted gain gained lose lost expand expanded improve improved".split()
+    )
+)
+_COUNT_ASKED = re.compile(r"\b(?:how\s+many|number\s+of|count\s+of)\b", re.I)
+# "By how much did it fall": the change is the figure after "by", not the level after "from".
+_CHANGE_ASKED = re.compile(r"\bby\s+how\s+much\b", re.I)
+# "How long does protection last?": a duration, never a length ("200 feet").
+_DURATION_ASKED = re.compile(
+    r"\b(?:for\s+)?how\s+long\s+(?:ago\b|(?:has|have|had|did|does|do|will|would|can|could"
+    r"|should|must|may|might)\b)|\bhow\s+long\b.*\b(?:last|lasts|lasted|take|takes|took"
+    r"|stay|stays|stayed|remain|remains|remained|serve|served|wait|waited|live|lived|continue"
+    r"|continues|continued|sentenced|jailed|imprisoned|valid|protected|run|runs|ran|been)\b",
+    re.I,
+)
+_TIME_UNIT = re.compile(
+    r"\s+(?:years?|months?|weeks?|days?|hours?|minutes?|seconds?|decades?|centuries|century"
+    r"|nights?)\b",
+    re.I,
+)
+# "3.6% per year": the rate's period belongs to the figure.
+_RATE_AFTER = re.compile(
+    r"\s+(?:per|a|each|every)\s+(?:year|annum|month|week|day|hour|decade)\b|\s+annually\b"
+    r"|\s+yearly\b",
+    re.I,
+)
+# A range is one figure: "between 39 and 48 percent", "60 to 100".
+_RANGE_BEFORE = re.compile(
+    r"(?:\bbetween\s+\d[\d,]*(?:\.\d+)?%?\s+and|\b\d[\d,]*(?:\.\d+)?%?\s*(?:to|–|-))\s*$"
+)
+# "Thursday morning": a weekday is a date, with the part of the day it names.
+_WEEKDAY = re.compile(
+    r"\b(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)(?:\s+(?:morning"
+    r"|afternoon|evening|night))?\b"
+)
+# "fall 2011", "the spring of 2012": the season belongs to the date.
+_SEASON_BEFORE = re.compile(
+    r"\b(?:(?:early|late|mid-?)\s*)?(?:spring|summer|fall|autumn|winter)\s+(?:of\s+)?$", re.I
+)
+# "Lion Air Flight 610", "Boeing 737", "Section 1204": a number after a name is its
+# identifier, not a count (a capitalised word inside the sentence, not its first).
+_NAME_BEFORE = re.compile(r"[\w,;)’'\]]\s+[A-Z][\w.’'-]*\s+$")
+_NOT_A_NAME = frozenset(
+    "US USD EUR GBP HK HKD Rs INR CAD AUD NZD CHF JPY CNY RMB About Around Over Under "
+    "Nearly Some".split()
 )
 _MONEY_ASKED = re.compile(
     r"\b(?:cost|costs|costing|price|prices|priced|pay|pays|paid|salary|salaries|wage|wages"
@@ -116,10 +179,21 @@ _MEASURE_UNIT = re.compile(
     r"|kg|grams|pounds|lbs|megawatts|gigawatts|MW|GW|kWh|MWh|acres|hectares|square\s+(?:miles"
     r"|kilometres|kilometers|feet|metres|meters)|km|kilometres|kilometers|miles|metres"
     r"|meters|feet|inches|years?(?:\s+old)?|months?(?:\s+old)?|weeks?|days?|hours?|minutes?"
-    r"|seconds?|decades?|centuries)\b",
+    r"|seconds?|decades?|centuries|mph|km/h|knots)\b",
     re.IGNORECASE,
 )
-_CLAUSE_BREAK = re.compile(r"[;:()“”\"–—]|,\s|\s(?:while|whereas|but|although)\s", re.I)
+# A sentence's end: not "U.S. troops", "St. Augustine" nor "10 a.m. PDT" (an
+# abbreviation's stop).
+_STOP = (
+    r"(?<=[a-z0-9\])])(?<![\s(][A-Z][a-z])(?<![\s(][A-Z][a-z]{2})(?<!\.[a-z])[.!?](?:\[\d+\])*\s+"
+    r"(?=[A-Z“\"])"
+)
+_CLAUSE_BREAK = re.compile(
+    r"[;:()“”\"–—]|,\s|\s(?:while|whereas|but|although)\s"
+    r"|(?-i:" + _STOP + ")",
+    re.I,
+)
+_SENTENCE_START = re.compile(_STOP)
 _WH = frozenset("how many much what which when where who whom whose why".split())
 
 
@@ -180,10 +254,51 @@ def _widen(text: str, start: int, end: int, kind: str) -> tuple[int, int, bool, 
         cur_after = _CURRENCY_AFTER.match(text, end)
         if cur_after:
             end, money = cur_after.end(), True
+        rate = _RATE_AFTER.match(text, end)
+        if rate and (percent or money):
+            end = rate.end()  # "3.6% per year", "$5 a day"
+    else:
+        season = _SEASON_BEFORE.search(text, max(0, start - 20), start)
+        if season:
+            start = season.start()  # "fall 2011"
+    span_of = _RANGE_BEFORE.search(text, max(0, start - 30), start)
+    if span_of and kind == "number":
+        start = span_of.start()  # "between 39 and 48 percent", "60 to 100"
     qualifier = _QUALIFIER.search(text, max(0, start - 25), start)
     if qualifier:
         start = qualifier.start()
     return start, end, percent, money
+
+
+def _after_name(text: str, start: int) -> bool:
+    """Whether the number follows a capitalised word inside its sentence ("Flight 610",
+    "Boeing 737"): a name's identifier, not an amount (a currency code excepted)."""
+    before = text[max(0, start - 40) : start]
+    if text[start : start + 1] in "$€£¥":
+        return False  # "Martin Scorsese’s $170 million"
+    m = _NAME_BEFORE.search(before)
+    if not m:
+        return False
+    word = before[m.start() + 1 :].split()[0]
+    return not (
+        word in _NOT_A_NAME
+        or _MONTH_WORD.match(word)
+        or _QUALIFIER.search(word)  # "PREVALENCE Approximately 56.7 million"
+        or fold(word) in STOPWORDS
+        or re.search(r"[’']s$", word)  # "Scorsese's 170 films": whose, not which
+    )
+
+
+def _amount_after(question: Question, text: str, end: int) -> bool:
+    """Whether a unit or the thing counted follows the number ("Mount Bogong 1,986 m",
+    "Emirates 270 aircraft"): an amount, whatever comes before it."""
+    if _UNIT_AFTER.match(text, end) or _MEASURE_UNIT.match(text, end):
+        return True
+    if _PERCENT_AFTER.match(text, end) or _SCALE_AFTER.match(text, end):
+        return True
+    head = _counted(question.text)
+    following = re.findall(r"[^\W\d_]+", text[end : end + 30])[:1]
+    return bool(head and following and _stem(following[0]) == head)
 
 
 def _in_date(text: str, start: int, end: int) -> bool:
@@ -205,6 +320,14 @@ def candidates(question: Question, text: str, start: int, end: int) -> list[Cand
     found: list[tuple[int, int]] = []
     if kind == "date":
         found = [m.span() for m in _DATE.finditer(text, start, end)]
+        if not re.search(r"\b(?:year|month|date|decade|century)\b", question.text, re.I):
+            # "Thursday morning", but not the "Sunday Night Football" of a title
+            found += [
+                m.span()
+                for m in _WEEKDAY.finditer(text, start, end)
+                if not re.match(r"\s+[A-Z]", text[m.end() :])
+                and not re.search(r"[A-Z]\w*\s+$", text[max(0, m.start() - 20) : m.start()])
+            ]
     else:
         extra = [m.span() for m in _EXTRA_NUMBER.finditer(text, start, end)]
         found = extra + [
@@ -230,6 +353,8 @@ def candidates(question: Question, text: str, start: int, end: int) -> list[Cand
                 continue  # a year or a day is when, not how many or how much
         if _inside_code(text, s, e):
             continue
+        if kind == "number" and _after_name(text, s) and not _amount_after(question, text, e):
+            continue  # "Lion Air Flight 043": which flight, not how many
         if word == "May" and not re.search(
             r"\b(?:in|of|since|until|from|by|early|late|mid)\s+$", text[max(0, s - 8) : s]
         ):
@@ -283,6 +408,16 @@ def _counted(question: str) -> str | None:
     return _stem((plural or thing)[-1])
 
 
+def _name_stems(question: str) -> set[str]:
+    """The stems of the question's names: its words after the first that begin with a
+    capital ("PDF.js", "Ludwig Kreuzberg")."""
+    out: set[str] = set()
+    for i, token in enumerate(question.split()):
+        if i and token[:1].isupper():
+            out.update(_stem(w) for w in re.findall(r"\w+", token))
+    return out
+
+
 def _clause(text: str, start: int, end: int, lo: int, hi: int) -> tuple[int, int]:
     """The clause of ``text[lo:hi]`` around ``text[start:end]``: between punctuation
     or "while", "but" (the figure's own statement, not its neighbour's)."""
@@ -307,14 +442,33 @@ def _score(question: Question, text: str, cand: Candidate, lo: int, hi: int) -> 
     } - {head}
     cs, ce = _clause(text, cand.core_start, cand.core_end, lo, hi)
     clause = {_stem(w) for w in re.findall(r"\w+", text[cs:ce])}
-    score = float(len(rest & clause))
+    names = _name_stems(qtext) - {head}
+    if not rest - names and not head:
+        names = set()  # "When are the Oscars?": the name is all there is to go by
+    # A name says which thing (the span is about it already); the other words say
+    # which fact of it: "included in Firefox since 2012" is not "enabled by default".
+    score = sum(NAME_WEIGHT if w in names else 1.0 for w in rest & clause)
+    sent_lo = lo
+    for m in _SENTENCE_START.finditer(text, lo, cand.core_start):
+        sent_lo = m.end()
+    stop = _SENTENCE_START.search(text, cand.core_end, hi)
+    sentence = {_stem(w) for w in re.findall(r"\w+", text[sent_lo : stop.start() if stop else hi])}
+    # The figure's sentence outside its clause: "Among 48 subjects receiving placebo, 29
+    # developed new tumors" is the placebo group's count.
+    score += SENTENCE_WEIGHT * sum(
+        NAME_WEIGHT if w in names else 1.0 for w in (rest & sentence) - clause
+    )
+    if _CHANGE_ASKED.search(qtext) and not (rest - _CHANGE_VERBS - names) & clause:
+        # "By how much could hibernation reduce the spacecraft's mass?": "reduce… the
+        # metabolic rate by 75%" changes something else.
+        return score - 10.0
     if head:
         following = re.findall(r"[^\W\d_]+", text[cand.end : cand.end + 40])[:4]
         after = [_stem(w) for w in following]
         before = re.findall(r"[^\W\d_]+", text[cs : cand.start])[-4:]
         if head in after or head in [_stem(w) for w in before]:
             score += 1.0  # "88 wolves", "the total of commercial providers to 14"
-        elif following and fold(following[0]) not in STOPWORDS:
+        elif following and fold(following[0]) not in STOPWORDS and _stem(following[0]) not in rest:
             score -= 10.0  # "four rounds" counts rounds, not the people asked about
         elif head in clause:
             score += 0.5
@@ -353,10 +507,32 @@ def _score(question: Question, text: str, cand: Candidate, lo: int, hi: int) -> 
                 score += 1.5
             if (begin and marks_end) or (end and marks_begin):
                 score -= 2.5
+            # The sentence's own words before it: "set to begin shutting off power
+            # Wednesday" is when something begins, not when the weather eases.
+            sent = lo
+            for m in _SENTENCE_START.finditer(text, lo, cand.core_start):
+                sent = m.end()
+            said = {fold(w) for w in re.findall(r"\w+", text[sent : cand.core_start])}
+            says_begin, says_end = bool(said & _BEGIN_WORDS), bool(said & _END_WORDS)
+            if (begin and says_end and not says_begin) or (end and says_begin and not says_end):
+                score -= 2.5
+            elif not (marks_begin or marks_end or says_begin or says_end):
+                score -= 0.5  # nothing says it begins or ends then
         return score
     how_much = bool(re.search(r"\bhow\s+much\b", qtext, re.I))
-    if _PERCENT_ASKED.search(qtext):
-        score += 1.5 if cand.percent else -3.0  # "what percentage" is never a count
+    counts = bool(_COUNT_ASKED.search(qtext))
+    if _CHANGE_ASKED.search(qtext) and re.search(
+        r"\bby\s*$", text[max(lo, cand.start - 4) : cand.start], re.I
+    ):
+        score += 1.0  # "increased by 2.2 million from 54.4 million": the change
+    if _DURATION_ASKED.search(qtext):
+        # "ten years", not "200 feet"
+        return score + (1.0 if _TIME_UNIT.match(text, cand.core_end) else -10.0)
+    if _PERCENT_ASKED.search(qtext) and not counts:
+        # "What percentage" is never a count ("one in five" palms); a "share" or "rate"
+        # may be said otherwise.
+        strict = re.search(r"percent|per\s+cent|%", qtext, re.I)
+        score += 1.5 if cand.percent else (-10.0 if strict else -3.0)
     elif how_much and _MONEY_ASKED.search(qtext):
         score += 1.5 if cand.money else -1.5
     elif _MEASURE.search(qtext):
@@ -366,7 +542,7 @@ def _score(question: Question, text: str, cand: Candidate, lo: int, hi: int) -> 
             or "-" in text[cand.core_start : cand.core_end]
             else -1.0
         )
-    elif cand.percent and not how_much:
+    elif cand.percent and (counts or not how_much):
         score -= 2.0  # "how many" counts things, not a share of them
     return score
 
@@ -401,6 +577,10 @@ def short_answer(question: Question, text: str, start: int, end: int) -> Span | 
         elif re.search(r"\bhow\s+much\b", question.text, re.I) and not best.money:
             unit = _MEASURE_UNIT.match(text, e)  # "16 million metric tons"
             unit_end = unit.end() if unit else None
+        head = _counted(question.text)
+        counted = _MEASURE_UNIT.match(text, e)
+        if unit_end is None and head and counted and _stem(counted.group(0).strip()) == head:
+            unit_end = counted.end()  # "how many years": "51 years"
         if unit_end is not None and unit_end <= end:
             e = unit_end
     return Span(s, e)
