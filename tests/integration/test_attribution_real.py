@@ -61,3 +61,24 @@ def test_every_case_is_verbatim_text_with_its_quotation_in_it() -> None:
     for case in CASES:
         assert case["quote"] in case["text"], case["quote"]
         assert case["source"].startswith(("adbar/trafilatura", "scrapinghub/"))
+
+
+def test_she_after_he_in_one_sentence_is_not_the_man_named_before() -> None:
+    """A real paper (pdfplumber's 'Creativity in Machine Learning', as in bench/realdocs):
+    the secretary, never named, asks; 'she' went to Weizenbaum, whom 'he' and 'his'
+    point to. A man and a woman act in the sentence, and the name before can be only one
+    of them, so no one is given."""
+    text = (
+        "A special category of chatbots are such bots which actively participate in the"
+        " conversation, which is usually not the case. One of the earliest programs in this"
+        " category is ELIZA, a bot created by Joseph Weizenbaum in the 1960s [Wei76]. This"
+        " program had a set of patterns implemented to which it would reply in a seemingly"
+        " smart way in a psychologists fashion. This means quite often the program would"
+        " simply repeat the last sentence and add something meaningless like “How do you"
+        " feel about it?”. According to [Cur14], Weizenbaum once found his secretary — who"
+        " was aware of the fact that this is a computer program — chatting with the"
+        " machine. When he looked over her shoulder, she asked him “would you mind leaving"
+        " the room”."
+    )
+    quote = _quote(text, extract_quotes(text), "would you mind leaving the room")
+    assert quote.speaker is None

@@ -941,10 +941,33 @@ class Attributor:
             bool(said_male and not said_female) if female else bool(said_female and not said_male)
         )
 
+    def _two_people(self, pronoun: str, sent: Any, base: int) -> bool:
+        """True when the speaking pronoun's own sentence opens with the other gender's
+        pronoun as a subject, outside its quotations ("When he looked over her shoulder,
+        she asked him “…”"): the name before is most likely his, and she is someone
+        else. Once the speaker's own pronoun has come first ("She recommended that he
+        serve …, and said …"), the other one is just someone she speaks of."""
+        if pronoun not in ("he", "she"):
+            return False
+        for t in sent:
+            if (
+                t.lower_ in ("he", "she")
+                and t.dep_ in ("nsubj", "nsubjpass")
+                and not self._inside(base + t.idx)
+            ):
+                return t.lower_ != pronoun
+        return False
+
     def _resolve_pronoun(self, at: int) -> Attribution:
         """The one person the nearest earlier sentence names; none if it names several."""
         pronoun = self.text[at : at + 3].strip().casefold()
+        first = True
         for piece, sent in self.pieces.sentences_back(at, _CONTEXT_PARAGRAPHS):
+            if first and self._two_people(pronoun, sent, piece.start):
+                # "When he looked over her shoulder, she asked him “…”": a man and a
+                # woman act here, and an earlier name can be only one of them.
+                return UNATTRIBUTED
+            first = False
             people = self._people_in(sent, piece.start, at)
             # "Hadvar's uncle reaches for his mace": the uncle, unnamed, is who acts
             # there; a name that only owns the subject ("Universal's music division
