@@ -137,6 +137,23 @@ def test_nested_and_british_single_quotes() -> None:
     ]
 
 
+def test_two_single_marks_typed_for_a_double_one() -> None:
+    """The Federal Register and other government typesetting quote with ‘‘…’’: each
+    pair is one mark, so the words come without a stray mark and a quote inside one
+    is still a quotation ('‘‘PROPIN.’’' came out as '‘PROPIN.')."""
+    text = (
+        "Mark the part of your submission containing CBI as ‘‘PROPIN.’’ The FAA will"
+        " treat such marked submissions as confidential.\n"
+        "‘‘Pitch trim’’ commands move the horizontal stabilizer, the agency’s report said.\n"
+        "‘‘We will review every comment,’’ said Steve Dickson.\n"
+    )
+    assert quoted(text) == [
+        ("PROPIN.", None),
+        ("Pitch trim", None),
+        ("We will review every comment", "Steve Dickson"),
+    ]
+
+
 def test_organisations_according_to_and_descriptions() -> None:
     text = (
         "According to the Environmental Protection Agency, “levels were safe.”\n"

@@ -23,7 +23,10 @@ _SINGLE_OPEN = "‘‚"
 _SINGLE_CLOSE = "’"
 _BEFORE_OPEN = " \t\n([{—–-/:;“‘\"'"
 _DIGIT_UNIT = re.compile(r"\d['\"″′]")
-_DOUBLE_MARKS = re.compile("[" + _DOUBLE_OPEN + _DOUBLE_CLOSE + '"]')
+# Two single marks typed for one double (‘‘…’’), as the Federal Register and other
+# government typesetting prints quotations: one double mark two characters wide.
+_DOUBLED = ("‘‘", "’’")
+_DOUBLE_MARKS = re.compile("‘‘|’’|[" + _DOUBLE_OPEN + _DOUBLE_CLOSE + '"]')
 _SINGLE_MARKS = re.compile("[" + _SINGLE_OPEN + _SINGLE_CLOSE + "']")
 
 
@@ -70,6 +73,14 @@ def _candidates(text: str, lo: int, hi: int, single: bool) -> list[tuple[int, st
     for found in family.finditer(text, lo, hi):  # only the marks, not every character
         i = found.start()
         ch = text[i]
+        if found.group() in _DOUBLED:  # ‘‘…’’: a double mark (only the double family)
+            if found.group() == _DOUBLED[0] and _can_open(text, i, lo):
+                marks.append((i, "open"))
+            elif found.group() == _DOUBLED[1] and _can_close(text, i + 1, hi):
+                marks.append((i, "close"))
+            continue
+        if single and (text[i : i + 2] in _DOUBLED or text[max(i - 1, 0) : i + 1] in _DOUBLED):
+            continue  # one half of a doubled mark: the double family reads it
         if ch in opens:
             if single and re.match(r"‘\d\d?s?\b", text[i : i + 4]):
                 continue  # ‘90s: an elided year, not a quotation
@@ -146,7 +157,7 @@ def _family_spans(text: str, paragraphs: list[tuple[int, int]], single: bool) ->
                 opened = None
         starts = {at: at > 0 and text[at - 1] == "\n" for at, _ in marks}
         pairs, opened = _pair(marks, single, opened, starts)
-        spans.extend(_span(text, a, b + 1, single) for a, b in pairs)
+        spans.extend(_span(text, a, b + _width(text, b), single) for a, b in pairs)
         if opened is not None:
             continues = n + 1 < len(paragraphs) and text[paragraphs[n + 1][0]] in openers
             if not continues:
@@ -156,8 +167,14 @@ def _family_spans(text: str, paragraphs: list[tuple[int, int]], single: bool) ->
     return [s for s in spans if s.end > s.start]
 
 
+def _width(text: str, at: int) -> int:
+    """How many characters the mark at ``at`` takes: 2 for a doubled ‘‘ or ’’."""
+    return 2 if text[at : at + 2] in _DOUBLED else 1
+
+
 def _span(text: str, open_at: int, close: int, single: bool, closed: bool = True) -> MarkedSpan:
-    start, end = _trim(text, open_at + 1, close - 1 if closed else close)
+    closing = (2 if text[close - 2 : close] in _DOUBLED else 1) if closed else 0
+    start, end = _trim(text, open_at + _width(text, open_at), close - closing)
     return MarkedSpan(open_at, close, start, end, not single)
 
 
