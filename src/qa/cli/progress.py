@@ -9,6 +9,7 @@ while it moves, and a "still …" line every ``quiet_for`` seconds while it does
 
 from __future__ import annotations
 
+import signal
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -71,6 +72,10 @@ def progress_lines(write: Callable[[str], None]) -> Iterator[ProgressLines]:
     stop = threading.Event()
 
     def watch() -> None:
+        # Ctrl-C and SIGTERM go to the main thread, which stops the build at once: a
+        # signal the kernel hands to this thread would reach the build only at its
+        # next bytecode check, perhaps after it committed what the user interrupted.
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
         while not stop.wait(1.0):
             lines.tick()
 
