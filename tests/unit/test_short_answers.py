@@ -9,7 +9,7 @@ import pytest
 from qa.answer.ask import answer_question
 from qa.answer.question import AnswerType, Question, asked_type
 from qa.answer.short import short_answer
-from qa.answer.span import best_candidate
+from qa.answer.span import SentenceSpan, words_of_type
 from qa.embedding.encoder import Embedder
 from qa.index.reader import open_index
 
@@ -64,7 +64,7 @@ def test_the_short_answer_is_words_of_the_sentence(
 
 def test_names_are_never_guessed_as_short_answers() -> None:
     sentence = "The defector, Lee Woong-gil, spoke to Choi Jung-hoon."
-    assert best_candidate(sentence, wanting("person", "Who defected?")) is None
+    assert short_answer(wanting("person", "Who defected?"), sentence, 0, len(sentence)) is None
 
 
 def test_places_are_not_guessed_as_short_answers() -> None:
@@ -76,17 +76,16 @@ def test_places_are_not_guessed_as_short_answers() -> None:
 
 def test_a_number_word_inside_another_word_is_not_a_number() -> None:
     sentence = "Someone often said the weight was written on behalf of the crew."
-    assert best_candidate(sentence, wanting("number", "How many were written?")) is None
-    found = best_candidate("Someone counted ten boats.", wanting("number", "How many boats?"))
-    assert found is not None and "Someone counted ten boats."[found.start : found.end] == "ten"
+    assert words_of_type(sentence, wanting("number", "How many were written?")) == []
+    found = words_of_type("Someone counted ten boats.", wanting("number", "How many boats?"))
+    assert found == [SentenceSpan(16, 19)]  # "ten"
+    assert "Someone counted ten boats."[16:19] == "ten"
 
 
 def test_no_short_answer_without_words_of_the_type() -> None:
-    assert (
-        best_candidate("Experts worry about the terrain.", wanting("number", "How many?")) is None
-    )
+    assert words_of_type("Experts worry about the terrain.", wanting("number", "How many?")) == []
     # The question's own number is not its answer.
-    assert best_candidate("In 2007 he defected.", wanting("date", "What happened in 2007?")) is None
+    assert words_of_type("In 2007 he defected.", wanting("date", "What happened in 2007?")) == []
 
 
 @pytest.mark.parametrize(

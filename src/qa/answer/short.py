@@ -30,10 +30,18 @@ from dataclasses import dataclass
 
 from qa.answer.model import Span
 from qa.answer.question import Question
-from qa.answer.span import _DATE, _MEASURE, _NUMBER, _UNIT_AFTER
+from qa.answer.span import _DATE, _NUMBER
 from qa.text.fold import fold
 from qa.text.terms import STOPWORDS, stems
 
+# "How long", "how far": the number with its unit is the answer ("738 days").
+_MEASURE = re.compile(r"\bhow\s+(?:long|old|far|tall|high|wide|deep|heavy|fast|big|large)\b", re.I)
+_UNIT_AFTER = re.compile(
+    r"\s+(?:years?|months?|weeks?|days?|hours?|minutes?|seconds?|decades?|centuries"
+    r"|century|km|kilometres?|kilometers?|miles?|metres?|meters?|m|cm|mm|feet|foot|ft"
+    r"|inches|inch|kg|kilograms?|tons?|tonnes?|pounds?|lb|mph|km/h|percent|%)\b",
+    re.IGNORECASE,
+)
 # Two candidates whose scores differ by less than this are a guess between them.
 CLOSE_MARGIN = 0.35
 # A line with fewer words than this is a header, a caption or a table cell, not prose.

@@ -43,14 +43,6 @@ _CARRIES_ON = re.compile(r"^[\"'“‘(]?[a-z]")
 # before "Thus, roughly speaking, simdjson can parse … at about 2 GB/s.") is not what
 # the answer leans on.
 _ENDS_A_SENTENCE = re.compile(r"[.!?…][\"'”’)\]»]*(?:\[\d+\])*$")
-# "How long", "how far": the number with its unit is the answer ("738 days").
-_MEASURE = re.compile(r"\bhow\s+(?:long|old|far|tall|high|wide|deep|heavy|fast|big|large)\b", re.I)
-_UNIT_AFTER = re.compile(
-    r"\s+(?:years?|months?|weeks?|days?|hours?|minutes?|seconds?|decades?|centuries"
-    r"|century|km|kilometres?|kilometers?|miles?|metres?|meters?|m|cm|mm|feet|foot|ft"
-    r"|inches|inch|kg|kilograms?|tons?|tonnes?|pounds?|lb|mph|km/h|percent|%)\b",
-    re.IGNORECASE,
-)
 
 _NUMBER_WORDS = (
     r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|"
@@ -159,32 +151,6 @@ def words_of_type(sentence: str, question: Question) -> list[SentenceSpan]:
         start = m.start() + m.group(0).find(text)
         out.append(SentenceSpan(start, start + len(text)))
     return out
-
-
-def best_candidate(sentence: str, question: Question) -> SentenceSpan | None:
-    """The candidate nearest the question's own words in the sentence (where a reader's
-    eye goes), or None when the sentence has none of the wanted kind. Numbers, dates and
-    places only: names are found for ranking sentences, not shown as short answers."""
-    found = words_of_type(sentence, question)
-    if not found or question.wanted == "person":
-        # Which of a sentence's names is the answer takes more than its shape (measured:
-        # exact in 17% of SQuAD's "who" questions); a wrong name is worse than none.
-        return None
-    asked = question.own_words
-    anchors = [m.span() for m in re.finditer(r"\w+", sentence) if fold(m.group(0)) in asked]
-    if not anchors:
-        return found[0]
-
-    def closeness(c: SentenceSpan) -> float:
-        gaps = (max(0, c.start - end, start - c.end) for start, end in anchors)
-        return sum(1 / (1 + gap) for gap in gaps)
-
-    best = max(found, key=closeness)
-    if question.wanted == "number" and _MEASURE.search(question.text):
-        unit = _UNIT_AFTER.match(sentence, best.end)
-        if unit:
-            best = SentenceSpan(best.start, unit.end())
-    return best
 
 
 # A sentence that cannot answer keeps this share of its score: a question ("Want to know
