@@ -70,6 +70,23 @@ def test_each_word_is_encoded_once_across_questions() -> None:
     assert len(encoder.seen) == first
 
 
+class SameDirectionEncoder(MeaningEncoder):
+    """A model for which every word means the same: all of them are supported."""
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        super().encode(texts)
+        return np.ones((len(texts), 64), dtype=np.float32)
+
+
+def test_each_encoder_has_its_own_word_vectors() -> None:
+    # A vector from one model means nothing to another: the second is asked, not served
+    # the first one's cached vectors (which would call "killed" unsupported again).
+    assert unsupported_word(MeaningEncoder(), GOATS_KILLED, REDONDA) == "killed"
+    other = SameDirectionEncoder()
+    assert unsupported_word(other, GOATS_KILLED, REDONDA) is None
+    assert "killed" in other.seen
+
+
 def test_the_topic_of_what_did_x_say_about() -> None:
     assert asked_topic("What did Ilhan Omar say about the guilty plea?") == "the guilty plea"
     assert asked_topic("What did Katherine Maher say?") is None

@@ -19,6 +19,7 @@ their name, not just the name), and whether a speaker's quotations are on the to
 from __future__ import annotations
 
 import re
+import weakref
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -66,23 +67,28 @@ class TermSupport:
 
 
 class _Vectors:
-    """Unit vectors of single words, cached (most passage words recur)."""
+    """Unit vectors of single words, cached per encoder (most passage words recur; a
+    vector from one model means nothing to another, and a process may hold two: the
+    tests' fake beside the real one, or a chat that reloads its model)."""
 
     def __init__(self) -> None:
-        self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._caches: weakref.WeakKeyDictionary[Encoder, OrderedDict[str, np.ndarray]] = (
+            weakref.WeakKeyDictionary()
+        )
 
     def get(self, encoder: Encoder, items: Iterable[str]) -> dict[str, np.ndarray]:
+        cache = self._caches.setdefault(encoder, OrderedDict())
         wanted = list(dict.fromkeys(items))
-        new = [w for w in wanted if w not in self._cache]
+        new = [w for w in wanted if w not in cache]
         if new:
             vecs = np.asarray(encoder.encode(new), dtype=np.float32)
             for w, v in zip(new, vecs, strict=True):
-                self._cache[w] = v / (float(np.linalg.norm(v)) or 1.0)
-            while len(self._cache) > _CACHE_SIZE:
-                self._cache.popitem(last=False)
+                cache[w] = v / (float(np.linalg.norm(v)) or 1.0)
+            while len(cache) > _CACHE_SIZE:
+                cache.popitem(last=False)
         for w in wanted:
-            self._cache.move_to_end(w)
-        return {w: self._cache[w] for w in wanted}
+            cache.move_to_end(w)
+        return {w: cache[w] for w in wanted}
 
 
 _VECTORS = _Vectors()
