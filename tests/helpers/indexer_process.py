@@ -107,4 +107,3 @@ class Indexer:
             raise
         text = self.early + (out + err).decode("utf-8", errors="replace")
         return self.proc.returncode, text
-
