@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from qa.answer.model import Answer
     from qa.answer.quotations import QuoteHit
     from qa.citations import Citation
+    from qa.conversation import Conversation, Reading
     from qa.embedding.encoder import Encoder
     from qa.index.builder import IndexReport
     from qa.index.reader import Index
@@ -257,6 +258,25 @@ class Session:
             self._follow()
             try:
                 return ask(self.index, self._embedder, question, k=k)
+            except sqlite3.DatabaseError as exc:
+                raise self._damaged(self.index_dir, exc) from None
+
+    def converse(
+        self, conversation: Conversation, question: str, k: int = 5, reading: Reading | None = None
+    ) -> Answer:
+        """The answer to ``question`` as the next turn of ``conversation`` (a follow-up
+        is resolved from the turns before, and the turn is added); with ``reading``, that
+        reading is asked as it is (the chat's pick between two readings)."""
+        import sqlite3
+
+        from qa.conversation import converse
+
+        with self._lock:
+            if self.index is None or self._embedder is None:
+                raise SessionError("the index is not open yet")
+            self._follow()
+            try:
+                return converse(self.index, self._embedder, conversation, question, k, reading)
             except sqlite3.DatabaseError as exc:
                 raise self._damaged(self.index_dir, exc) from None
 

@@ -150,7 +150,7 @@ def test_unrelated_question_is_not_found_but_lists_passages(
 )
 def test_json_contract(question: str, ask: Callable[[str], Answer]) -> None:
     data = ask(question).to_json()
-    assert set(data) == {"question", "answer", "passages"}
+    assert set(data) == {"question", "understood_as", "answer", "passages"}
     assert data["question"] == question
     if data["answer"] is not None:
         answer = data["answer"]

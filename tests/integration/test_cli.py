@@ -27,7 +27,7 @@ PASSAGE_KEYS = {"rank", "source", "start", "end", "text", "score", "highlight", 
 
 def assert_contract(data: dict, question: str) -> None:
     """One `qa ask --json` object has the documented keys and shapes."""
-    assert set(data) == {"question", "answer", "passages"}
+    assert set(data) == {"question", "understood_as", "answer", "passages"}
     assert data["question"] == question
     if data["answer"] is not None:
         assert set(data["answer"]) == ANSWER_KEYS

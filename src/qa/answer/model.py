@@ -89,6 +89,13 @@ class Answer:
     # What the reader should know before the answer: who is quoted, the nearest
     # wording of a phrase the documents do not hold word for word.
     notes: tuple[str, ...] = ()
+    # In a conversation: the standalone question that was answered ("What did he
+    # say?" -> "What did Choi Jung-hoon say?"); None when asked alone.
+    understood_as: str | None = None
+    # When a follow-up fits two readings ("he": two men named just before), the other
+    # standalone questions, and what was ambiguous ("“he” may be A or B").
+    alternatives: tuple[str, ...] = ()
+    ambiguity: str | None = None
 
     @property
     def kind(self) -> AnswerKind:
@@ -113,8 +120,11 @@ class Answer:
         return self.kind is AnswerKind.QUOTATION
 
     def to_json(self) -> dict[str, Any]:
-        """The `qa ask --json` contract, field for field. Answers from the quote index
-        add ``speaker`` to the answer and passages; ``notes`` appears when there are any."""
+        """The `qa ask --json` contract, field for field. ``understood_as`` is the
+        standalone question answered (the question itself when it needed nothing from
+        before). Answers from the quote index add ``speaker`` to the answer and passages;
+        ``notes`` appears when there are any, ``alternatives`` and ``ambiguity`` when a
+        follow-up fitted two readings."""
         answer = None
         if self.answer is not None:
             a = self.answer
@@ -133,6 +143,7 @@ class Answer:
                 answer["speaker"] = a.speaker
         data: dict[str, Any] = {
             "question": self.question,
+            "understood_as": self.understood_as or self.question,
             "answer": answer,
             "passages": [
                 {
@@ -152,4 +163,7 @@ class Answer:
         }
         if self.notes:
             data["notes"] = list(self.notes)
+        if self.alternatives:
+            data["alternatives"] = list(self.alternatives)
+            data["ambiguity"] = self.ambiguity
         return data
