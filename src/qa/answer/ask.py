@@ -23,6 +23,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from functools import lru_cache
 
+from qa.answer.focus import Focus, focus_candidates, refocus
 from qa.answer.from_quotes import answer_from_quotes
 from qa.answer.model import Answer, AnswerSpan, Passage, Span
 from qa.answer.question import Question
@@ -55,9 +56,16 @@ _COUNTS = re.compile(
 )
 
 
-def ask(index: Index, encoder: Encoder, question: str | Question, k: int = 5) -> Answer:
+def ask(
+    index: Index,
+    encoder: Encoder,
+    question: str | Question,
+    k: int = 5,
+    focus: Focus | None = None,
+) -> Answer:
     """The answer to ``question``: from the quote index when it asks about quotations,
-    else from passages; ``k`` passages at most."""
+    else from passages; ``k`` passages at most. ``focus`` (a follow-up's conversation)
+    prefers the documents and places of the answers before."""
     if not isinstance(question, Question):
         question = Question.parse(question)
     notes: tuple[str, ...] = ()
@@ -73,7 +81,7 @@ def ask(index: Index, encoder: Encoder, question: str | Question, k: int = 5) ->
             # quotations shown is on it; a passage reporting his words may be.
             off_topic = from_quotes
             notes += (f"No quotation shown here says anything of “{word}”.",)
-    answer = answer_question(index, encoder, question, k=k)
+    answer = answer_question(index, encoder, question, k=k, focus=focus)
     speaker = question.quote_ask.speaker if question.quote_ask else None
     if notes and speaker and answer.answer and not reports_words_of(answer.answer.text, speaker):
         # "What did Angela Merkel say?" of documents that never quote her: the best
@@ -111,8 +119,10 @@ def answer_question(
     question: str | Question,
     k: int = 5,
     weights: Weights | None = None,
+    focus: Focus | None = None,
 ) -> Answer:
-    """Answer one question from passages: top ``k`` passages and the best span."""
+    """Answer one question from passages: top ``k`` passages and the best span; with a
+    ``focus``, the conversation's documents and places are preferred."""
     weights = weights or default_weights()
     query = question if isinstance(question, Question) else Question.parse(question)
     if not query.searchable:
@@ -120,11 +130,15 @@ def answer_question(
     # The question's embedding (onnxruntime) and the keyword search (SQLite) both let
     # go of the GIL, so side by side they take the longer of the two, not the sum.
     pending = _encoder_thread().submit(encoder.encode, [query.text])
-    lexical = lexical_hits(index, query)
+    lexical = lexical_hits(index, query, focus.context_words if focus else ())
     index.term_frequencies(query.terms)  # kept for the reranker's IDF
     qvec = pending.result()[0]
     candidates = gather_candidates(index, query, qvec, max(RERANK_DEPTH, k), lexical=lexical)
+    if focus:
+        candidates += focus_candidates(index, focus, {c.chunk_id for c in candidates})
     scored = score_candidates(index, query, qvec, candidates, weights)
+    if focus:
+        scored = refocus(index, focus, scored)
     top = scored[:k]
     if not top:
         return Answer(query.text, None, [])

@@ -9,7 +9,12 @@ still wins, and a question naming something new gets no focus at all.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
+
+from qa.answer.rerank import ScoredPassage
+from qa.answer.retrieve import Candidate
+from qa.index.reader import Index
 
 
 @dataclass(frozen=True)
@@ -25,8 +30,9 @@ class Place:
 class Focus:
     """What a follow-up question carries from the conversation into retrieval."""
 
-    # Documents of the answers before, most recent first.
-    sources: tuple[str, ...] = ()
+    # Documents of the answers before, most weighed first, each with a weight in
+    # (0, 1]: 1 for the conversation's main document.
+    documents: tuple[tuple[str, float], ...] = ()
     # The last answers' spans: passages near them are preferred (the story goes on).
     near: tuple[Place, ...] = ()
     # Spans already shown: "What else did he say?" leaves them out.
@@ -36,5 +42,89 @@ class Focus:
     # few: "Why?").
     context_words: tuple[str, ...] = ()
 
+    @property
+    def sources(self) -> tuple[str, ...]:
+        return tuple(source for source, _ in self.documents)
+
     def __bool__(self) -> bool:
-        return bool(self.sources or self.context_words)
+        return bool(self.documents or self.context_words)
+
+
+# How much the conversation's documents and places weigh, as log-odds added to a
+# passage's score: the conversation's main document this much (others by their
+# weight); a passage holding or next to the last answer, more (stories are told in
+# order, and a follow-up most often asks about the same few paragraphs).
+DOCUMENT_WEIGHT = 2.0
+NEAR_WEIGHT = 1.0
+# A passage within this many characters of the last answer counts as next to it.
+NEAR_CHARS = 1500
+# A focus document of at most this many chunks is searched whole; a longer one around
+# the last answers only.
+WHOLE_DOCUMENT_CHUNKS = 30
+AROUND_CHUNKS = 3
+
+
+def _doc_ids(index: Index, sources: tuple[str, ...]) -> dict[str, int]:
+    out = {}
+    for source in sources:
+        doc = index.document_by_source(source)
+        if doc is not None:
+            out[source] = doc.id
+    return out
+
+
+def focus_candidates(index: Index, focus: Focus, known: set[int]) -> list[Candidate]:
+    """Passages of the focus documents that neither channel found ("Why?" has no words
+    of its own to find the paragraph the conversation is in): the whole of a short
+    document, the chunks around the last answers in a long one."""
+    wanted: list[int] = []
+    for source in focus.sources:
+        ids = index.chunk_ids(source)
+        if len(ids) <= WHOLE_DOCUMENT_CHUNKS:
+            wanted += ids
+            continue
+        chunks = index.chunks(ids)
+        for place in focus.near:
+            if place.source != source:
+                continue
+            at = [i for i, cid in enumerate(ids) if chunks[cid].start < place.end]
+            hit = at[-1] if at else 0
+            wanted += ids[max(0, hit - AROUND_CHUNKS) : hit + AROUND_CHUNKS + 1]
+    return [Candidate(cid) for cid in dict.fromkeys(wanted) if cid not in known]
+
+
+def _logit(p: float) -> float:
+    p = min(max(p, 1e-6), 1 - 1e-6)
+    return math.log(p / (1 - p))
+
+
+def refocus(index: Index, focus: Focus, scored: list[ScoredPassage]) -> list[ScoredPassage]:
+    """``scored`` with the focus's documents and places preferred, best first; with
+    ``leave_out_shown`` ("What else…?"), sentences already shown are not answers again."""
+    doc_ids = _doc_ids(index, focus.sources + tuple(p.source for p in focus.near))
+    weight = {doc_ids[s]: w for s, w in focus.documents if s in doc_ids}
+    near: dict[int, list[Place]] = {}
+    for place in focus.near:
+        if place.source in doc_ids:
+            near.setdefault(doc_ids[place.source], []).append(place)
+    shown: dict[int, list[Place]] = {}
+    if focus.leave_out_shown:
+        for place in focus.shown:
+            doc = doc_ids.get(place.source) or _doc_ids(index, (place.source,)).get(place.source)
+            if doc is not None:
+                shown.setdefault(doc, []).append(place)
+    for s in scored:
+        bonus = 0.0
+        bonus += DOCUMENT_WEIGHT * weight.get(s.doc_id, 0.0)
+        gaps = [max(p.start - s.end, s.start - p.end, 0) for p in near.get(s.doc_id, ())]
+        if gaps and min(gaps) == 0:
+            bonus += NEAR_WEIGHT
+        elif gaps and min(gaps) <= NEAR_CHARS:
+            bonus += NEAR_WEIGHT / 2
+        s.score = 1 / (1 + math.exp(-(_logit(s.score) + bonus)))
+        for place in shown.get(s.doc_id, ()):
+            for i, (a, b) in enumerate(s.sentences):
+                if a < place.end and place.start < b:
+                    s.sentence_scores[i] = -1.0
+    scored.sort(key=lambda p: (not p.candidate.exact, -p.score))
+    return scored

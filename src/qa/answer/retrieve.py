@@ -47,9 +47,13 @@ class Candidate:
         return Match.KEYWORD if lex > d else Match.MEANING
 
 
-def lexical_hits(index: Index, question: Question) -> list[tuple[int, float]]:
-    """The keyword channel's ranking: (chunk id, BM25) of the best ``LEXICAL_DEPTH``."""
-    return index.lexical(question.keywords, LEXICAL_DEPTH)
+def lexical_hits(
+    index: Index, question: Question, context_words: tuple[str, ...] = ()
+) -> list[tuple[int, float]]:
+    """The keyword channel's ranking: (chunk id, BM25) of the best ``LEXICAL_DEPTH``;
+    ``context_words`` (a follow-up's earlier turns) are searched with the question's."""
+    words = tuple(dict.fromkeys(question.keywords + context_words))
+    return index.lexical(words, LEXICAL_DEPTH)
 
 
 def gather_candidates(

@@ -1,16 +1,133 @@
 """One turn of a conversation: resolve the follow-up, answer it with the conversation's
-focus, remember what the answer names."""
+focus, remember what the answer names.
+
+The focus is what makes a follow-up's retrieval a conversation's: the documents of the
+answers before (the latest first) and the place of the last answer. It is kept for
+every turn, a standalone one too ("Who founded the company?" in a conversation about a
+document is about that document), but dropped when the question names something the
+conversation's documents never mention and another document does: a new name moves on.
+"""
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 from qa.answer.ask import ask
-from qa.answer.model import Answer
+from qa.answer.focus import Focus, Place
+from qa.answer.model import Answer, AnswerSpan
+from qa.citations import cite
+from qa.conversation.mentions import turn_mentions
 from qa.conversation.resolve import Reading, resolve
 from qa.conversation.turns import Conversation, Turn
 from qa.embedding.encoder import Encoder
 from qa.index.reader import Index
+from qa.text.fold import fold
+
+# Each turn back weighs this much less in which documents the conversation is about;
+# an answer withheld ("not found") counts its first passage this much.
+TURN_DECAY = 0.6
+WITHHELD_WEIGHT = 0.3
+_ELSE = re.compile(r"\s+else\b", re.I)
+_NAME = re.compile(r"(?<!^)(?<![.?!]\s)\b[A-Z][\w'’-]+")
+
+
+def _places(answer: Answer) -> list[Place]:
+    """Where an answer stood: its span, else its first passage's highlight."""
+    if answer.answer is not None:
+        a = answer.answer
+        return [Place(a.source, a.start, a.end)]
+    if answer.passages:
+        p = answer.passages[0]
+        return [Place(p.source, p.highlight.start, p.highlight.end)]
+    return []
+
+
+def _moves_on(index: Index, text: str, sources: tuple[str, ...]) -> bool:
+    """Whether ``text`` names something (a capitalised word past its first) that none
+    of ``sources`` holds and some other document does."""
+    names = {fold(m.group()) for m in _NAME.finditer(text.strip())}
+    if not names:
+        return False
+    held = ""
+    for source in sources:
+        doc = index.document_by_source(source)
+        held += " " + (fold(doc.text) if doc is not None else "")
+    for name in names:
+        if re.search(rf"\b{re.escape(name)}\b", held):
+            continue
+        if index.lexical((name,), 1):
+            return True
+    return False
+
+
+def _overlaps(source: str, start: int, end: int, places: tuple[Place, ...]) -> bool:
+    return any(p.source == source and p.start < end and start < p.end for p in places)
+
+
+def _without_shown(index: Index, answer: Answer, shown: tuple[Place, ...], k: int) -> Answer:
+    """A quotation answer less the quotations already shown: the first one left is the
+    answer. (Passage answers leave shown sentences out in retrieval, ``refocus``.)"""
+    if not answer.is_quotation:
+        return replace(answer, passages=answer.passages[:k])
+    kept = [
+        p
+        for p in answer.passages
+        if not _overlaps(p.source, p.highlight.start, p.highlight.end, shown)
+    ][:k]
+    if not kept:
+        return replace(
+            answer,
+            answer=None,
+            passages=[],
+            notes=(*answer.notes, "Nothing more than what was shown above."),
+        )
+    first = kept[0]
+    doc = index.document_by_source(first.source)
+    assert doc is not None
+    h = first.highlight
+    span = AnswerSpan(
+        doc.text[h.start : h.end],
+        first.source,
+        h.start,
+        h.end,
+        first.score,
+        cite(doc, h.start, h.end),
+        speaker=first.speaker,
+    )
+    return replace(
+        answer,
+        answer=span,
+        passages=[replace(p, rank=i) for i, p in enumerate(kept, 1)],
+    )
+
+
+def conversation_focus(index: Index, conversation: Conversation, reading: Reading) -> Focus | None:
+    """The focus ``reading`` is asked with, or None when there is nothing before it or
+    it moves on to something the conversation's documents do not hold."""
+    if not conversation.turns:
+        return None
+    weights: dict[str, float] = {}
+    for age, turn in enumerate(reversed(conversation.turns)):
+        for place in _places(turn.answer):
+            w = TURN_DECAY**age * (1.0 if turn.answer.answer is not None else WITHHELD_WEIGHT)
+            weights[place.source] = weights.get(place.source, 0.0) + w
+    if not weights:
+        return None
+    top = max(weights.values())
+    documents = tuple(
+        (source, w / top) for source, w in sorted(weights.items(), key=lambda sw: -sw[1])
+    )
+    if _moves_on(index, reading.understood_as, tuple(s for s, _ in documents)):
+        return None
+    shown = tuple(p for turn in conversation.turns for p in _places(turn.answer))
+    return Focus(
+        documents=documents,
+        near=tuple(_places(conversation.turns[-1].answer)),
+        shown=shown,
+        leave_out_shown=reading.what_else,
+        context_words=reading.context_words,
+    )
 
 
 def converse(
@@ -26,7 +143,16 @@ def converse(
     ``reading`` asks it as given instead of resolving it (the chat's "ask it as the
     other person" key, after ``conversation.forget_last()``)."""
     reading = reading or resolve(question, conversation)
-    answer = ask(index, encoder, reading.understood_as, k=k)
+    focus = conversation_focus(index, conversation, reading)
+    asked = reading.understood_as
+    if reading.what_else and focus is not None:
+        # "What else did Choi Jung-hoon say?" is "What did Choi Jung-hoon say?" less what
+        # was shown: asked for as many more as were shown, then those left out.
+        asked = _ELSE.sub("", asked, count=1)
+        answer = ask(index, encoder, asked, k=k + len(focus.shown), focus=focus)
+        answer = _without_shown(index, answer, focus.shown, k)
+    else:
+        answer = ask(index, encoder, asked, k=k, focus=focus)
     answer = replace(
         answer,
         question=reading.question,
@@ -34,5 +160,6 @@ def converse(
         alternatives=reading.alternatives,
         ambiguity=reading.ambiguity,
     )
-    conversation.add(Turn(reading.question, reading.understood_as, answer))
+    mentions = turn_mentions(index, reading.understood_as, answer, reading.referents)
+    conversation.add(Turn(reading.question, reading.understood_as, answer, mentions))
     return answer
