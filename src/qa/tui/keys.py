@@ -141,7 +141,7 @@ KEYS: tuple[Key, ...] = (
         "ctrl+t",
         "edit_understood",
         "Edit understood as",
-        ("ctrl+t", "put what the last question was understood as in the box, to correct it"),
+        ("ctrl+t", "put the last “understood as” in the box, to correct it"),
         palette=Command(
             "Edit understood as",
             "Put the standalone question the last answer answered in the box (ctrl+t)",
