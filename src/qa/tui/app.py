@@ -299,7 +299,10 @@ class QaApp(App[None]):
         self, card: AnswerCard, ticket: int, chat: int, again: Answer | None = None
     ) -> None:
         with self._order:
-            self._order.wait_for(lambda: self._serving == ticket)
+            while self._serving != ticket:
+                if not self.is_running:  # quitting: a turn before it may never be served
+                    return
+                self._order.wait(1.0)
         try:
             if chat == self.chat_number:  # else cleared (ctrl+l) while it waited
                 self._answer_turn(card, chat, again)
