@@ -298,3 +298,39 @@ def test_the_export_of_questions_asked_alone_has_no_understood_as() -> None:
     answer = Answer(WHO, None, [])
     md = session_markdown(Path("index"), [(WHO, answer)])
     assert "Understood as" not in md and "Ambiguous" not in md
+
+
+class QuotingTwoReadings(TwoReadings):
+    """TwoReadings with a quotes view (no quotations)."""
+
+    def quotes(self, speaker: str | None = None) -> list[Any]:
+        return []
+
+
+@pytest.mark.anyio
+async def test_conversation_keys_do_nothing_over_the_quotes_view(tmp_path: Path) -> None:
+    """ctrl+l, ctrl+n and ctrl+t pressed over the quotes view would change the chat
+    hidden under it: they leave it as it is (the view is modal, so the chat's keys wait
+    for the chat)."""
+    engine = QuotingTwoReadings()
+    app = fake_app(tmp_path, engine)
+    async with app.run_test(size=SIZE) as pilot:
+        await ask(pilot, WHO)
+        card = await ask(pilot, SAY)
+        await pilot.press("ctrl+o")
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        calls = list(engine.calls)
+        await pilot.press("ctrl+l", "ctrl+n", "ctrl+t")
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert cards(app)[-1] is card and len(cards(app)) == 2
+        assert engine.calls == calls
+        assert app.conversation is not None and len(app.conversation) == 2
+        assert app.query_one("#question", HistoryInput).value == ""
+        await pilot.press("escape")  # back in the chat, they work again
+        await pilot.pause()
+        await pilot.press("ctrl+t")
+        await pilot.pause()
+        assert app.query_one("#question", HistoryInput).value == CHOI_SAID
