@@ -18,6 +18,7 @@ import click
 from qa.config import DEFAULT_DOCS, DEFAULT_INDEX, debug, default_documents
 
 if TYPE_CHECKING:
+    from qa.conversation import Conversation
     from qa.embedding.encoder import Encoder
     from qa.index.builder import IndexReport
     from qa.session import Session
@@ -235,10 +236,11 @@ def _prepare_onnx_export() -> None:
         click.echo(f"qa: text will be encoded with torch ({why})", err=True)
 
 
-def _questions(question: str | None) -> Iterator[str]:
+def _questions(question: str | None, breaks: bool = False) -> Iterator[str]:
     """The questions to answer. An empty QUESTION is a one-line error (there is nothing
     to look for); standard input that is not valid UTF-8 is read with U+FFFD for the
-    bad bytes, so one stray byte costs one character, not the whole batch."""
+    bad bytes, so one stray byte costs one character, not the whole batch. Empty lines
+    are skipped, or with ``breaks`` given as "" (in a conversation, they start a new one)."""
     if question is not None and question != "-":
         if not question.strip():
             raise UserError("the question is empty")
@@ -250,7 +252,7 @@ def _questions(question: str | None) -> Iterator[str]:
     if reconfigure is not None:
         reconfigure(errors="replace")
     for line in sys.stdin:
-        if line.strip():
+        if line.strip() or breaks:
             yield line.strip()
 
 
@@ -273,25 +275,49 @@ def _questions(question: str | None) -> Iterator[str]:
     help="Print every passage whole (by default: the answer, then a line per passage).",
 )
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per question, per line.")
+@click.option(
+    "--conversation",
+    is_flag=True,
+    help="The questions are one conversation: a follow-up ('What did he say?') is "
+    "understood from the questions and answers before it; an empty line starts a new one.",
+)
 @_friendly
 def ask_command(
-    question: str | None, index_dir: Path, top_k: int, full: bool, as_json: bool
+    question: str | None,
+    index_dir: Path,
+    top_k: int,
+    full: bool,
+    as_json: bool,
+    conversation: bool,
 ) -> None:
     """Answer QUESTION ('-' or a pipe: one question per line) from the index.
 
     Prints the answer with its citation, then the other passages one line each
     (citation and the start of their best sentence); --passages prints them whole.
+    With --conversation the lines are one conversation, and a follow-up's answer says
+    what it was understood as ("understood as: What did Choi Jung-hoon say?").
     """
     from qa.cli.render import render_answer
     from qa.embedding.encoder import Embedder
     from qa.text.safe import json_line
 
-    questions = _questions(question)
+    questions = _questions(question, breaks=conversation)
     session = _session(index_dir, Embedder())  # the model loads on the first question
     console = _console()
+    turns: Conversation | None = None
+    if conversation:
+        from qa.conversation import Conversation
+
+        turns = Conversation()
     try:
         for q in questions:
-            result = session.ask(q, k=top_k)
+            if turns is None:
+                result = session.ask(q, k=top_k)
+            elif not q:  # an empty line: the next question starts a new conversation
+                turns.clear()
+                continue
+            else:
+                result = session.converse(turns, q, k=top_k)
             if as_json:
                 sys.stdout.write(json_line(result.to_json()) + "\n")
                 sys.stdout.flush()

@@ -81,6 +81,7 @@ def render_answer(
     ``cite`` gives a passage's best sentence its own citation (its paragraph, not the
     passage's first)."""
     console.print(Text("Q: ", style="bold") + Text(one_line(answer.question)))
+    _reading_lines(console, answer)
     for phrase in answer.missing_phrases:
         console.print(
             Text(f"No passage holds “{printable(phrase)}” word for word.", style="yellow")
@@ -130,6 +131,19 @@ def render_answer(
         )
         console.print(body, style="dim" if p.weak else None)
         console.print()
+
+
+def _reading_lines(console: Console, answer: Answer) -> None:
+    """How a follow-up was read, before its answer: "understood as: …" when it was made
+    standalone (nothing for a question answered as asked), and what was ambiguous with
+    the other reading when it fitted two."""
+    understood = answer.understood_as
+    if understood is not None and understood.strip() != answer.question.strip():
+        console.print(Text("understood as: ", style="bold") + Text(one_line(understood)))
+    if answer.alternatives:
+        what = one_line(answer.ambiguity or "it may be read another way")
+        others = "; ".join(one_line(a) for a in answer.alternatives)
+        console.print(Text(f"{what}; the other reading: {others}", style="yellow"))
 
 
 def _passage_lines(console: Console, answer: Answer, cite: Cite | None) -> None:

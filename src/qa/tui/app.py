@@ -6,6 +6,10 @@ the UI thread only ever draws. Nor does it wait on widgets it does not show: the
 pane's TextArea (with its document and tree-sitter modules) and the quotes view are
 imported when first needed.
 
+The questions are one conversation (``qa.conversation``): each is asked through
+``Session.converse``, so a follow-up ("What did he say?") is answered as the standalone
+question it was understood as, which its card shows; ctrl+l starts a new conversation.
+
 This module is the app itself: its layout, its handlers, the workers that call
 ``qa.session.Session``, moving through the passages and the source pane. The keys are in
 ``keys`` (one table for the bindings, the help and the palette), the styles in
@@ -17,6 +21,7 @@ from __future__ import annotations
 
 import os
 import sys
+import threading
 from collections.abc import Callable, Iterable
 from functools import partial
 from pathlib import Path
@@ -47,7 +52,9 @@ from qa.tui.widgets.text import BADGE_STYLES, quote_with_citation
 if TYPE_CHECKING:
     from textual.widgets import TextArea
 
+    from qa.answer.model import Answer
     from qa.answer.quotations import QuoteHit
+    from qa.conversation import Conversation, Reading
     from qa.session import Overview
     from qa.tui.screens.quotes import QuotesScreen
 
@@ -110,6 +117,18 @@ class QaApp(App[None]):
         self.overview: Overview | None = None  # the documents, for the first screen
         # The latest answer's documents (source -> text), read by the answering worker.
         self.documents: dict[str, Any] = {}
+        # The conversation the questions are turns of, with the number of the chat it
+        # belongs to (ctrl+l starts the next). Made by the first answering worker: the
+        # core is not imported before the first frame.
+        self.chat_number = 0
+        self._conversation: tuple[int, Conversation] | None = None
+        # Questions are answered one at a time, in the order they were asked: a
+        # follow-up is resolved from the turns before it, so it must never overtake
+        # them. Each gets a ticket; a worker waits until its ticket is served.
+        self._order = threading.Condition()
+        self._tickets = 0
+        self._serving = 0
+        self.asking = 0  # questions asked and not yet answered
         self.sub_title = str(index_dir)
 
     # -- layout -----------------------------------------------------------------
@@ -252,22 +271,93 @@ class QaApp(App[None]):
             card.show_message(f"{doing}…; your question will be answered when it is ready")
             self.pending.append(card)
 
-    def _ask(self, card: AnswerCard) -> None:
-        self.run_worker(partial(self._answer, card), thread=True, group="ask", name="ask")
+    @property
+    def conversation(self) -> Conversation | None:
+        """The current conversation's turns (None before its first question)."""
+        held = self._conversation
+        return held[1] if held is not None and held[0] == self.chat_number else None
 
-    def _answer(self, card: AnswerCard) -> None:
+    def _turns(self, chat: int) -> Conversation:
+        """The conversation of chat ``chat``, a new one when it has none yet (called by
+        the answering worker whose turn it is, so by one thread at a time)."""
+        from qa.conversation import Conversation
+
+        held = self._conversation
+        if held is None or held[0] != chat:
+            held = self._conversation = (chat, Conversation())
+        return held[1]
+
+    def _ask(self, card: AnswerCard, again: Answer | None = None) -> None:
+        """Answer ``card``'s question in a worker, after every question asked before it;
+        ``again``: its last answer, to be replaced by the other reading's."""
+        ticket, self._tickets = self._tickets, self._tickets + 1
+        self.asking += 1
+        work = partial(self._answer, card, ticket, self.chat_number, again)
+        self.run_worker(work, thread=True, group="ask", name="ask")
+
+    def _answer(
+        self, card: AnswerCard, ticket: int, chat: int, again: Answer | None = None
+    ) -> None:
+        with self._order:
+            while self._serving != ticket:
+                if not self.is_running:  # quitting: a turn before it may never be served
+                    return
+                self._order.wait(1.0)
         try:
-            answer = self.engine.ask(card.question)
+            if chat == self.chat_number:  # else cleared (ctrl+l) while it waited
+                self._answer_turn(card, chat, again)
+        finally:
+            with self._order:
+                self._serving += 1
+                self._order.notify_all()
+            self._from_thread(self._asked)
+
+    def _asked(self) -> None:
+        self.asking -= 1
+
+    def _answer_turn(self, card: AnswerCard, chat: int, again: Answer | None) -> None:
+        """One turn of the conversation: the question, or ``again`` in its other reading."""
+        try:
+            conversation = self._turns(chat)
+            if again is None:
+                answer = self.engine.converse(conversation, card.question)
+            else:
+                answer = self.engine.converse(
+                    conversation, again.question, reading=self._other_reading(conversation, again)
+                )
             citations = self._highlight_citations(answer)
             documents = self._documents(answer)
             # The engine may have moved to a newer index generation (another `qa index`
             # ran): the status line follows it.
             status = self.engine.status()
         except Exception as exc:
-            self._from_thread(card.show_message, f"error: {exc}")
+            self._from_thread(self._failed_card, card, chat, f"error: {exc}")
             return
         self._from_thread(self.set_status, status)
-        self._from_thread(self._answered, card, answer, citations, documents)
+        self._from_thread(self._answered, card, answer, citations, documents, chat)
+
+    @staticmethod
+    def _other_reading(conversation: Conversation, answer: Answer) -> Reading:
+        """The reading ``answer``'s question is asked in by the other-reading key: its
+        first alternative, the turn it replaces taken back. The reading it had becomes
+        an alternative, so the key asks it back."""
+        from qa.conversation import Reading
+
+        last = conversation.last
+        if last is not None and last.answer is answer:
+            conversation.forget_last()
+        first, *others = answer.alternatives
+        return Reading(
+            answer.question,
+            first,
+            follow_up=True,
+            alternatives=(*others, answer.understood_as or answer.question),
+            ambiguity=answer.ambiguity,
+        )
+
+    def _failed_card(self, card: AnswerCard, chat: int, message: str) -> None:
+        if chat == self.chat_number:
+            card.show_message(message)
 
     def _highlight_citations(self, answer: Any) -> dict[int, Any]:
         """Each passage's highlight cited on its own (rank -> Citation): the paragraph
@@ -297,7 +387,10 @@ class QaApp(App[None]):
         answer: Any,
         citations: dict[int, Any],
         documents: dict[str, Any] | None = None,
+        chat: int | None = None,
     ) -> None:
+        if chat is not None and chat != self.chat_number:
+            return  # its card was cleared away (ctrl+l) while it was being answered
         card.show_answer(answer, citations)
         self.latest = card
         self.documents = documents or {}  # only the latest answer's: they can be large
@@ -528,7 +621,40 @@ class QaApp(App[None]):
             return
         self.notify(f"Exported the session to {path}", markup=False)
 
+    # -- the conversation ---------------------------------------------------------------
+    def action_edit_understood(self) -> None:
+        """Put what the last question was understood as in the question box, to be
+        corrected and asked again (a follow-up read the wrong way)."""
+        answer = self.latest.answer if self.latest is not None else None
+        if answer is None:
+            self.notify("Nothing to edit yet: ask a question first", severity="warning")
+            return
+        box = self.query_one("#question", HistoryInput)
+        box.value = answer.understood_as or answer.question
+        box.cursor_position = len(box.value)
+        box.focus()
+
+    def action_other_reading(self) -> None:
+        """Ask the last question again in its other reading ("he" as the other man named
+        before), its card filled in anew."""
+        card = self.latest
+        answer = card.answer if card is not None else None
+        if card is None or answer is None or not answer.alternatives:
+            self.notify("The last question was read only one way", severity="warning")
+            return
+        if self.asking or self.busy or not self.ready:
+            self.notify("Wait for the answer being worked out first", severity="warning")
+            return
+        if self.current is not None and self.current in self._views():
+            self.current = None
+        card.reset()
+        self._ask(card, again=answer)
+
     async def action_clear(self) -> None:
+        """Clear the chat and start a new conversation: the next question is asked as
+        the first of its own, with nothing before it to refer back to."""
+        self.chat_number += 1
+        self.pending.clear()
         await self.query_one("#conversation").remove_children()
         self.latest = self.current = self.shown_quote = None
         self.documents = {}

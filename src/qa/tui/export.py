@@ -1,5 +1,7 @@
-"""The session as Markdown: every question, its answer and the quoted passages, with
-their citations, to keep or share what was found (``e`` writes ``qa-session-*.md``).
+"""The session as Markdown: every question, what a follow-up was understood as, its
+answer and the quoted passages, with their citations, to keep or share what was found
+(``e`` writes ``qa-session-*.md``). A reader of the file sees which question each
+answer answers: "What did he say?" alone would not say who.
 
 Plain functions of the answers, not of the widgets, so the text can be checked without
 running the chat.
@@ -27,6 +29,12 @@ def session_markdown(index_dir: Path, exchanges: Iterable[tuple[str, Answer | No
         if answer is None:
             lines += ["_(no answer yet)_", ""]
             continue
+        understood = answer.understood_as
+        if understood is not None and understood.strip() != question.strip():
+            lines += [f"Understood as: {understood}", ""]
+        if answer.alternatives:
+            what = answer.ambiguity or "it may be read another way"
+            lines += [f"Ambiguous: {what}; the other reading: {'; '.join(answer.alternatives)}", ""]
         for note in answer.notes:
             lines += [f"Note: {note}", ""]
         if answer.answer is None:

@@ -136,12 +136,32 @@ KEYS: tuple[Key, ...] = (
         ("ctrl+r", "re-index the documents"),
         palette=Command("Re-index", "Index the documents again"),
     ),
+    # Textual's question box keeps ctrl+e (end of line) and ctrl+u; ctrl+o is the quotes.
+    Key(
+        "ctrl+t",
+        "edit_understood",
+        "Edit understood as",
+        ("ctrl+t", "put the last “understood as” in the box, to correct it"),
+        palette=Command(
+            "Edit understood as",
+            "Put the standalone question the last answer answered in the box (ctrl+t)",
+        ),
+    ),
+    Key(
+        "ctrl+n",
+        "other_reading",
+        "Other reading",
+        ("ctrl+n", "ask the last question in its other reading (“he” may be A or B)"),
+        palette=Command(
+            "Other reading", "Ask the last question again as the other person or thing (ctrl+n)"
+        ),
+    ),
     Key(
         "ctrl+l",
         "clear",
         "Clear",
-        ("ctrl+l", "clear the conversation"),
-        palette=Command("Clear", "Clear the conversation"),
+        ("ctrl+l", "clear the chat and start a new conversation"),
+        palette=Command("Clear", "Clear the chat and start a new conversation"),
     ),
     Key(
         "question_mark,f1",
@@ -163,6 +183,8 @@ PALETTE_ORDER = (
     "Copy passage",
     "Open document",
     "Quotes by speaker",
+    "Edit understood as",
+    "Other reading",
     "Clear",
     "Export",
     "Help",
@@ -192,6 +214,11 @@ def palette(over_quotes: bool = False) -> list[tuple[str, str, str]]:
     ]
     rank = {title: n for n, title in enumerate(PALETTE_ORDER)}
     return sorted(entries, key=lambda e: rank.get(e[0], len(rank)))
+
+
+def keys_of(action: str) -> str:
+    """How the help writes the keys of ``action`` ("ctrl+t"), for a line that names them."""
+    return next(k.help[0] for k in KEYS if k.action == action and k.help is not None)
 
 
 def key_names() -> set[str]:

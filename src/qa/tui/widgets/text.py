@@ -60,6 +60,33 @@ def speaker_line(speaker: str | None) -> Text:
     return Text(printable(speaker), style="bold underline") + Text(" said:", style="bold")
 
 
+def understood_as(answer: Answer) -> str | None:
+    """The standalone question a follow-up was answered as, when it is not the question
+    itself ("What did he say?" -> "What did Choi Jung-hoon say?"); None otherwise."""
+    if answer.understood_as is None or answer.understood_as.strip() == answer.question.strip():
+        return None
+    return answer.understood_as
+
+
+def reading_text(answer: Answer, edit_key: str, other_key: str) -> Text:
+    """The lines above an answer that say how its question was read: "understood as: …"
+    when a follow-up was made standalone, and, when it fitted two readings, what was
+    ambiguous and the key that asks the other one. Empty for a question asked as it was.
+    The reader checks this before trusting the answer, so it is never left out."""
+    text = Text()
+    understood = understood_as(answer)
+    if understood is not None:
+        text.append("understood as: ", style="bold")
+        text.append(one_line(understood), style="italic")
+        text.append(f"   {edit_key}: edit", style="dim")
+    if answer.alternatives:
+        if text:
+            text.append("\n")
+        text.append(one_line(answer.ambiguity or "It may be read another way"), style="bold")
+        text.append(f"   {other_key}: ask “{one_line(answer.alternatives[0])}”", style="dim")
+    return text
+
+
 def answer_text(answer: Answer) -> Text:
     """The notes, then the answer span in bold within the passage around it, with its
     citation; a quotation comes after the name of who said it."""
