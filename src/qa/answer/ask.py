@@ -137,6 +137,9 @@ def answer_question(
     if focus:
         candidates += focus_candidates(index, focus, {c.chunk_id for c in candidates})
     scored = score_candidates(index, query, qvec, candidates, weights)
+    document_scores: dict[int, float] = {}
+    for s in scored:
+        document_scores[s.doc_id] = max(document_scores.get(s.doc_id, 0.0), s.score)
     if focus:
         scored = refocus(index, focus, scored)
     top = scored[:k]
@@ -201,7 +204,11 @@ def answer_question(
             short=short,
             short_text=doc.text[short.start : short.end] if short else None,
         )
-    return Answer(query.text, answer, passages, missing, notes=notes)
+    by_source = tuple(
+        (index.document(doc_id).source, score)
+        for doc_id, score in sorted(document_scores.items(), key=lambda ds: -ds[1])[:10]
+    )
+    return Answer(query.text, answer, passages, missing, notes=notes, document_scores=by_source)
 
 
 def _unsupported(

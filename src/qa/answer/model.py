@@ -96,6 +96,10 @@ class Answer:
     # standalone questions, and what was ambiguous ("“he” may be A or B").
     alternatives: tuple[str, ...] = ()
     ambiguity: str | None = None
+    # Each document's best passage score for the question alone, before any focus of
+    # a conversation (not in ``--json``): what the conversation layer weighs to tell
+    # which document a conversation is about, without its own preference feeding back.
+    document_scores: tuple[tuple[str, float], ...] = ()
 
     @property
     def kind(self) -> AnswerKind:

@@ -23,11 +23,14 @@ from qa.conversation.turns import Conversation, Turn
 from qa.embedding.encoder import Encoder
 from qa.index.reader import Index
 from qa.text.fold import fold
+from qa.text.terms import keywords
 
 # Each turn back weighs this much less in which documents the conversation is about;
 # an answer withheld ("not found") counts its first passage this much.
 TURN_DECAY = 0.6
 WITHHELD_WEIGHT = 0.3
+# How many passages the conversation's words are looked up in.
+CONSENSUS_DEPTH = 50
 _ELSE = re.compile(r"\s+else\b", re.I)
 _NAME = re.compile(r"(?<!^)(?<![.?!]\s)\b[A-Z][\w'’-]+")
 
@@ -41,6 +44,35 @@ def _places(answer: Answer) -> list[Place]:
         p = answer.passages[0]
         return [Place(p.source, p.highlight.start, p.highlight.end)]
     return []
+
+
+def _evidence(answer: Answer) -> dict[str, float]:
+    """How much one turn says the conversation is about each document: the best score
+    of its passages for the question alone, before the conversation's preference
+    (summed over the turns, the questions' consensus picks the document; an answer's
+    own document would feed the preference back and lock a wrong one in). A quotation
+    answer, found by speaker, counts its documents whole."""
+    if answer.is_quotation and answer.answer is not None:
+        return {p.source: 1.0 for p in answer.passages}
+    return dict(answer.document_scores)
+
+
+def _words_asked(index: Index, conversation: Conversation, reading: Reading) -> dict[str, float]:
+    """Which documents the conversation's own words point to: BM25 of every question
+    asked so far, as typed (never the words resolved from an answer, which would follow
+    a wrong first document), each document its best passage, the best 1."""
+    asked = " ".join([t.question for t in conversation.turns] + [reading.question])
+    hits = index.lexical(keywords(asked), CONSENSUS_DEPTH)
+    if not hits:
+        return {}
+    chunks = index.chunks(cid for cid, _ in hits)
+    best: dict[int, float] = {}
+    for cid, score in hits:
+        chunk = chunks.get(cid)
+        if chunk is not None:
+            best[chunk.doc_id] = max(best.get(chunk.doc_id, 0.0), score)
+    top = max(best.values())
+    return {index.document(d).source: score / top for d, score in best.items()}
 
 
 def _moves_on(index: Index, text: str, sources: tuple[str, ...]) -> bool:
@@ -109,9 +141,13 @@ def conversation_focus(index: Index, conversation: Conversation, reading: Readin
         return None
     weights: dict[str, float] = {}
     for age, turn in enumerate(reversed(conversation.turns)):
-        for place in _places(turn.answer):
-            w = TURN_DECAY**age * (1.0 if turn.answer.answer is not None else WITHHELD_WEIGHT)
-            weights[place.source] = weights.get(place.source, 0.0) + w
+        for source, evidence in _evidence(turn.answer).items():
+            weights[source] = weights.get(source, 0.0) + TURN_DECAY**age * evidence
+    if weights:
+        top = max(weights.values())
+        weights = {s: w / top for s, w in weights.items()}
+    for source, evidence in _words_asked(index, conversation, reading).items():
+        weights[source] = weights.get(source, 0.0) + evidence
     if not weights:
         return None
     top = max(weights.values())

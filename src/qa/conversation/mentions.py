@@ -126,7 +126,13 @@ def mentions_in(text: str, in_question: bool, document: str | None = None) -> li
             continue
         if ent.label_ == "NORP" and ent.end < len(doc) and doc[ent.end].tag_ in _NOUN_TAGS:
             continue  # "North Korean soldiers": the soldiers are the mention
-        name = ent.text.strip(" ,.;:’'\"“”")
+        if (
+            ent.start > 0
+            and doc[ent.start - 1].text == "("
+            and doc[ent.end : ent.end + 1].text == ")"
+        ):
+            continue  # a dateline's "(CNN)", a gloss: not what the text is about
+        name = re.sub(r"['’]s?$", "", ent.text.strip(" ,.;:’'\"“”")).strip()
         if name.casefold().startswith("the ") and kind == "person":
             name = name[4:]
         if not name or (kind == "group" and not name[0].isupper()):

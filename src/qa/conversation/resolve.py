@@ -70,9 +70,14 @@ _ELLIPSIS = re.compile(
     re.I,
 )
 _ELSE = re.compile(
-    r"^\s*(?:and\s+)?(?:what\s+else|anything\s+else|who\s+else|where\s+else|and\s+then\s+what"
-    r"|then\s+what|what\s+next|what\s+happened\s+(?:next|then|after\s+that)|after\s+that"
-    r"|and\s+then|anything\s+more|what\s+more|more)\W*$",
+    r"^\s*(?:and\s+)?(?:what\s+else|anything\s+else|who\s+else|where\s+else|anything\s+more"
+    r"|what\s+more|more)\W*$",
+    re.I,
+)
+_NEXT = re.compile(
+    r"^\s*(?:and\s+)?(?:then\s+what|what\s+next|what\s+happened\s+(?:next|then|after\s+that)"
+    r"|what\s+did\s+(?:he|she|they)\s+do\s+(?:next|then|after\s+that)|after\s+that|and\s+then"
+    r"|then)\W*$",
     re.I,
 )
 _ELSE_WORD = re.compile(r"\belse\b", re.I)
@@ -193,7 +198,9 @@ def _candidates(turns: list[Turn], want: str) -> list[tuple[int, Mention]]:
     return out
 
 
-def _person_for(turns: list[Turn], pronoun: str) -> tuple[Mention | None, Mention | None]:
+def _person_for(
+    turns: list[Turn], pronoun: str, question: str = ""
+) -> tuple[Mention | None, Mention | None]:
     """The person ``pronoun`` ("he"/"she") points to, and a second one that fits as well
     (the ambiguity), or None."""
     fitting = [(age, m) for age, m in _candidates(turns, "person") if m.pronoun in (pronoun, None)]
@@ -246,7 +253,7 @@ def _resolve_pronouns(
             family = _PERSON_PRONOUNS[word]
             if family in done or _names_person(text, m.start()):
                 continue
-            best, rival = _person_for(turns, family)
+            best, rival = _person_for(turns, family, text)
             if best is None:
                 continue
             after = text[m.end() :].split()
@@ -266,12 +273,17 @@ def _resolve_pronouns(
         elif word in _PLURAL_PRONOUNS:
             if "they" in done:
                 continue
-            found = _candidates(turns, "plural")
-            if found and _IDENTITY.match(turns[-1].understood_as):
-                # "Which soldiers are better trained?" then "How many of them…": the
-                # answer's group, not the question's word.
-                answered = [(a, c) for a, c in found if a == 0 and not c.in_question]
-                found = answered + [x for x in found if x not in answered]
+            every = _candidates(turns, "plural")
+            # What a question before was about, or a group the last answer names (an
+            # answer's plural nouns are too many to guess among); after "Which soldiers
+            # are better trained?", "How many of them…" is the answer's group first.
+            asked = [(a, c) for a, c in every if c.in_question]
+            answered = [
+                (a, c) for a, c in every if a == 0 and c.kind == "group" and not c.in_question
+            ]
+            found = (
+                answered + asked if _IDENTITY.match(turns[-1].understood_as) else asked + answered
+            )
             if not found:
                 people = [m2 for age, m2 in _candidates(turns, "person") if age == 0]
                 if len(people) >= 2:
@@ -289,7 +301,9 @@ def _resolve_pronouns(
             after = text[m.end() :].split()
             if word == "it" and after and after[0].casefold().strip("?.,") in _EXPLETIVE_AFTER:
                 continue
-            found = _candidates(turns, "thing")
+            # Only what a question before was about ("What is the Storm Corps?" then
+            # "How big is it?"): an answer's nouns are too many to guess among.
+            found = [(a, c) for a, c in _candidates(turns, "thing") if c.in_question]
             if not found:
                 continue
             new = found[0][1].text
@@ -360,10 +374,9 @@ def _ellipsis(wh: str, last: Turn) -> str:
     if m and not wh.casefold().startswith(("according", "by whom", "to whom")):
         return f"{_cap(wh)} {m.group('rest')}?"
     m = _YES_NO.match(previous)
-    if m and not wh.casefold().startswith(("according", "by whom", "to whom")):
+    if m and re.fullmatch(r"why|when|where|how|how\s+(?:long|often|much|many|far)", wh, re.I):
         return f"{_cap(wh)} {_lower_first(m.group('rest'))}?"
-    gist = _gist(last)
-    return f"{_cap(wh)} ({gist})?" if gist else f"{_cap(wh)} ({previous})?"
+    return f"{_cap(wh)} ({previous})?"
 
 
 def _continuation(rest: str, last: Turn) -> str:
@@ -438,9 +451,16 @@ def resolve(question: str, conversation: Conversation) -> Reading:
         if understood == previous:
             understood = f"What else ({_strip_q(previous)})?"
         return Reading(text, understood, True, True, context_words=context)
+    if _NEXT.match(text):
+        gist = _gist(last)
+        understood = f"What happened after {gist}?" if gist else text
+        return Reading(text, understood, True, False, context_words=context)
     m = _ELLIPSIS.match(text)
     if m:
         understood = _ellipsis(m.group("wh"), last)
+        return Reading(text, understood, True, what_else, context_words=context)
+    if _PREPOSITION.match(text) and len(text.split()) <= 4:
+        understood = f"{_strip_q(last.understood_as)} {_strip_q(text)}?"
         return Reading(text, understood, True, what_else, context_words=context)
     m = _CONTINUATION.match(text)
     if m and (not needs_context(m.group("rest")) or len(m.group("rest").split()) <= 3):
