@@ -16,9 +16,13 @@ the sentence's "begin"/"end" words when the question asks when something begins/
 asks for one. None is given when two different
 candidates score alike, nor from a line too short to be prose (a page header, a table
 cell), nor from inside a code or identifier ("COVID-19", "H1N1", "A4", "Lion Air
-Flight 043"), nor a count for "what percentage", a length for "how long does it last",
-or a change of something else than the question's ("reduce the metabolic rate by 75%"
-for the spacecraft's mass).
+Flight 043", "AK-12"), nor a number that says which one or when ("page 12", "Table 2",
+"season 3", "9 p.m.", "020 7946 0958"), nor a count for "what percentage", a length for
+"how long does it last", or a change of something else than the question's ("reduce the
+metabolic rate by 75%" for the spacecraft's mass). For "how many X" the figure followed
+by X, or by the same people named otherwise ("3,000 troops" for soldiers), is the count;
+one followed by a kind of X ("around 500 officers") is a weaker sign, and one followed by
+another thing ("and 40 tanks") is never the count of X.
 
 Regular expressions over one span: under a millisecond a question, no model.
 """
@@ -204,6 +208,34 @@ _CLAUSE_BREAK = re.compile(
 _SENTENCE_START = re.compile(_STOP)
 _WH = frozenset("how many much what which when where who whom whose why".split())
 
+# A number after one of these words says which one, never how many: "page 12", "Flight
+# 610", "Table 2", "season 3", "No. 5", "Phase 3 trial" (any case, at a sentence's start
+# too, where _after_name cannot tell a name).
+_LABEL_BEFORE = re.compile(
+    r"(?:\b(?:pages?|pp?\.|chapters?|sections?|sec\.|figures?|figs?\.|tables?|paragraphs?|para\."
+    r"|articles?|art\.|clauses?|no\.|nos\.|numbers?|rooms?|flights?|routes?|platforms?|gates?"
+    r"|exits?|highways?|versions?|episodes?|seasons?|volumes?|vol\.|grades?|phases?|stages?"
+    r"|id|code|ref\.|box|suite|apartment|apt\.|bus)|§|#)\s*$",
+    re.IGNORECASE,
+)
+# "9 p.m.", "10 o'clock": a time of day, not an amount.
+_CLOCK_AFTER = re.compile(r"\s?(?:[ap]\.\s?m\.|[ap]m\b|o[’']clock\b)", re.IGNORECASE)
+# What a count of soldiers may be said as. The first set names the same people ("10,000
+# troops" answers "how many soldiers"); the second a kind of them ("around 500 officers"
+# answers "how many soldiers are better trained"), a weaker sign, since it may count a
+# part of them.
+_SAME_COUNTED = (frozenset(stems("soldiers troops personnel servicemen fighters".split())),)
+_KIND_OF_COUNTED = {
+    group: frozenset(
+        stems(
+            "officers recruits conscripts marines paratroopers commandos reservists snipers"
+            " men".split()
+        )
+    )
+    - group
+    for group in _SAME_COUNTED
+}
+
 
 @dataclass(frozen=True)
 class Candidate:
@@ -316,6 +348,31 @@ def _in_date(text: str, start: int, end: int) -> bool:
     )
 
 
+def _not_a_count(text: str, start: int, end: int) -> bool:
+    """Whether the number ``text[start:end]`` names or places something rather than
+    counting it: a page, section or flight number ("page 12", "Flight 610"), a time of
+    day ("9 p.m."), a code with a leading zero ("007") or one of digit groups side by
+    side ("020 7946 0958"). A reader copies a bold figure as the count; any of these
+    would be wrong."""
+    word = text[start:end]
+    if _LABEL_BEFORE.search(text, max(0, start - 14), start):
+        return True
+    if _CLOCK_AFTER.match(text, end):
+        return True
+    if re.match(r"0\d", word):
+        return True
+    lo = start
+    while lo > 0 and re.match(r"[\d ]", text[lo - 1]):
+        lo -= 1
+    hi = end
+    while hi < len(text) and re.match(r"[\d ]", text[hi]):
+        hi += 1
+    # Digit groups side by side: a phone number or an identifier ("020 7946 0958"), or
+    # thousands written with spaces ("10 000"), of which the number pattern sees only a
+    # part ("10"). Neither is shown.
+    return bool(re.fullmatch(r"\d+(?: \d+)+", text[lo:hi].strip()))
+
+
 def candidates(question: Question, text: str, start: int, end: int) -> list[Candidate]:
     """Numbers (or dates) of ``text[start:end]`` that may answer ``question``: not its
     own words, not a lone "half", "one" or "million", not the day of a date nor a year
@@ -363,6 +420,8 @@ def candidates(question: Question, text: str, start: int, end: int) -> list[Cand
             continue
         if kind == "number" and _after_name(text, s) and not _amount_after(question, text, e):
             continue  # "Lion Air Flight 043": which flight, not how many
+        if kind == "number" and re.match(r"\d", word) and _not_a_count(text, s, e):
+            continue  # "page 12", "9 p.m.", "020 7946": which one or when, not how many
         if word == "May" and not re.search(
             r"\b(?:in|of|since|until|from|by|early|late|mid)\s+$", text[max(0, s - 8) : s]
         ):
@@ -414,6 +473,51 @@ def _counted(question: str) -> str | None:
         return None
     plural = [w for w in thing if w.endswith("s") and not w.endswith("ss")]
     return _stem((plural or thing)[-1])
+
+
+def _counted_forms(head: str) -> tuple[frozenset[str], frozenset[str]]:
+    """The stems that say the thing ``head`` counts ("troop" for "soldier") and those
+    that say a kind of it ("offic"), from the small table above."""
+    for group in _SAME_COUNTED:
+        if head in group:
+            return group, _KIND_OF_COUNTED[group]
+    return frozenset({head}), frozenset()
+
+
+# Words between a number and what it counts: "14 of the soldiers", "500 of their men".
+_COUNT_LINK = frozenset("of the their its his her these those our your".split())
+_PLURAL_WORDS = frozenset(stems("people men women children personnel police".split()))
+
+
+def _counted_phrase(text: str, end: int) -> list[str]:
+    """The words a number counts, right after it and in its clause: up to three words
+    before a stopword, "of the" passed over, and on past "and"/"or" unless another
+    number follows ("3,000 North Korean troops"; "14 of the men" -> ["men"]; "500
+    officers and members of the Storm Corps" -> ["officers", "members"]; "3,000 troops
+    and 40 tanks" -> ["troops"]). Empty when none follows ("rose to 14.")."""
+    after = re.split(r"[,;:.()“”\"–—!?]", text[end : end + 60], maxsplit=1)[0]
+    words = re.findall(r"[^\W_]+", after)
+    while words and fold(words[0]) in _COUNT_LINK:
+        words = words[1:]
+    out: list[str] = []
+    for w in words:
+        if re.search(r"\d", w) or len(out) == 3:
+            break
+        if fold(w) in ("and", "or") and out:
+            continue
+        if fold(w) in STOPWORDS:
+            break
+        out.append(w)
+    return out
+
+
+def _plural(word: str) -> bool:
+    """Whether ``word`` is a plural noun by its shape ("tanks", "vehicles", "men"), the
+    thing a number before it counts."""
+    w = fold(word)
+    return (len(w) > 3 and w.endswith("s") and not w.endswith(("ss", "us", "is"))) or (
+        _stem(w) in _PLURAL_WORDS
+    )
 
 
 def _name_stems(question: str) -> set[str]:
@@ -474,7 +578,16 @@ def _score(question: Question, text: str, cand: Candidate, lo: int, hi: int) -> 
         following = re.findall(r"[^\W\d_]+", text[cand.end : cand.end + 40])[:4]
         after = [_stem(w) for w in following]
         before = re.findall(r"[^\W\d_]+", text[cs : cand.start])[-4:]
-        if head in after or head in [_stem(w) for w in before]:
+        same, kinds = _counted_forms(head)
+        counted = _counted_phrase(text, cand.end)
+        counted_stems = {_stem(w) for w in counted}
+        if counted_stems & same:
+            score += 1.0  # "3,000 troops", "10,000 North Korean soldiers", "14 of the men"
+        elif counted_stems & kinds:
+            score += 0.5  # "around 500 officers" for "how many soldiers…"
+        elif counted and _plural(counted[-1]) and not counted_stems & rest:
+            score -= 10.0  # "troops and 40 tanks": 40 counts tanks, whatever precedes it
+        elif head in after or head in [_stem(w) for w in before]:
             score += 1.0  # "88 wolves", "the total of commercial providers to 14"
         elif following and fold(following[0]) not in STOPWORDS and _stem(following[0]) not in rest:
             score -= 10.0  # "four rounds" counts rounds, not the people asked about
