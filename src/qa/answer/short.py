@@ -220,6 +220,8 @@ _LABEL_BEFORE = re.compile(
 )
 # "9 p.m.", "10 o'clock": a time of day, not an amount.
 _CLOCK_AFTER = re.compile(r"\s?(?:[ap]\.\s?m\.|[ap]m\b|o[’']clock\b)", re.IGNORECASE)
+# "over 250 000 deaths": thousands written with spaces, one number.
+_SPACED_THOUSANDS = re.compile(r"\d{1,3}(?: \d{3})+(?!\d)")
 # What a count of soldiers may be said as. The first set names the same people ("10,000
 # troops" answers "how many soldiers"); the second a kind of them ("around 500 officers"
 # answers "how many soldiers are better trained"), a weaker sign, since it may count a
@@ -361,16 +363,18 @@ def _not_a_count(text: str, start: int, end: int) -> bool:
         return True
     if re.match(r"0\d", word):
         return True
+    if re.search(r"\w\($", text[max(0, start - 2) : start]):
+        return True  # "article 19(2)": a subsection
     lo = start
     while lo > 0 and re.match(r"[\d ]", text[lo - 1]):
         lo -= 1
     hi = end
     while hi < len(text) and re.match(r"[\d ]", text[hi]):
         hi += 1
-    # Digit groups side by side: a phone number or an identifier ("020 7946 0958"), or
-    # thousands written with spaces ("10 000"), of which the number pattern sees only a
-    # part ("10"). Neither is shown.
-    return bool(re.fullmatch(r"\d+(?: \d+)+", text[lo:hi].strip()))
+    # Digit groups side by side: a phone number or an identifier ("020 7946 0958"), unless
+    # the number is the whole run, thousands written with spaces ("250 000").
+    run = text[lo:hi].strip()
+    return bool(re.fullmatch(r"\d+(?: \d+)+", run)) and run != word
 
 
 def candidates(question: Question, text: str, start: int, end: int) -> list[Candidate]:
@@ -408,6 +412,10 @@ def candidates(question: Question, text: str, start: int, end: int) -> list[Cand
             continue
         s = ms + raw.find(word)
         e = s + len(word)
+        spaced = _SPACED_THOUSANDS.match(text, s) if kind == "number" else None
+        if spaced and spaced.end() > e and not re.search(r"\d\s?$", text[max(0, s - 2) : s]):
+            e = spaced.end()  # "250 000" whole, not "250"
+            word = text[s:e]
         folded = [fold(w) for w in re.findall(r"\w+", word)]
         if all(w in asked or w in STOPWORDS for w in folded):
             continue  # the question's own number is not its answer
@@ -585,8 +593,15 @@ def _score(question: Question, text: str, cand: Candidate, lo: int, hi: int) -> 
             score += 1.0  # "3,000 troops", "10,000 North Korean soldiers", "14 of the men"
         elif counted_stems & kinds:
             score += 0.5  # "around 500 officers" for "how many soldiers…"
-        elif counted and _plural(counted[-1]) and not counted_stems & rest:
-            score -= 10.0  # "troops and 40 tanks": 40 counts tanks, whatever precedes it
+        elif (
+            counted
+            and _plural(counted[-1])
+            and not counted_stems & rest
+            and not re.match(r"\s+of\b", text[cand.end :])
+        ):
+            # "troops and 40 tanks": 40 counts tanks, whatever precedes it. Not "123 of
+            # the planes": the planes named again, as the A380s asked about may be.
+            score -= 10.0
         elif head in after or head in [_stem(w) for w in before]:
             score += 1.0  # "88 wolves", "the total of commercial providers to 14"
         elif following and fold(following[0]) not in STOPWORDS and _stem(following[0]) not in rest:
