@@ -57,6 +57,7 @@ def test_the_soldiers_armed_are_counted_beside_the_rifle_s_name() -> None:
     "question",
     [
         "How many soldiers are better trained?",
+        "How many of the better trained soldiers are there?",
         "How many of the soldiers are better trained and fed?",
         "How many soldiers are in the Storm Corps?",
         "How many members of the Storm Corps are there?",
@@ -67,6 +68,18 @@ def test_the_better_trained_soldiers_are_around_500(question: str) -> None:
     # "around 500 officers and members of the elite Storm Corps": officers are soldiers,
     # and the members are counted with them.
     assert _short(question, STORM_CORPS) == "around 500"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "How many North Korean troops arrived in Russia?",
+        "How many North Korean soldiers are there?",
+    ],
+)
+def test_a_part_of_the_soldiers_is_not_their_count(question: str) -> None:
+    # The 500 officers and Storm Corps members are some of the troops, not all of them.
+    assert _short(question, STORM_CORPS) is None
 
 
 def test_troops_and_soldiers_are_the_same_count() -> None:

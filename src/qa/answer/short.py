@@ -468,19 +468,28 @@ def _stem(word: str) -> str:
 def _counted(question: str) -> str | None:
     """The stem of the thing a "how many" question counts: of the words after "how
     many" up to a stopword or a past tense ("North Korean troops arrived"), the last
-    plural one, else the last ("academic staff")."""
+    plural one, else the last ("academic staff"). A past participle before any plural
+    describes the thing rather than ending it ("better trained soldiers")."""
     m = _COUNTED.search(question)
     if not m:
         return None
     thing: list[str] = []
-    for w in re.findall(r"\w+", m.group("thing"))[:3]:
-        if fold(w) in STOPWORDS or (thing and w.endswith("ed")):
+    for w in re.findall(r"\w+", m.group("thing"))[:4]:
+        if fold(w) in STOPWORDS or len(thing) == 3:
             break
+        if thing and w.endswith("ed"):
+            if any(_is_plural(t) for t in thing):
+                break
+            continue
         thing.append(w)
     if not thing:
         return None
-    plural = [w for w in thing if w.endswith("s") and not w.endswith("ss")]
+    plural = [w for w in thing if _is_plural(w)]
     return _stem((plural or thing)[-1])
+
+
+def _is_plural(word: str) -> bool:
+    return word.endswith("s") and not word.endswith("ss")
 
 
 def _counted_forms(head: str) -> tuple[frozenset[str], frozenset[str]]:
@@ -591,8 +600,13 @@ def _score(question: Question, text: str, cand: Candidate, lo: int, hi: int) -> 
         counted_stems = {_stem(w) for w in counted}
         if counted_stems & same:
             score += 1.0  # "3,000 troops", "10,000 North Korean soldiers", "14 of the men"
-        elif counted_stems & kinds:
-            score += 0.5  # "around 500 officers" for "how many soldiers…"
+        elif counted_stems & kinds and rest & {
+            _stem(w) for w in re.findall(r"\w+", text[cand.end : stop.start() if stop else hi])
+        }:
+            # "around 500 officers …, who are slightly better trained" for "how many
+            # soldiers are better trained": a kind of them, said after it to be the part
+            # asked about. Without it, a part of the soldiers is not their count.
+            score += 0.5
         elif (
             counted
             and _plural(counted[-1])
