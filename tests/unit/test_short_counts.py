@@ -82,6 +82,14 @@ def test_a_part_of_the_soldiers_is_not_their_count(question: str) -> None:
     assert _short(question, STORM_CORPS) is None
 
 
+def test_a_part_asked_is_not_the_count_of_all() -> None:
+    # "How many of the soldiers are better trained?" asks for a part; the 7,000 armed
+    # are all of them, and nothing in that sentence says "better trained".
+    question = "How many of the North Korean soldiers are better trained?"
+    assert _short(question, WEAPONS) is None
+    assert _short(question, STORM_CORPS) == "around 500"
+
+
 def test_troops_and_soldiers_are_the_same_count() -> None:
     assert _short("How many troops has North Korea sent to Russia?", CONFIRMED) == (
         "approximately 10,000"

@@ -115,6 +115,8 @@ _CHANGE_VERBS = frozenset(
         "boost boosted gain gained lose lost expand expanded improve improved".split()
     )
 )
+# "How many of the soldiers are better trained?": a part of them, said by the rest.
+_PART_ASKED = re.compile(r"\bhow\s+many\s+of\b", re.I)
 _COUNT_ASKED = re.compile(r"\b(?:how\s+many|number\s+of|count\s+of)\b", re.I)
 # "By how much did it fall": the change is the figure after "by", not the level after "from".
 _CHANGE_ASKED = re.compile(r"\bby\s+how\s+much\b", re.I)
@@ -590,6 +592,10 @@ def _score(question: Question, text: str, cand: Candidate, lo: int, hi: int) -> 
     if _CHANGE_ASKED.search(qtext) and not (rest - _CHANGE_VERBS - names) & clause:
         # "By how much could hibernation reduce the spacecraft's mass?": "reduce… the
         # metabolic rate by 75%" changes something else.
+        return score - 10.0
+    if _PART_ASKED.search(qtext) and rest - names and not (rest - names) & sentence:
+        # "How many of the soldiers are better trained?": the part is said by its own
+        # words; "over 7,000 North Korean soldiers" equipped is all of them, not it.
         return score - 10.0
     if head:
         following = re.findall(r"[^\W\d_]+", text[cand.end : cand.end + 40])[:4]
