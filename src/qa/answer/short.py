@@ -16,9 +16,13 @@ the sentence's "begin"/"end" words when the question asks when something begins/
 asks for one. None is given when two different
 candidates score alike, nor from a line too short to be prose (a page header, a table
 cell), nor from inside a code or identifier ("COVID-19", "H1N1", "A4", "Lion Air
-Flight 043"), nor a count for "what percentage", a length for "how long does it last",
-or a change of something else than the question's ("reduce the metabolic rate by 75%"
-for the spacecraft's mass).
+Flight 043", "AK-12"), nor a number that says which one or when ("page 12", "Table 2",
+"season 3", "9 p.m.", "020 7946 0958"), nor a count for "what percentage", a length for
+"how long does it last", or a change of something else than the question's ("reduce the
+metabolic rate by 75%" for the spacecraft's mass). For "how many X" the figure followed
+by X, or by the same people named otherwise ("3,000 troops" for soldiers), is the count;
+one followed by a kind of X ("around 500 officers") is a weaker sign, and one followed by
+another thing ("and 40 tanks") is never the count of X.
 
 Regular expressions over one span: under a millisecond a question, no model.
 """
@@ -111,6 +115,8 @@ _CHANGE_VERBS = frozenset(
         "boost boosted gain gained lose lost expand expanded improve improved".split()
     )
 )
+# "How many of the soldiers are better trained?": a part of them, said by the rest.
+_PART_ASKED = re.compile(r"\bhow\s+many\s+of\b", re.I)
 _COUNT_ASKED = re.compile(r"\b(?:how\s+many|number\s+of|count\s+of)\b", re.I)
 # "By how much did it fall": the change is the figure after "by", not the level after "from".
 _CHANGE_ASKED = re.compile(r"\bby\s+how\s+much\b", re.I)
@@ -203,6 +209,36 @@ _CLAUSE_BREAK = re.compile(
 )
 _SENTENCE_START = re.compile(_STOP)
 _WH = frozenset("how many much what which when where who whom whose why".split())
+
+# A number after one of these words says which one, never how many: "page 12", "Flight
+# 610", "Table 2", "season 3", "No. 5", "Phase 3 trial" (any case, at a sentence's start
+# too, where _after_name cannot tell a name).
+_LABEL_BEFORE = re.compile(
+    r"(?:\b(?:pages?|pp?\.|chapters?|sections?|sec\.|figures?|figs?\.|tables?|paragraphs?|para\."
+    r"|articles?|art\.|clauses?|no\.|nos\.|numbers?|rooms?|flights?|routes?|platforms?|gates?"
+    r"|exits?|highways?|versions?|episodes?|seasons?|volumes?|vol\.|grades?|phases?|stages?"
+    r"|id|code|ref\.|box|suite|apartment|apt\.|bus)|§|#)\s*$",
+    re.IGNORECASE,
+)
+# "9 p.m.", "10 o'clock": a time of day, not an amount.
+_CLOCK_AFTER = re.compile(r"\s?(?:[ap]\.\s?m\.|[ap]m\b|o[’']clock\b)", re.IGNORECASE)
+# "over 250 000 deaths": thousands written with spaces, one number.
+_SPACED_THOUSANDS = re.compile(r"\d{1,3}(?: \d{3})+(?!\d)")
+# What a count of soldiers may be said as. The first set names the same people ("10,000
+# troops" answers "how many soldiers"); the second a kind of them ("around 500 officers"
+# answers "how many soldiers are better trained"), a weaker sign, since it may count a
+# part of them.
+_SAME_COUNTED = (frozenset(stems("soldiers troops personnel servicemen fighters".split())),)
+_KIND_OF_COUNTED = {
+    group: frozenset(
+        stems(
+            "officers recruits conscripts marines paratroopers commandos reservists snipers"
+            " men".split()
+        )
+    )
+    - group
+    for group in _SAME_COUNTED
+}
 
 
 @dataclass(frozen=True)
@@ -316,6 +352,33 @@ def _in_date(text: str, start: int, end: int) -> bool:
     )
 
 
+def _not_a_count(text: str, start: int, end: int) -> bool:
+    """Whether the number ``text[start:end]`` names or places something rather than
+    counting it: a page, section or flight number ("page 12", "Flight 610"), a time of
+    day ("9 p.m."), a code with a leading zero ("007") or one of digit groups side by
+    side ("020 7946 0958"). A reader copies a bold figure as the count; any of these
+    would be wrong."""
+    word = text[start:end]
+    if _LABEL_BEFORE.search(text, max(0, start - 14), start):
+        return True
+    if _CLOCK_AFTER.match(text, end):
+        return True
+    if re.match(r"0\d", word):
+        return True
+    if re.search(r"\w\($", text[max(0, start - 2) : start]):
+        return True  # "article 19(2)": a subsection
+    lo = start
+    while lo > 0 and re.match(r"[\d ]", text[lo - 1]):
+        lo -= 1
+    hi = end
+    while hi < len(text) and re.match(r"[\d ]", text[hi]):
+        hi += 1
+    # Digit groups side by side: a phone number or an identifier ("020 7946 0958"), unless
+    # the number is the whole run, thousands written with spaces ("250 000").
+    run = text[lo:hi].strip()
+    return bool(re.fullmatch(r"\d+(?: \d+)+", run)) and run != word
+
+
 def candidates(question: Question, text: str, start: int, end: int) -> list[Candidate]:
     """Numbers (or dates) of ``text[start:end]`` that may answer ``question``: not its
     own words, not a lone "half", "one" or "million", not the day of a date nor a year
@@ -351,6 +414,10 @@ def candidates(question: Question, text: str, start: int, end: int) -> list[Cand
             continue
         s = ms + raw.find(word)
         e = s + len(word)
+        spaced = _SPACED_THOUSANDS.match(text, s) if kind == "number" else None
+        if spaced and spaced.end() > e and not re.search(r"\d\s?$", text[max(0, s - 2) : s]):
+            e = spaced.end()  # "250 000" whole, not "250"
+            word = text[s:e]
         folded = [fold(w) for w in re.findall(r"\w+", word)]
         if all(w in asked or w in STOPWORDS for w in folded):
             continue  # the question's own number is not its answer
@@ -363,6 +430,8 @@ def candidates(question: Question, text: str, start: int, end: int) -> list[Cand
             continue
         if kind == "number" and _after_name(text, s) and not _amount_after(question, text, e):
             continue  # "Lion Air Flight 043": which flight, not how many
+        if kind == "number" and re.match(r"\d", word) and _not_a_count(text, s, e):
+            continue  # "page 12", "9 p.m.", "020 7946": which one or when, not how many
         if word == "May" and not re.search(
             r"\b(?:in|of|since|until|from|by|early|late|mid)\s+$", text[max(0, s - 8) : s]
         ):
@@ -401,19 +470,73 @@ def _stem(word: str) -> str:
 def _counted(question: str) -> str | None:
     """The stem of the thing a "how many" question counts: of the words after "how
     many" up to a stopword or a past tense ("North Korean troops arrived"), the last
-    plural one, else the last ("academic staff")."""
+    plural one, else the last ("academic staff"). A past participle before any plural
+    describes the thing rather than ending it ("better trained soldiers")."""
     m = _COUNTED.search(question)
     if not m:
         return None
     thing: list[str] = []
-    for w in re.findall(r"\w+", m.group("thing"))[:3]:
-        if fold(w) in STOPWORDS or (thing and w.endswith("ed")):
+    for w in re.findall(r"\w+", m.group("thing"))[:4]:
+        if fold(w) in STOPWORDS or len(thing) == 3:
             break
+        if thing and w.endswith("ed"):
+            if any(_is_plural(t) for t in thing):
+                break
+            continue
         thing.append(w)
     if not thing:
         return None
-    plural = [w for w in thing if w.endswith("s") and not w.endswith("ss")]
+    plural = [w for w in thing if _is_plural(w)]
     return _stem((plural or thing)[-1])
+
+
+def _is_plural(word: str) -> bool:
+    return word.endswith("s") and not word.endswith("ss")
+
+
+def _counted_forms(head: str) -> tuple[frozenset[str], frozenset[str]]:
+    """The stems that say the thing ``head`` counts ("troop" for "soldier") and those
+    that say a kind of it ("offic"), from the small table above."""
+    for group in _SAME_COUNTED:
+        if head in group:
+            return group, _KIND_OF_COUNTED[group]
+    return frozenset({head}), frozenset()
+
+
+# Words between a number and what it counts: "14 of the soldiers", "500 of their men".
+_COUNT_LINK = frozenset("of the their its his her these those our your".split())
+_PLURAL_WORDS = frozenset(stems("people men women children personnel police".split()))
+
+
+def _counted_phrase(text: str, end: int) -> list[str]:
+    """The words a number counts, right after it and in its clause: up to three words
+    before a stopword, "of the" passed over, and on past "and"/"or" unless another
+    number follows ("3,000 North Korean troops"; "14 of the men" -> ["men"]; "500
+    officers and members of the Storm Corps" -> ["officers", "members"]; "3,000 troops
+    and 40 tanks" -> ["troops"]). Empty when none follows ("rose to 14.")."""
+    after = re.split(r"[,;:.()“”\"–—!?]", text[end : end + 60], maxsplit=1)[0]
+    words = re.findall(r"[^\W_]+", after)
+    while words and fold(words[0]) in _COUNT_LINK:
+        words = words[1:]
+    out: list[str] = []
+    for w in words:
+        if re.search(r"\d", w) or len(out) == 3:
+            break
+        if fold(w) in ("and", "or") and out:
+            continue
+        if fold(w) in STOPWORDS:
+            break
+        out.append(w)
+    return out
+
+
+def _plural(word: str) -> bool:
+    """Whether ``word`` is a plural noun by its shape ("tanks", "vehicles", "men"), the
+    thing a number before it counts."""
+    w = fold(word)
+    return (len(w) > 3 and w.endswith("s") and not w.endswith(("ss", "us", "is"))) or (
+        _stem(w) in _PLURAL_WORDS
+    )
 
 
 def _name_stems(question: str) -> set[str]:
@@ -470,11 +593,36 @@ def _score(question: Question, text: str, cand: Candidate, lo: int, hi: int) -> 
         # "By how much could hibernation reduce the spacecraft's mass?": "reduce… the
         # metabolic rate by 75%" changes something else.
         return score - 10.0
+    if _PART_ASKED.search(qtext) and rest - names and not (rest - names) & sentence:
+        # "How many of the soldiers are better trained?": the part is said by its own
+        # words; "over 7,000 North Korean soldiers" equipped is all of them, not it.
+        return score - 10.0
     if head:
         following = re.findall(r"[^\W\d_]+", text[cand.end : cand.end + 40])[:4]
         after = [_stem(w) for w in following]
         before = re.findall(r"[^\W\d_]+", text[cs : cand.start])[-4:]
-        if head in after or head in [_stem(w) for w in before]:
+        same, kinds = _counted_forms(head)
+        counted = _counted_phrase(text, cand.end)
+        counted_stems = {_stem(w) for w in counted}
+        if counted_stems & same:
+            score += 1.0  # "3,000 troops", "10,000 North Korean soldiers", "14 of the men"
+        elif counted_stems & kinds and rest & {
+            _stem(w) for w in re.findall(r"\w+", text[cand.end : stop.start() if stop else hi])
+        }:
+            # "around 500 officers …, who are slightly better trained" for "how many
+            # soldiers are better trained": a kind of them, said after it to be the part
+            # asked about. Without it, a part of the soldiers is not their count.
+            score += 0.5
+        elif (
+            counted
+            and _plural(counted[-1])
+            and not counted_stems & rest
+            and not re.match(r"\s+of\b", text[cand.end :])
+        ):
+            # "troops and 40 tanks": 40 counts tanks, whatever precedes it. Not "123 of
+            # the planes": the planes named again, as the A380s asked about may be.
+            score -= 10.0
+        elif head in after or head in [_stem(w) for w in before]:
             score += 1.0  # "88 wolves", "the total of commercial providers to 14"
         elif following and fold(following[0]) not in STOPWORDS and _stem(following[0]) not in rest:
             score -= 10.0  # "four rounds" counts rounds, not the people asked about
