@@ -205,7 +205,7 @@ def answer_question(
             short_text=doc.text[short.start : short.end] if short else None,
         )
     by_source = tuple(
-        (index.document(doc_id).source, score)
+        (index.source(doc_id), score)
         for doc_id, score in sorted(document_scores.items(), key=lambda ds: -ds[1])[:10]
     )
     return Answer(query.text, answer, passages, missing, notes=notes, document_scores=by_source)

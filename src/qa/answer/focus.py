@@ -54,7 +54,7 @@ class Focus:
 # passage's score: the conversation's main document this much (others by their
 # weight); a passage holding or next to the last answer, more (stories are told in
 # order, and a follow-up most often asks about the same few paragraphs).
-DOCUMENT_WEIGHT = 2.0
+DOCUMENT_WEIGHT = 8
 NEAR_WEIGHT = 1.0
 # A passage within this many characters of the last answer counts as next to it.
 NEAR_CHARS = 1500
@@ -67,9 +67,9 @@ AROUND_CHUNKS = 3
 def _doc_ids(index: Index, sources: tuple[str, ...]) -> dict[str, int]:
     out = {}
     for source in sources:
-        doc = index.document_by_source(source)
-        if doc is not None:
-            out[source] = doc.id
+        doc_id = index.document_id(source)
+        if doc_id is not None:
+            out[source] = doc_id
     return out
 
 

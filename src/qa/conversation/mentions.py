@@ -45,6 +45,8 @@ _FEMALE_TITLES = frozenset(
     "mrs mrs. ms ms. miss lady queen princess mother sister aunt daughter wife girl woman "
     "duchess countess empress nun madame".split()
 )
+# How much of the document around an answer is read for its people's pronouns.
+PRONOUN_CONTEXT = 20_000
 # How far after a name its pronoun is looked for, and how many mentions are read.
 _WINDOW = 200
 _MAX_MENTIONS = 40
@@ -174,11 +176,18 @@ def turn_mentions(
     speaker of a quotation, then those of the answer (or of the nearest passage when it
     was withheld)."""
     a = answer.answer
-    source = a.source if a is not None else answer.passages[0].source if answer.passages else None
+    place = (
+        (a.source, a.start)
+        if a is not None
+        else (answer.passages[0].source, answer.passages[0].start)
+        if answer.passages
+        else None
+    )
     document = None
-    if source is not None:
-        doc = index.document_by_source(source)
-        document = doc.text if doc is not None else None
+    if place is not None:
+        doc = index.document_by_source(place[0])
+        if doc is not None:  # the text around the answer: enough for "he" or "she"
+            document = doc.text[max(0, place[1] - PRONOUN_CONTEXT) : place[1] + PRONOUN_CONTEXT]
     out = [replace(m, in_question=True) for m in referents]
     out += mentions_in(question, True, document)
     if a is not None and a.speaker:

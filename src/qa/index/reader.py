@@ -89,6 +89,8 @@ class Index:
         self.manifest = manifest
         self._store = store
         self._vectors = vectors
+        self._sources: dict[int, str] | None = None
+        self._ids: dict[str, int] = {}
 
     # -- the dense channel --------------------------------------------------------
     def dense(self, query_vector: np.ndarray, k: int) -> list[tuple[int, float]]:
@@ -132,6 +134,22 @@ class Index:
 
     def document(self, doc_id: int) -> DocumentText:
         return self._store.document_text(doc_id)
+
+    def _source_map(self) -> dict[int, str]:
+        # Kept for the generation's life: a generation never changes.
+        if self._sources is None:
+            self._sources = {d.id: d.source for d in self._store.documents().values()}
+            self._ids = {source: doc_id for doc_id, source in self._sources.items()}
+        return self._sources
+
+    def source(self, doc_id: int) -> str:
+        """A document's source path, without reading its text."""
+        return self._source_map()[doc_id]
+
+    def document_id(self, source: str) -> int | None:
+        """The id of the document at ``source``, or None, without reading its text."""
+        self._source_map()
+        return self._ids.get(source)
 
     def document_by_source(self, source: str) -> DocumentText | None:
         return self._store.document_by_source(source)
