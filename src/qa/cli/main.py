@@ -404,7 +404,9 @@ def text_command(source: str, index_dir: Path) -> None:
     default=None,
     help="Passages per question  [default: 10; 5, as `qa ask` shows, on a real-document set]",
 )
-@click.option("--limit", type=int, default=None, help="Only the first N questions.")
+@click.option(
+    "--limit", type=int, default=None, help="Only the first N questions (dialogues, multi-turn)."
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as one JSON object.")
 @click.option(
     "--failures",
@@ -418,10 +420,30 @@ def eval_command(
     """Measure retrieval and answer quality on a labelled DATASET folder.
 
     DATASET holds documents.jsonl and questions.jsonl (the format of shared/eval), or
-    docs/ and labels/ (a real-document set, as bench/realdocs: questions, quotation
-    speakers and extraction checks; see its README).
+    documents.jsonl and dialogues.jsonl (multi-turn, as shared/eval/coqa: each dialogue
+    played as one conversation with qa's own earlier answers), or docs/ and labels/ (a
+    real-document set, as bench/realdocs: questions, quotation speakers and extraction
+    checks; see its README).
     """
     from qa.evaluation import evaluate, evaluate_realdocs, is_realdocs
+    from qa.evaluation.dialogues import evaluate_dialogues, is_dialogues
+
+    if is_dialogues(dataset):
+        if failures:
+            raise UserError("--failures is for real-document sets")
+        with _progress() as progress:
+            played = evaluate_dialogues(dataset, k=top_k or 10, limit=limit, progress=progress)
+        result_json = played.summary()
+        if as_json:
+            click.echo(json.dumps(result_json))
+            return
+        click.echo(f"{'dataset':>18}  {result_json['dataset']} (history: qa's own answers)")
+        for part in ("needs_context", "standalone", "all"):
+            figures = result_json[part]
+            line = ", ".join(f"{key} {value}" for key, value in figures.items())
+            click.echo(f"{part:>18}  {line}")
+        click.echo(f"{'ms p50 / p95':>18}  {result_json['ms_p50']} / {result_json['ms_p95']}")
+        return
 
     if is_realdocs(dataset):
         if limit is not None:

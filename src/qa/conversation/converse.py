@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from qa.answer.ask import ask
+from qa.answer.ask import answer_question, ask
 from qa.answer.focus import Focus, Place
 from qa.answer.model import Answer, AnswerSpan
 from qa.citations import cite
@@ -191,6 +191,10 @@ def converse(
         asked = _ELSE.sub("", asked, count=1)
         answer = ask(index, encoder, asked, k=k + len(focus.shown), focus=focus)
         answer = _without_shown(index, answer, focus.shown, k)
+        if answer.answer is None:
+            # No other quotation by that name: the passages, less what was shown, may
+            # still hold more of their words (a quotation the index gives nobody).
+            answer = answer_question(index, encoder, asked, k=k, focus=focus)
     else:
         answer = ask(index, encoder, asked, k=k, focus=focus)
     answer = replace(
@@ -200,6 +204,8 @@ def converse(
         alternatives=reading.alternatives,
         ambiguity=reading.ambiguity,
     )
-    mentions = turn_mentions(index, reading.understood_as, answer, reading.referents)
+    # The question as typed names the turn's topic; the words an understood-as took from
+    # an answer ("Who said “After weeks…”?") are the answer's, not the question's.
+    mentions = turn_mentions(index, reading.question, answer, reading.referents)
     conversation.add(Turn(reading.question, reading.understood_as, answer, mentions))
     return answer

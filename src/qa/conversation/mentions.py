@@ -18,7 +18,7 @@ from typing import Any, Literal
 from qa.answer.model import Answer
 from qa.conversation.turns import Mention, MentionKind
 from qa.index.reader import Index
-from qa.quotes.names import name_matches
+from qa.quotes.names import TITLE_GLUE, TITLES, name_matches
 
 _KINDS: dict[str, MentionKind] = {
     "PERSON": "person",
@@ -126,8 +126,8 @@ def mentions_in(text: str, in_question: bool, document: str | None = None) -> li
         kind = _KINDS.get(ent.label_)
         if kind is None:
             continue
-        if ent.label_ == "NORP" and ent.end < len(doc) and doc[ent.end].tag_ in _NOUN_TAGS:
-            continue  # "North Korean soldiers": the soldiers are the mention
+        if ent.label_ == "NORP" and ent.end < len(doc) and doc[ent.end].tag_[:2] in ("NN", "JJ"):
+            continue  # "North Korean soldiers", "Russian military aid": an adjective
         if (
             ent.start > 0
             and doc[ent.start - 1].text == "("
@@ -139,6 +139,8 @@ def mentions_in(text: str, in_question: bool, document: str | None = None) -> li
             name = name[4:]
         if not name or (kind == "group" and not name[0].isupper()):
             continue  # "fed" is no organization
+        if kind == "group" and name.casefold() in TITLES | TITLE_GLUE:
+            continue  # "State" of "Secretary of State"
         pronoun = pronoun_of(name, document or text) if kind == "person" else None
         plural = ent.label_ == "NORP" or (kind == "group" and ent.text.endswith("s"))
         out.append(Mention(name, kind, pronoun, plural, in_question))

@@ -134,7 +134,9 @@ _MALE_NOUNS = frozenset("man boy guy gentleman".split())
 _FEMALE_NOUNS = frozenset("woman girl lady".split())
 _DEMONSTRATIVE_STATEMENT = re.compile(
     r"\b(?P<word>that|this)(?=\s*(?:[?.!]|$)|\s+(?:is|was|happened|happen|mean|means|meant"
-    r"|led|caused|cause|made|make)\b)",
+    r"|led|caused|cause|made|make|bring|brings|brought|cost|costs|change|changes|affect"
+    r"|affects|help|helps|work|works|worked)\b)"
+    r"|\b(?:could|would|will|can|did|does|might|may|should)\s+(?P<aux>that|this)\b",
     re.I,
 )
 _IDENTITY = re.compile(r"^\s*(?:which|what|who|whom)\b", re.I)
@@ -191,7 +193,10 @@ def _candidates(turns: list[Turn], want: str) -> list[tuple[int, Mention]]:
             if (
                 (want == "person" and m.kind == "person")
                 or (want == "plural" and ((m.kind == "group") or (m.kind == "thing" and m.plural)))
-                or (want == "thing" and m.kind in ("thing", "group", "place") and not m.plural)
+                or (
+                    want == "thing"
+                    and (m.kind == "group" or (m.kind in ("thing", "place") and not m.plural))
+                )
                 or (want == m.kind and want in ("place", "time"))
             ):
                 out.append((age, m))
@@ -379,22 +384,22 @@ def _ellipsis(wh: str, last: Turn) -> str:
     return f"{_cap(wh)} ({previous})?"
 
 
-def _continuation(rest: str, last: Turn) -> str:
+def _continuation(rest: str, turns: list[Turn]) -> str:
     """ "And Blinken?" after "What did Zelenskyy say?" -> "What did Blinken say?"; "And
-    in Kursk?" -> the question before, in Kursk."""
+    in Kursk?" -> the question before, in Kursk; "What about their health?" -> "What
+    about the soldiers’ health?" when the question before has nothing to swap."""
+    last = turns[-1]
     previous = _strip_q(last.understood_as)
     if _PREPOSITION.match(rest):
         return f"{previous} {rest}?"
-    named = [m for m in last.mentions if m.in_question and m.kind != "thing"]
-    capital = bool(re.search(r"(?:^|\s)[A-Z]", rest))
-    for m in named:
-        if capital and m.text in previous:
-            return previous.replace(m.text, rest, 1) + "?"
-    things = [m for m in last.mentions if m.in_question and m.kind == "thing"]
-    for m in things:
-        if not capital and m.text in previous:
-            return previous.replace(m.text, rest, 1) + "?"
-    return f"{previous} ({rest})?"
+    capital = bool(re.match(r"(?:the\s+)?[A-Z]", rest))
+    asked = [m for m in last.mentions if m.in_question and m.text in previous]
+    named = [m for m in asked if m.kind != "thing"]
+    things = [m for m in asked if m.kind == "thing"]
+    for m in (named + things) if capital else things:
+        return previous.replace(m.text, rest, 1) + "?"
+    resolved, _used, _ambiguity, _swap = _resolve_pronouns(rest, turns)
+    return f"What about {resolved}?"
 
 
 def _statement(text: str, last: Turn) -> str | None:
@@ -464,7 +469,7 @@ def resolve(question: str, conversation: Conversation) -> Reading:
         return Reading(text, understood, True, what_else, context_words=context)
     m = _CONTINUATION.match(text)
     if m and (not needs_context(m.group("rest")) or len(m.group("rest").split()) <= 3):
-        understood = _continuation(m.group("rest"), last)
+        understood = _continuation(m.group("rest"), turns)
         return Reading(text, understood, True, what_else, context_words=context)
 
     resolved, used, ambiguity, swap = _resolve_pronouns(text, turns)
