@@ -26,7 +26,12 @@ RECORDED = {
         "hit@1": 0.950,
         "hit@5": 0.994,
         "answer_span_hit@1": 0.855,
-        "short_exact_match": 0.537,  # of ~41 short answers: one is 0.024
+        # Of ~46 short answers: one is 0.022. Re-recorded (0.537 -> 0.522) when "how
+        # many" answers learnt the thing counted (issue 19): the one new short answer
+        # that is not SQuAD-exact is "about 667,000" for "667,000 firms", right with its
+        # qualifier; every wrong one is as before. All 5,665 SQuAD dev questions: exact
+        # 0.691 -> 0.697, F1 0.747 -> 0.753.
+        "short_exact_match": 0.522,
     },
     # Re-recorded when chunk vectors became sentence means and the weights were refitted:
     # on all 642 COVID-QA questions hit@1 went 0.632 -> 0.643 and the span 0.481 -> 0.488,

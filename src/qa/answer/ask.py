@@ -23,7 +23,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from functools import lru_cache
 
-from qa.answer.focus import Focus, focus_candidates, refocus
+from qa.answer.focus import Focus, answer_support, focus_candidates, refocus
 from qa.answer.from_quotes import answer_from_quotes
 from qa.answer.model import Answer, AnswerSpan, Passage, Span
 from qa.answer.question import Question
@@ -139,7 +139,7 @@ def answer_question(
     scored = score_candidates(index, query, qvec, candidates, weights)
     document_scores: dict[int, float] = {}
     for s in scored:
-        document_scores[s.doc_id] = max(document_scores.get(s.doc_id, 0.0), s.score)
+        document_scores[s.doc_id] = max(document_scores.get(s.doc_id, 0.0), s.unfocused)
     if focus:
         scored = refocus(index, focus, scored)
     top = scored[:k]
@@ -148,7 +148,12 @@ def answer_question(
     missing = () if any(c.exact for c in candidates) else query.phrases
     # A phrase asked for word for word that the documents do not hold means the
     # question is not answered here, however close the meaning of a passage.
-    found = top[0].candidate.exact or (not missing and top[0].score >= weights.found_threshold)
+    # Judged on the score for the question alone, raised a little by a conversation's
+    # focus: the focus ranks its document's passages first, but does not make a weak
+    # one an answer.
+    found = top[0].candidate.exact or (
+        not missing and answer_support(top[0]) >= weights.found_threshold
+    )
     notes: tuple[str, ...] = ()
     if found and _COUNTS.search(query.text) and not top[0].candidate.exact:
         # "How many views did the piece get?" of a passage with no figure at all: it is

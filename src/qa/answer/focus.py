@@ -58,6 +58,8 @@ DOCUMENT_WEIGHT = 8
 NEAR_WEIGHT = 1.0
 # A passage within this many characters of the last answer counts as next to it.
 NEAR_CHARS = 1500
+# How much of the focus may count toward judging a passage an answer (log-odds).
+FOCUS_TRUST = 3.0
 # A focus document of at most this many chunks is searched whole; a longer one around
 # the last answers only.
 WHOLE_DOCUMENT_CHUNKS = 30
@@ -93,6 +95,15 @@ def focus_candidates(index: Index, focus: Focus, known: set[int]) -> list[Candid
     return [Candidate(cid) for cid in dict.fromkeys(wanted) if cid not in known]
 
 
+def answer_support(passage: ScoredPassage) -> float:
+    """The score whether a passage answers is judged on: the question's own, raised by
+    the focus at most ``FOCUS_TRUST`` log-odds. Where the conversation is makes a
+    follow-up's passage likelier, not any passage of that document an answer ("What is
+    the boiling point of tungsten?" in a talk about troops is still not found)."""
+    bonus = min(passage.focus_bonus, FOCUS_TRUST)
+    return 1 / (1 + math.exp(-(_logit(passage.unfocused) + bonus)))
+
+
 def _logit(p: float) -> float:
     p = min(max(p, 1e-6), 1 - 1e-6)
     return math.log(p / (1 - p))
@@ -121,6 +132,7 @@ def refocus(index: Index, focus: Focus, scored: list[ScoredPassage]) -> list[Sco
             bonus += NEAR_WEIGHT
         elif gaps and min(gaps) <= NEAR_CHARS:
             bonus += NEAR_WEIGHT / 2
+        s.focus_bonus = bonus
         s.score = 1 / (1 + math.exp(-(_logit(s.score) + bonus)))
         for place in shown.get(s.doc_id, ()):
             for i, (a, b) in enumerate(s.sentences):

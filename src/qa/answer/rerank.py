@@ -115,6 +115,10 @@ class ScoredPassage:
     sentence_scores: np.ndarray
     features: np.ndarray  # PASSAGE_FEATURES
     score: float = 0.0
+    # The score for the question alone, before a conversation's focus raised it:
+    # whether the passage answers is judged on this, not on being where the talk is.
+    unfocused: float = 0.0
+    focus_bonus: float = 0.0  # the log-odds the focus added
     # Question terms (stemmed) that neither the passage nor its title or heading holds.
     unsupported: tuple[str, ...] = ()
 
@@ -278,6 +282,6 @@ def score_candidates(
     if out:
         scores = weights.passage_score(np.vstack([p.features for p in out]))
         for p, sc in zip(out, scores, strict=True):
-            p.score = float(sc)
+            p.score = p.unfocused = float(sc)
     out.sort(key=lambda p: (not p.candidate.exact, -p.score))
     return out
