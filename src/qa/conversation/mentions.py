@@ -104,6 +104,12 @@ def _phrases(doc: Any) -> Iterable[tuple[int, int, bool]]:
         j = i
         while j < len(tokens) and tokens[j].tag_ in _NP_TAGS:
             j += 1
+            if (
+                tokens[j - 1].tag_ in ("NNS", "NNPS")
+                and j < len(tokens)
+                and tokens[j].tag_ in _NOUN_TAGS
+            ):
+                break  # "the soldiers weapons": two phrases ("given the soldiers weapons")
         end = j
         while end > i and tokens[end - 1].tag_ not in _NOUN_TAGS:
             end -= 1
@@ -148,6 +154,8 @@ def mentions_in(text: str, in_question: bool, document: str | None = None) -> li
     for i, j, plural in _phrases(doc):
         if taken.intersection(range(i, j)):
             continue
+        if in_question and i > 0 and doc[i - 1].tag_ in ("WDT", "WP"):
+            continue  # "Which soldiers…?": what is asked for, which the answer names
         span = doc[i:j]
         head = span[-1].text.casefold()
         if head in _NOT_THINGS or (span[-1].tag_ in ("NNP", "NNPS") and j - i == 1):

@@ -139,7 +139,9 @@ _DEMONSTRATIVE_STATEMENT = re.compile(
     r"|\b(?:could|would|will|can|did|does|might|may|should)\s+(?P<aux>that|this)\b",
     re.I,
 )
-_IDENTITY = re.compile(r"^\s*(?:which|what|who|whom)\b", re.I)
+# A question asking which ones ("Which soldiers are better trained?"): a "they" after
+# it is the answer's group.
+_IDENTITY = re.compile(r"^\s*(?:which|what)\s+\w+s\b", re.I)
 _THERE = re.compile(r"\bthere\b", re.I)
 _THEN = re.compile(r"\bthen\b", re.I)
 _EXISTENTIAL_NEIGHBOUR = frozenset(
@@ -396,7 +398,7 @@ def _continuation(rest: str, turns: list[Turn]) -> str:
     asked = [m for m in last.mentions if m.in_question and m.text in previous]
     named = [m for m in asked if m.kind != "thing"]
     things = [m for m in asked if m.kind == "thing"]
-    for m in (named + things) if capital else things:
+    for m in named + things if capital else ():
         return previous.replace(m.text, rest, 1) + "?"
     resolved, _used, _ambiguity, _swap = _resolve_pronouns(rest, turns)
     return f"What about {resolved}?"
