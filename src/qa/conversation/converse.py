@@ -13,9 +13,11 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from qa.answer.ask import answer_question, ask
+from qa.answer.ask import answer_question, ask, withheld
 from qa.answer.focus import Focus, Place
 from qa.answer.model import Answer, AnswerSpan
+from qa.answer.question import parse_quote_ask
+from qa.answer.support import reports_words_of
 from qa.citations import cite
 from qa.conversation.mentions import turn_mentions
 from qa.conversation.resolve import Reading, resolve
@@ -191,10 +193,21 @@ def converse(
         asked = _ELSE.sub("", asked, count=1)
         answer = ask(index, encoder, asked, k=k + len(focus.shown), focus=focus)
         answer = _without_shown(index, answer, focus.shown, k)
-        if answer.answer is None:
+        ask_of = parse_quote_ask(asked)
+        if answer.answer is None and ask_of is not None and ask_of.speaker:
             # No other quotation by that name: the passages, less what was shown, may
-            # still hold more of their words (a quotation the index gives nobody).
-            answer = answer_question(index, encoder, asked, k=k, focus=focus)
+            # still hold more of their words (a quotation the index gives nobody), but
+            # only a passage reporting that person's words is an answer.
+            passages = answer_question(index, encoder, asked, k=k, focus=focus)
+            new = passages.answer
+            if (
+                new is not None
+                and reports_words_of(new.text, ask_of.speaker)
+                and not _overlaps(new.source, new.start, new.end, focus.shown)
+            ):
+                answer = passages
+            else:
+                answer = replace(withheld(passages), notes=answer.notes)
     else:
         answer = ask(index, encoder, asked, k=k, focus=focus)
     answer = replace(
