@@ -1,8 +1,10 @@
 """One turn of a conversation: resolve the follow-up, answer it with the conversation's
 focus, remember what the answer names.
 
-The focus is what makes a follow-up's retrieval a conversation's: the documents of the
-answers before (the latest first) and the place of the last answer. It is kept for
+The focus is what makes a follow-up's retrieval a conversation's: the documents the
+conversation is about (what all its questions' own keywords point to, with each turn's
+scores for its question alone, later turns weighing more) and the place of the last
+answer, and what was shown (for "what else"). It is kept for
 every turn, a standalone one too ("Who founded the company?" in a conversation about a
 document is about that document), but dropped when the question names something the
 conversation's documents never mention and another document does: a new name moves on.
@@ -27,10 +29,8 @@ from qa.index.reader import Index
 from qa.text.fold import fold
 from qa.text.terms import keywords
 
-# Each turn back weighs this much less in which documents the conversation is about;
-# an answer withheld ("not found") counts its first passage this much.
+# Each turn back weighs this much less in which documents the conversation is about.
 TURN_DECAY = 0.6
-WITHHELD_WEIGHT = 0.3
 # How many passages the conversation's words are looked up in, and how much they weigh
 # beside the answers' documents (measured on CoQA's development half: the questions'
 # own words tell the document best; the joint meaning of the questions, one more

@@ -96,7 +96,6 @@ _PREPOSITION = re.compile(
     re.I,
 )
 _WORD = re.compile(r"[A-Za-z][\w'’-]*")
-_SUBJECT_PRONOUNS = {"he": "he", "she": "she"}
 _PERSON_PRONOUNS = {
     "he": "he",
     "him": "he",
