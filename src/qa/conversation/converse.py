@@ -37,6 +37,9 @@ TURN_DECAY = 0.6
 # encoding a turn, added nothing).
 CONSENSUS_DEPTH = 50
 LEXICAL_MIX = 3.0
+# A document weighing this much of the most weighed is one the conversation is about:
+# a name none of them mentions moves on.
+MAIN_DOCUMENT = 0.5
 # How many passages holding a new name are looked at for the conversation's documents.
 MOVE_ON_DEPTH = 200
 _ELSE = re.compile(r"\s+else\b", re.I)
@@ -160,7 +163,8 @@ def conversation_focus(index: Index, conversation: Conversation, reading: Readin
     documents = tuple(
         (source, w / top) for source, w in sorted(weights.items(), key=lambda sw: -sw[1])
     )
-    if _moves_on(index, reading.understood_as, tuple(s for s, _ in documents)):
+    main = tuple(s for s, w in documents if w >= MAIN_DOCUMENT)
+    if _moves_on(index, reading.understood_as, main):
         return None
     shown = tuple(p for turn in conversation.turns for p in _places(turn.answer))
     return Focus(

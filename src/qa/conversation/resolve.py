@@ -23,7 +23,8 @@ same place is said, not guessed: the first reading is answered, the other offere
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import Literal
 
 from qa.conversation.mentions import same_referent
 from qa.conversation.turns import Conversation, Mention, Turn
@@ -96,7 +97,7 @@ _PREPOSITION = re.compile(
     re.I,
 )
 _WORD = re.compile(r"[A-Za-z][\w'’-]*")
-_PERSON_PRONOUNS = {
+_PERSON_PRONOUNS: dict[str, Literal["he", "she"]] = {
     "he": "he",
     "him": "he",
     "his": "he",
@@ -275,7 +276,9 @@ def _resolve_pronouns(
                 other = _possessive(rival.text) if possessive or word == "hers" else rival.text
                 swap = (new, other)
             done.add(family)
-            used.append(best)
+            # The pronoun the reader used tells who this is from now on: "her" resolved
+            # to a name the document never calls anything makes that name "she".
+            used.append(replace(best, pronoun=family))
         elif word in _PLURAL_PRONOUNS:
             if "they" in done:
                 continue
