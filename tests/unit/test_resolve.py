@@ -148,6 +148,17 @@ def test_what_else_asks_again_leaving_out_what_was_shown() -> None:
     assert reading.what_else
 
 
+def test_what_else_alone_is_the_question_before_with_else() -> None:
+    said = turn(
+        "What did Lee Woong-gil say?",
+        "Most of them are unlikely to come back home alive",
+        person("Lee Woong-gil", "he", in_question=True),
+    )
+    reading = resolve("What else?", after(said))
+    assert reading.understood_as == "What else did Lee Woong-gil say?"
+    assert reading.what_else
+
+
 def test_according_to_whom_quotes_the_last_answer() -> None:
     conversation = after(
         turn(

@@ -455,7 +455,11 @@ def resolve(question: str, conversation: Conversation) -> Reading:
     if _ELSE.match(text):
         previous = last.understood_as
         understood = re.sub(
-            rf"^(\s*{_WH})\s+", lambda m: f"{m.group(1)} else ", previous, count=1, flags=re.I
+            r"^(\s*(?:what|who|where|when|why|how))\s+",
+            lambda m: f"{m.group(1)} else ",
+            previous,
+            count=1,
+            flags=re.I,
         )
         if understood == previous:
             understood = f"What else ({_strip_q(previous)})?"
