@@ -46,6 +46,12 @@ class Focus:
     def sources(self) -> tuple[str, ...]:
         return tuple(source for source, _ in self.documents)
 
+    @property
+    def main_sources(self) -> tuple[str, ...]:
+        """The documents the conversation is about (``MAIN_WEIGHT`` or more); the rest
+        only had a passage score for one of its questions."""
+        return tuple(source for source, w in self.documents if w >= MAIN_WEIGHT)
+
     def __bool__(self) -> bool:
         return bool(self.documents or self.context_words)
 
@@ -60,6 +66,9 @@ NEAR_WEIGHT = 1.0
 NEAR_CHARS = 1500
 # How much of the focus may count toward judging a passage an answer (log-odds).
 FOCUS_TRUST = 3.0
+# A document weighing this much of the most weighed is one the conversation is about:
+# its passages join the candidates, and a name none of them mentions moves on.
+MAIN_WEIGHT = 0.5
 # A focus document of at most this many chunks is searched whole; a longer one around
 # the last answers only.
 WHOLE_DOCUMENT_CHUNKS = 30
@@ -76,11 +85,13 @@ def _doc_ids(index: Index, sources: tuple[str, ...]) -> dict[str, int]:
 
 
 def focus_candidates(index: Index, focus: Focus, known: set[int]) -> list[Candidate]:
-    """Passages of the focus documents that neither channel found ("Why?" has no words
-    of its own to find the paragraph the conversation is in): the whole of a short
-    document, the chunks around the last answers in a long one."""
+    """Passages of the conversation's main documents that neither channel found ("Why?"
+    has no words of its own to find the paragraph the conversation is in): the whole of
+    a short document, the chunks around the last answers in a long one. (The others,
+    dozens with a trace of evidence, are raised only where a channel found them: adding
+    all their passages tripled the passages scored a turn.)"""
     wanted: list[int] = []
-    for source in focus.sources:
+    for source in focus.main_sources:
         ids = index.chunk_ids(source)
         if len(ids) <= WHOLE_DOCUMENT_CHUNKS:
             wanted += ids

@@ -16,7 +16,7 @@ import re
 from dataclasses import replace
 
 from qa.answer.ask import answer_question, ask, withheld
-from qa.answer.focus import Focus, Place
+from qa.answer.focus import MAIN_WEIGHT, Focus, Place
 from qa.answer.model import Answer, AnswerSpan
 from qa.answer.question import parse_quote_ask
 from qa.answer.support import reports_words_of
@@ -37,9 +37,6 @@ TURN_DECAY = 0.6
 # encoding a turn, added nothing).
 CONSENSUS_DEPTH = 50
 LEXICAL_MIX = 3.0
-# A document weighing this much of the most weighed is one the conversation is about:
-# a name none of them mentions moves on.
-MAIN_DOCUMENT = 0.5
 # How many passages holding a new name are looked at for the conversation's documents.
 MOVE_ON_DEPTH = 200
 _ELSE = re.compile(r"\s+else\b", re.I)
@@ -163,7 +160,7 @@ def conversation_focus(index: Index, conversation: Conversation, reading: Readin
     documents = tuple(
         (source, w / top) for source, w in sorted(weights.items(), key=lambda sw: -sw[1])
     )
-    main = tuple(s for s, w in documents if w >= MAIN_DOCUMENT)
+    main = tuple(s for s, w in documents if w >= MAIN_WEIGHT)
     if _moves_on(index, reading.understood_as, main):
         return None
     shown = tuple(p for turn in conversation.turns for p in _places(turn.answer))
