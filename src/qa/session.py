@@ -246,20 +246,25 @@ class Session:
                 samples.append(DocumentFacts(source, doc.title, doc.text, speakers))
             return Overview(sources, tuple(samples))
 
-    def ask(self, question: str, k: int = 5) -> Answer:
-        """The core's answer to one question (quote questions from the quote index)."""
+    def _answer(self, call: Callable[[Index, Encoder], Answer]) -> Answer:
+        """``call`` on the newest generation and the model, under the lock; a store error
+        met on the way as the one-line remedy."""
         import sqlite3
-
-        from qa.answer.ask import ask
 
         with self._lock:
             if self.index is None or self._embedder is None:
                 raise SessionError("the index is not open yet")
             self._follow()
             try:
-                return ask(self.index, self._embedder, question, k=k)
+                return call(self.index, self._embedder)
             except sqlite3.DatabaseError as exc:
                 raise self._damaged(self.index_dir, exc) from None
+
+    def ask(self, question: str, k: int = 5) -> Answer:
+        """The core's answer to one question (quote questions from the quote index)."""
+        from qa.answer.ask import ask
+
+        return self._answer(lambda index, encoder: ask(index, encoder, question, k=k))
 
     def converse(
         self, conversation: Conversation, question: str, k: int = 5, reading: Reading | None = None
@@ -267,18 +272,11 @@ class Session:
         """The answer to ``question`` as the next turn of ``conversation`` (a follow-up
         is resolved from the turns before, and the turn is added); with ``reading``, that
         reading is asked as it is (the chat's pick between two readings)."""
-        import sqlite3
-
         from qa.conversation import converse
 
-        with self._lock:
-            if self.index is None or self._embedder is None:
-                raise SessionError("the index is not open yet")
-            self._follow()
-            try:
-                return converse(self.index, self._embedder, conversation, question, k, reading)
-            except sqlite3.DatabaseError as exc:
-                raise self._damaged(self.index_dir, exc) from None
+        return self._answer(
+            lambda index, encoder: converse(index, encoder, conversation, question, k, reading)
+        )
 
     def quotes(self, speaker: str | None = None) -> list[QuoteHit] | None:
         """Every quotation of the open index in document order (only ``speaker``'s, by
