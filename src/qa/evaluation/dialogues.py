@@ -13,16 +13,19 @@ span is a hit when it is in the right document, overlaps the gold span and is at
 
 from __future__ import annotations
 
-import json
 import statistics
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from qa.evaluation.shared_eval import MAX_PASSAGE, MAX_SPAN, write_corpus
+from qa.evaluation.shared_eval import MAX_PASSAGE, MAX_SPAN, read_jsonl, write_corpus
+
+if TYPE_CHECKING:
+    from qa.embedding.encoder import Encoder
+    from qa.index.reader import Index
 
 KS = (1, 3, 5, 10)
 
@@ -49,13 +52,11 @@ def is_dialogues(dataset: Path) -> bool:
 
 
 def load_dialogues(dataset: Path) -> list[Dialogue]:
-    out = []
-    with open(dataset / "dialogues.jsonl", encoding="utf-8") as f:
-        for line in f:
-            if not line.strip():
-                continue
-            d = json.loads(line)
-            turns = tuple(
+    return [
+        Dialogue(
+            str(d["id"]),
+            str(d["doc_id"]),
+            tuple(
                 DialogueTurn(
                     int(t["turn"]),
                     t["question"],
@@ -64,9 +65,10 @@ def load_dialogues(dataset: Path) -> list[Dialogue]:
                     bool(t["needs_context"]),
                 )
                 for t in d["turns"]
-            )
-            out.append(Dialogue(str(d["id"]), str(d["doc_id"]), turns))
-    return out
+            ),
+        )
+        for d in read_jsonl(dataset / "dialogues.jsonl")
+    ]
 
 
 @dataclass
@@ -136,8 +138,15 @@ class DialogueResult:
 
 
 def _play(
-    index: Any, encoder: Any, dialogue: Dialogue, expected: str, k: int, result: DialogueResult
-) -> Iterator[None]:
+    index: Index,
+    encoder: Encoder,
+    dialogue: Dialogue,
+    expected: str,
+    k: int,
+    result: DialogueResult,
+    turn_done: Callable[[], None],
+) -> None:
+    """Play one dialogue as one conversation, adding each turn to ``result``."""
     from qa.conversation import Conversation, converse
 
     conversation = Conversation()
@@ -186,7 +195,7 @@ def _play(
                 a.text if a else None,
             )
         )
-        yield
+        turn_done()
 
 
 def evaluate_dialogues(
@@ -215,13 +224,14 @@ def evaluate_dialogues(
         index = open_index(where / "index")
         assert index is not None
         total = sum(len(d.turns) for d in dialogues)
-        done = 0
+
+        def turn_done() -> None:
+            progress("turns", len(result.outcomes), total)
+
         try:
             for dialogue in dialogues:
                 expected = str(corpus / names[dialogue.doc_id])
-                for _ in _play(index, embedder, dialogue, expected, max(k, 10), result):
-                    done += 1
-                    progress("turns", done, total)
+                _play(index, embedder, dialogue, expected, max(k, 10), result, turn_done)
         finally:
             index.close()
     return result

@@ -92,29 +92,28 @@ def doc_filename(doc_id: str) -> str:
     return _UNSAFE.sub("_", doc_id) + ".txt"
 
 
-def load_documents(dataset: Path) -> Iterator[dict]:
-    with open(dataset / "documents.jsonl", encoding="utf-8") as f:
+def read_jsonl(path: Path) -> Iterator[dict]:
+    """The objects of a JSON Lines file, blank lines skipped."""
+    with open(path, encoding="utf-8") as f:
         for line in f:
             if line.strip():
                 yield json.loads(line)
 
 
+def load_documents(dataset: Path) -> Iterator[dict]:
+    return read_jsonl(dataset / "documents.jsonl")
+
+
 def load_questions(dataset: Path) -> list[Question]:
-    out = []
-    with open(dataset / "questions.jsonl", encoding="utf-8") as f:
-        for line in f:
-            if not line.strip():
-                continue
-            q = json.loads(line)
-            out.append(
-                Question(
-                    str(q["id"]),
-                    str(q["doc_id"]),
-                    q["question"],
-                    tuple(Gold(a["text"], int(a["start"])) for a in q["answers"]),
-                )
-            )
-    return out
+    return [
+        Question(
+            str(q["id"]),
+            str(q["doc_id"]),
+            q["question"],
+            tuple(Gold(a["text"], int(a["start"])) for a in q["answers"]),
+        )
+        for q in read_jsonl(dataset / "questions.jsonl")
+    ]
 
 
 def write_corpus(dataset: Path, folder: Path) -> dict[str, str]:
