@@ -63,6 +63,11 @@ class Passage:
     weak: bool
     speaker: str | None = None  # quote answers: who the text says spoke
 
+    @property
+    def highlighted_text(self) -> str:
+        """The words of its highlight (document offsets, inside the passage)."""
+        return self.text[self.highlight.start - self.start : self.highlight.end - self.start]
+
 
 @dataclass(frozen=True)
 class AnswerSpan:

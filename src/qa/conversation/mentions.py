@@ -35,7 +35,6 @@ _KINDS: dict[str, MentionKind] = {
     "PERCENT": "number",
 }
 _HE = re.compile(r"\b(?:he|him|his|himself)\b", re.I)
-_SHE = re.compile(r"\b(?:she|her|hers|herself)\b", re.I)
 _PRONOUN = re.compile(r"\b(?:he|him|his|himself|she|her|hers|herself)\b", re.I)
 _MALE_TITLES = frozenset(
     "mr mr. sir king prince lord father brother uncle son husband boy man "
@@ -205,10 +204,7 @@ def turn_mentions(
     if a is not None:
         out += mentions_in(a.text, False, document)
     elif answer.passages:
-        p = answer.passages[0]
-        out += mentions_in(
-            p.text[p.highlight.start - p.start : p.highlight.end - p.start], False, document
-        )
+        out += mentions_in(answer.passages[0].highlighted_text, False, document)
     unique: list[Mention] = []
     for m in out:
         for i, u in enumerate(unique):

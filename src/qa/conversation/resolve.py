@@ -171,8 +171,7 @@ def _gist(turn: Turn) -> str | None:
     if a is not None:
         text = a.text
     elif turn.answer.passages:
-        p = turn.answer.passages[0]
-        text = p.text[p.highlight.start - p.start : p.highlight.end - p.start]
+        text = turn.answer.passages[0].highlighted_text
     else:
         return None
     words = text.split()

@@ -571,7 +571,7 @@ class QaApp(App[None]):
         if view is None:
             return None
         p = view.passage
-        text = p.text[p.highlight.start - p.start : p.highlight.end - p.start]
+        text = p.highlighted_text
         from qa.answer.model import Match  # the core is loaded once an answer is shown
 
         speaker = p.speaker if p.match is Match.QUOTE else None  # a report is not their words
