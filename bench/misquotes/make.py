@@ -369,7 +369,7 @@ INVENTED: list[Invented] = [
     # bundled article
     ("nk", "topic", "Our drones have already spotted North Korean units digging in near the border."),
     ("nk", "topic", "The families of these soldiers have not even been told where they were sent."),
-    ("nk", "topic", "Pyongyang will spend every rouble of those wages on new missiles, not on the men who earned them."),
+    ("nk", "topic", "The first wounded North Koreans are already being treated in military hospitals in Kursk."),
     ("nk", "negation", "They know full well they're being used as cannon fodder."),
     ("nk", "mixed", "Most of them will consider it an honor to come back home alive."),
     ("nk", "swap", "If many of Putin's soldiers die in Ukraine, it could have major repercussions in Russia."),
@@ -488,7 +488,8 @@ TOPICS: list[Topic] = [
     ("aske_flood", "Margaret Hollis", "her family photos",
      ["Some of them are gone", "You can replace a sofa. You can’t replace these."]),
     ("delgado_profile", "Rosa Delgado", "her mother",
-     ["My mother never measured anything", "She cooked with her hands and her nose."]),
+     ["My mother never measured anything", "She cooked with her hands and her nose.",
+      "When I came here I had forty dollars and her recipes in my head, nothing written down."]),
     ("delgado_profile", "Rosa Delgado", "retirement",
      ["What would I do, sit in a garden? I hate gardens. I would be dead in a month."]),
     ("delgado_profile", "Rosa Delgado", "her first job",
@@ -572,11 +573,23 @@ class Article:
 
 
 def alternate(first_kinds: list[str]) -> list[str]:
-    """dev/holdout alternating within each kind, in list order."""
+    """dev/holdout alternating within each kind, in list order.
+
+    A kind with an odd count has one more case in the half it starts with; the next kind
+    starts with the other half when that happens, so the two halves differ by one at most.
+    """
+    counts: dict[str, int] = {}
+    for k in first_kinds:
+        counts[k] = counts.get(k, 0) + 1
+    starts: dict[str, int] = {}
+    lead = 0  # dev minus holdout over the kinds placed so far
+    for k, n in counts.items():  # in order of first appearance
+        starts[k] = 1 if lead > 0 else 0
+        lead += (n % 2) * (1 if starts[k] == 0 else -1)
     seen: dict[str, int] = {}
     out = []
     for k in first_kinds:
-        out.append("dev" if seen.get(k, 0) % 2 == 0 else "holdout")
+        out.append("dev" if (seen.get(k, 0) + starts[k]) % 2 == 0 else "holdout")
         seen[k] = seen.get(k, 0) + 1
     return out
 
