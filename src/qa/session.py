@@ -301,16 +301,21 @@ class Session:
             return speakers(self.index) if self.index is not None else []
 
     def verify(self, text: str) -> VerifyResult:
-        """Whether ``text`` is in the documents, and how exactly (no model is needed)."""
+        """Whether ``text`` is in the documents, and how exactly. The model is loaded
+        only when its words are not there as given (to look for it by meaning)."""
         import sqlite3
 
+        from qa.embedding.encoder import Embedder
         from qa.verify import verify
 
         with self._lock:
             if self.index is None:
                 raise SessionError("the index is not open yet")
+            if self._embedder is None:
+                self._embedder = Embedder()  # loads on its first use, if ever
+            self._follow()
             try:
-                return verify(self.index, text)
+                return verify(self.index, text, encoder=self._embedder)
             except sqlite3.DatabaseError as exc:
                 raise self._damaged(self.index_dir, exc) from None
 

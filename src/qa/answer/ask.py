@@ -71,7 +71,7 @@ def ask(
     notes: tuple[str, ...] = ()
     off_topic: Answer | None = None
     if question.quote_ask is not None:
-        from_quotes = answer_from_quotes(index, question, k)
+        from_quotes = answer_from_quotes(index, question, k, encoder)
         word = _off_topic(encoder, question, from_quotes)
         if from_quotes.answer is not None and word is None:
             return from_quotes
@@ -88,7 +88,9 @@ def ask(
         # passage is someone else's words, or only names her ("a bot created by Joseph
         # Weizenbaum"), which must not read as her answer.
         answer = withheld(off_topic or answer)
-    near = tuple(n for phrase in answer.missing_phrases for n in _nearest_wording(index, phrase))
+    near = tuple(
+        n for phrase in answer.missing_phrases for n in _nearest_wording(index, encoder, phrase)
+    )
     notes += answer.notes + near
     return replace(answer, notes=notes) if notes else answer
 
@@ -98,13 +100,15 @@ def withheld(answer: Answer) -> Answer:
     return replace(answer, answer=None, passages=[replace(p, weak=True) for p in answer.passages])
 
 
-def _nearest_wording(index: Index, phrase: str) -> list[str]:
-    """A note giving the closest real wording of a phrase asked for word for word."""
-    result = verify(index, phrase, limit=1)
+def _nearest_wording(index: Index, encoder: Encoder, phrase: str) -> list[str]:
+    """A note giving the closest real wording of a phrase asked for word for word: a
+    word or two off, or the same in other words."""
+    result = verify(index, phrase, limit=1, encoder=encoder)
     if not result.matches:
         return []
     m = result.matches[0]
-    return [f"Nearest wording in the documents: “{m.text}” ({wdiff(m.diff)}) — {m.citation}"]
+    said = f", quoted by {m.speaker}" if m.speaker else ""
+    return [f"Nearest wording in the documents{said}: “{m.text}” ({wdiff(m.diff)}) — {m.citation}"]
 
 
 @lru_cache(maxsize=1)

@@ -21,6 +21,7 @@ from qa.answer.quotations import (
     quotes_holding,
 )
 from qa.citations import cite
+from qa.embedding.encoder import Encoder
 from qa.index.reader import Index
 from qa.quotes.names import name_matches, name_words, person_name
 from qa.quotes.verbs import REPORTING_VERBS
@@ -135,9 +136,12 @@ def _said_by(hit: QuoteHit) -> str:
     return f"by {hit.speaker}" if hit.speaker else "with no speaker named in the text"
 
 
-def answer_from_quotes(index: Index, question: Question, k: int) -> Answer:
+def answer_from_quotes(
+    index: Index, question: Question, k: int, encoder: Encoder | None = None
+) -> Answer:
     """Answer a quote question from the quote index; no answer (with a note saying why)
-    when the quote index does not hold what was asked."""
+    when the quote index does not hold what was asked. With an ``encoder``, a phrase no
+    quotation holds word for word is looked for by meaning too."""
     asked = question.quote_ask
     text = question.text
     if asked is None:
@@ -166,16 +170,35 @@ def answer_from_quotes(index: Index, question: Question, k: int) -> Answer:
         if len(speakers) > 1:
             note = f"“{phrase}” is in {len(hits)} quotations: " + "; ".join(speakers) + "."
         return _quote_answer(index, text, hits, [note], k)
-    # Not word for word: the wording a reporter half-remembers may still be a quotation.
-    for match in verify(index, phrase, limit=3).matches:
+    return _said_something_like(index, text, phrase, encoder, k)
+
+
+def _said_something_like(
+    index: Index, text: str, phrase: str, encoder: Encoder | None, k: int
+) -> Answer:
+    """Who said ``phrase`` when no quotation holds its words as given: the quotation
+    closest to it, in a word or two (fuzzy) or in other words (paraphrase), with the
+    real wording in a note. Words of the writer's own are said to be so: nobody is
+    quoted saying them."""
+    result = verify(index, phrase, limit=3, encoder=encoder)
+    for match in result.matches:
         hit = quote_around(index, _doc_id(index, match.source), match.start, match.end)
         if hit is not None:
+            how = wdiff(match.diff) or match.grade
+            if match.grade == "paraphrase":
+                how = f"in other words, similarity {match.similarity:.2f}: {how}"
             note = (
                 f"No quotation holds “{phrase}” word for word; the nearest is quoted "
-                f"{_said_by(hit)}: “{match.text}” ({wdiff(match.diff) or match.grade})."
+                f"{_said_by(hit)}: “{match.text}” ({how})."
             )
             return _quote_answer(index, text, [hit], [note], k)
-        if match.grade != "fuzzy":
+        if match.grade in ("exact", "normalized"):
             note = f"“{match.text}” is in the documents, but not in a quotation: {match.citation}."
+            return Answer(text, None, [], notes=(note,))
+        if match.grade == "paraphrase":
+            note = (
+                f"Nobody is quoted saying “{phrase}”; the writer's own words come closest: "
+                f"“{match.text}” ({match.citation})."
+            )
             return Answer(text, None, [], notes=(note,))
     return Answer(text, None, [], notes=(f"No quotation holds “{phrase}”.",))

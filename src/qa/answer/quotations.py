@@ -13,12 +13,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from qa.citations import Citation, cite
+from qa.embedding.encoder import Encoder
 from qa.index.reader import Index
 from qa.index.store import StoredQuote
 from qa.quotes.names import name_matches
 from qa.text.fold import find_phrase, normalize_for_match
 from qa.text.safe import NO_SPEAKER
-from qa.text.terms import quoted_phrases
+from qa.text.terms import content_terms, quoted_phrases
 
 
 @dataclass(frozen=True)
@@ -85,15 +86,70 @@ def matching_speakers(index: Index, speaker: str) -> list[str]:
 
 
 def list_quotes(
-    index: Index, speaker: str | None = None, limit: int | None = None
+    index: Index,
+    speaker: str | None = None,
+    limit: int | None = None,
+    about: str | None = None,
+    encoder: Encoder | None = None,
 ) -> list[QuoteHit]:
     """Quotations in document order (the first ``limit`` when given); with ``speaker``,
     only those whose speaker matches the name as a reader would type it ("Zelensky",
-    "President Zelenskyy")."""
+    "President Zelenskyy"); with ``about`` (and an ``encoder``), the speaker's
+    quotations on that topic first (``rank_by_topic``)."""
     if speaker is None:
         quotes = index.quotes()
         return [quote_hit(index, q) for q in quotes[:limit]]
-    return [quote_hit(index, q) for q in index.quotes_by(matching_speakers(index, speaker), limit)]
+    names = matching_speakers(index, speaker)
+    if about is None or encoder is None:
+        return [quote_hit(index, q) for q in index.quotes_by(names, limit)]
+    hits = [quote_hit(index, q) for q in index.quotes_by(names, TOPIC_RANKED)]
+    return rank_by_topic(index, encoder, hits, about)[:limit]
+
+
+# A speaker's quotations ranked by a topic, at most: a prolific speaker in a large
+# archive has thousands; these are read from the stored vectors, no model run.
+TOPIC_RANKED = 2000
+# How much the sentence before a quotation counts for its topic ("Asked about the
+# layoffs, she said: “…”"), and how much the topic's own words in the quotation's
+# paragraph do, next to the quotation's own sentences' meaning.
+_CONTEXT_WEIGHT = 0.3
+_TOPIC_WORDS_WEIGHT = 0.3
+
+
+def rank_by_topic(
+    index: Index, encoder: Encoder, hits: list[QuoteHit], topic: str
+) -> list[QuoteHit]:
+    """``hits`` with those on ``topic`` first: by the meaning of the sentences they are
+    in (stored sentence vectors against the topic's), the sentence before them, and the
+    topic's words around them. Ties keep document order."""
+    if not hits:
+        return []
+    vector = encoder.encode([topic])[0]
+    topic_terms = set(content_terms(topic))
+    sentences: dict[str, list[tuple[int, int, float]]] = {}
+    for source in dict.fromkeys(hit.source for hit in hits):
+        chunks = index.chunks(index.chunk_ids(source))
+        stored = index.sentence_vectors(chunks)
+        rows: list[tuple[int, int, float]] = []
+        for chunk_id, chunk in chunks.items():
+            vectors = stored.get(chunk_id)
+            if vectors is not None:
+                cosines = vectors @ vector
+                rows.extend(
+                    (s, e, float(c)) for (s, e), c in zip(chunk.sentences, cosines, strict=False)
+                )
+        sentences[source] = sorted(rows)
+
+    def score(hit: QuoteHit) -> float:
+        rows = sentences.get(hit.source, [])
+        own = [c for s, e, c in rows if s < hit.end and hit.start < e]
+        before = [c for s, e, c in rows if e <= hit.start]
+        meaning = max(own, default=0.0) + _CONTEXT_WEIGHT * (before[-1] if before else 0.0)
+        words = set(content_terms(hit.sentence)) & topic_terms
+        shared = len(words) / len(topic_terms) if topic_terms else 0.0
+        return meaning + _TOPIC_WORDS_WEIGHT * shared
+
+    return sorted(hits, key=lambda hit: -score(hit))
 
 
 def by_speaker(hits: Iterable[QuoteHit]) -> dict[str | None, list[QuoteHit]]:

@@ -490,13 +490,17 @@ def eval_command(
 def verify_command(text: str, index_dir: Path, as_json: bool) -> None:
     """Check whether TEXT (say, a remembered quote) is in the documents, and how exactly.
 
-    Each match is graded: exact (character for character), normalized (the same once
-    case, quotation marks, dashes, spacing, line breaks and line-end hyphens are set
-    aside) or fuzzy (a word or two differ; a word diff shows [-the document's words-]
-    {+yours+}); best first, each with its citation. Quotation marks around TEXT are
-    ignored. No model is loaded.
+    Each match is graded, best first: exact (character for character), normalized (the
+    same once case, quotation marks, dashes, spacing, line breaks and line-end hyphens
+    are set aside), fuzzy (a word or two differ) or paraphrase (the same statement in
+    other words: "they will" for "they'll", a synonym, words reordered or left out).
+    Each shows the document's own words, a word diff [-the document's-] {+yours+}, a
+    similarity, the speaker when the words are quoted, and the citation. A negation or
+    a number that differs is never a match: such a passage is shown as the nearest,
+    saying why. Quotation marks around TEXT are ignored. The model is loaded only when
+    TEXT is not in the documents word for word.
 
-    Exit status: 0 when TEXT was found, 1 when nothing matches (or on an error).
+    Exit status: 0 when TEXT was found, 1 when nothing is close (or on an error).
     """
     from qa.cli.render import render_verify
     from qa.text.safe import json_line

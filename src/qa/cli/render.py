@@ -198,7 +198,12 @@ def render_report(console: Console, report: IndexReport, index_dir: str) -> None
     )
 
 
-_GRADE_STYLES = {"exact": "bold green", "normalized": "bold cyan", "fuzzy": "bold yellow"}
+_GRADE_STYLES = {
+    "exact": "bold green",
+    "normalized": "bold cyan",
+    "fuzzy": "bold yellow",
+    "paraphrase": "bold magenta",
+}
 _DIFF_STYLES = {"equal": "", "delete": "bold red", "insert": "bold green"}
 _DIFF_MARKS = {"equal": ("", ""), "delete": ("[-", "-]"), "insert": ("{+", "+}")}
 
@@ -209,6 +214,11 @@ def _grade_note(match: VerifyMatch) -> str:
         return "character for character"
     if match.grade == "normalized":
         return "same words; case, quotation marks, dashes, spacing or line breaks differ"
+    if match.grade == "paraphrase":
+        return (
+            f"the same statement in other words (meaning {match.similarity:.2f}); "
+            "quote the document's words, not yours"
+        )
     if match.word_edits == 0:
         return "same words; punctuation differs"
     words = "word differs" if match.word_edits == 1 else "words differ"
@@ -226,27 +236,45 @@ def _diff_line(parts: tuple[DiffPart, ...]) -> Text:
     return line
 
 
+def _said_by(match: VerifyMatch) -> str:
+    """Who the text says spoke the words, for the citation line."""
+    if match.speaker:
+        return f"{match.speaker}, "
+    return f"quoted, {NO_SPEAKER}, " if match.quoted else "not a quotation, "
+
+
+def _render_place(console: Console, match: VerifyMatch) -> None:
+    console.print(Text("  " + printable(match.text).replace("\n", "\n  ")))
+    if match.word_edits:
+        console.print(_diff_line(match.diff))
+    console.print(Text("  — " + one_line(_said_by(match) + str(match.citation)), style="cyan"))
+    console.print()
+
+
 def render_verify(console: Console, result: VerifyResult) -> None:
-    """Each match of a checked quote: grade, the document's words, the diff, citation."""
+    """Each match of a checked quote: grade, the document's words, the diff, speaker and
+    citation; when nothing matches, the nearest passages and why they are not matches."""
     console.print(Text("Quote: ", style="bold") + Text(one_line(result.query)))
     if not result.matches:
         console.print(
             Text(
-                f"{NOT_FOUND}: no passage holds this text, exactly or with a word or two changed.",
+                f"{NOT_FOUND}: no passage holds this text, word for word or in other words.",
                 style="bold red",
             )
         )
+        for n, match in enumerate(result.nearest, 1):
+            header = Text(f"nearest [{n}] ", style="bold")
+            header.append(f"not a match: {match.why_not}", style="bold red")
+            header.append(f"  (similarity {match.similarity:.2f})", style="dim")
+            console.print(header)
+            _render_place(console, match)
         return
     for n, match in enumerate(result.matches, 1):
         header = Text(f"[{n}] ", style="bold")
         header.append(match.grade, style=_GRADE_STYLES[match.grade])
         header.append(f"  {_grade_note(match)}", style="dim")
         console.print(header)
-        console.print(Text("  " + printable(match.text).replace("\n", "\n  ")))
-        if match.word_edits:
-            console.print(_diff_line(match.diff))
-        console.print(Text("  — " + one_line(str(match.citation)), style="cyan"))
-        console.print()
+        _render_place(console, match)
 
 
 def render_quote(console: Console, hit: QuoteHit) -> None:

@@ -1,14 +1,13 @@
-"""`qa verify`: is this quote in the documents, and how exactly?
+"""Matching a quote by its words: ``exact``, ``normalized`` and ``fuzzy`` matches.
 
-A reporter checking a remembered quote needs one of four answers: the text is there
-character for character (``exact``); it is there once case, quotation marks, dashes,
-spacing, line breaks and line-end hyphens are set aside (``normalized``); something
-close is there, a word or two differing, and they must see which (``fuzzy``, with a
-word diff); or nothing like it is there. Every match is an exact span of the stored
-text, so ``doc.text[start:end]`` is what is shown and cited.
+The text is there character for character (``exact``); it is there once case,
+quotation marks, dashes, spacing, line breaks and line-end hyphens are set aside
+(``normalized``); or something close is there, a word or two differing, and the
+reporter must see which (``fuzzy``, with a word diff). Every hit is an exact span of
+the stored text.
 
 Candidates come from the FTS5 table (any of the quote's words), never from a scan of
-every document, so the cost stays flat as the index grows; no model is loaded.
+every document, so the cost stays flat as the index grows; no model is needed.
 """
 
 from __future__ import annotations
@@ -18,21 +17,18 @@ import re
 from bisect import bisect_left
 from dataclasses import dataclass
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING
 
 from rapidfuzz import fuzz
 from rapidfuzz.distance import LCSseq, Levenshtein
 
-from qa.citations import Citation, cite
 from qa.index.store import DocumentText
 from qa.text.fold import HYPHENATIONS, Hyphenation, fold_with_map, original_span
 from qa.text.terms import keywords
+from qa.verify.model import GRADES, DiffPart, Grade
 
 if TYPE_CHECKING:
     from qa.index.reader import Index
-
-Grade = Literal["exact", "normalized", "fuzzy"]
-GRADES: tuple[Grade, ...] = ("exact", "normalized", "fuzzy")
 
 # How many chunks the lexical channel offers. A quote is a sentence or two, so the
 # chunk holding it shares most of its rarer words and ranks near the top.
@@ -56,76 +52,22 @@ _BOUNDARY_MARKS = frozenset(_QUOTE_MARKS + ".!?;:…()[]")
 _WORD = re.compile(r"\w(?:\S*\w)?")
 
 
-@dataclass(frozen=True)
-class DiffPart:
-    """A run of a word diff: words both have (``equal``), words only the document has
-    (``delete``), or words only the quote has (``insert``)."""
-
-    op: Literal["equal", "delete", "insert"]
-    text: str
-
-
-_WDIFF_MARKS = {"equal": "{}", "delete": "[-{}-]", "insert": "{{+{}+}}"}
-
-
-def wdiff(parts: tuple[DiffPart, ...]) -> str:
-    """The diff in wdiff style: ``[-document-] {+quote+}``."""
-    return " ".join(_WDIFF_MARKS[p.op].format(p.text) for p in parts)
-
-
-@dataclass(frozen=True)
-class VerifyMatch:
-    grade: Grade
-    source: str
-    start: int
-    end: int
-    text: str  # the document's text[start:end]
-    citation: Citation
-    similarity: float  # share of the quote's words in place; 1.0 unless fuzzy
-    word_edits: int  # words to change, add or drop to turn the document's into the quote
-    diff: tuple[DiffPart, ...] = ()  # fuzzy only
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "grade": self.grade,
-            "source": self.source,
-            "start": self.start,
-            "end": self.end,
-            "text": self.text,
-            "citation": str(self.citation),
-            "diff": wdiff(self.diff),
-        }
-
-
-@dataclass(frozen=True)
-class VerifyResult:
-    query: str  # as given, quotation marks and all
-    matches: tuple[VerifyMatch, ...]  # best first; empty when nothing is close
-
-    @property
-    def found(self) -> bool:
-        return bool(self.matches)
-
-    def to_json(self) -> dict[str, Any]:
-        return {"query": self.query, "matches": [m.to_json() for m in self.matches]}
-
-
 def strip_quote_marks(text: str) -> str:
     """``text`` without the spaces and quotation marks around it."""
     return text.strip().strip(_QUOTE_MARKS).strip()
 
 
-def verify(index: Index, text: str, limit: int = 5) -> VerifyResult:
-    """Where ``text`` occurs in the indexed documents, and how exactly; best first."""
-    quote = strip_quote_marks(text)
-    if not quote:
-        return VerifyResult(text, ())
-    hits: list[_Hit] = []
-    for region in _regions(index, quote):
+def wording_hits(index: Index, quote: str) -> tuple[list[Hit], list[int]]:
+    """Every exact, normalized and fuzzy hit of ``quote`` (without its quotation marks),
+    and the chunks the keyword channel offered, best first (the meaning search starts
+    from them too)."""
+    regions, chunk_ids = _regions(index, quote)
+    hits: list[Hit] = []
+    for region in regions:
         hits.extend(_exact_hits(region, quote))
         for hyphenation in HYPHENATIONS:
             hits.extend(_folded_hits(region, quote, hyphenation))
-    return VerifyResult(text, tuple(_to_match(hit) for hit in _best(hits, limit)))
+    return hits, chunk_ids
 
 
 # --- candidates ---------------------------------------------------------------------------
@@ -142,9 +84,9 @@ class _Region:
     windows: list[tuple[int, int]]  # each candidate chunk, widened (document offsets)
 
 
-def _regions(index: Index, quote: str) -> list[_Region]:
+def _regions(index: Index, quote: str) -> tuple[list[_Region], list[int]]:
     """The candidate chunks, widened so a quote crossing a chunk boundary is whole in
-    at least one window, and merged per document where they overlap."""
+    at least one window, and merged per document where they overlap; and the chunks."""
     hits = index.lexical(keywords(quote), CANDIDATE_CHUNKS)
     chunks = index.chunks(chunk_id for chunk_id, _ in hits)
     margin = 2 * len(quote) + 200  # the document may spell it longer (spaces, hyphens)
@@ -168,25 +110,35 @@ def _regions(index: Index, quote: str) -> list[_Region]:
             else:
                 current = _Region(doc, start, end, rank, [(start, end)])
                 regions.append(current)
-    return regions
+    return regions, [chunk_id for chunk_id, _ in hits]
 
 
 # --- matching -----------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
-class _Hit:
+class Hit:
+    """A graded span of one document, before its citation and speaker are looked up."""
+
     grade: Grade
     doc: DocumentText
     start: int
     end: int
-    rank: int
+    rank: int  # orders equally good hits: the keyword channel's rank, or the meaning's
     similarity: float = 1.0
     word_edits: int = 0
     diff: tuple[DiffPart, ...] = ()
+    weight: float = 0.0  # added to the similarity when ranking (a quotation's words first)
+    why_not: str | None = None  # set on a near miss: why it is not a match
 
     def sort_key(self) -> tuple[int, float, int, int, int]:
-        return (GRADES.index(self.grade), -self.similarity, self.rank, self.doc.id, self.start)
+        return (
+            GRADES.index(self.grade),
+            -(self.similarity + self.weight),
+            self.rank,
+            self.doc.id,
+            self.start,
+        )
 
 
 def _is_word_char(ch: str) -> bool:
@@ -201,13 +153,13 @@ def _whole_words(text: str, start: int, end: int) -> bool:
     return not (end < len(text) and _is_word_char(text[end - 1]) and _is_word_char(text[end]))
 
 
-def _exact_hits(region: _Region, quote: str) -> list[_Hit]:
+def _exact_hits(region: _Region, quote: str) -> list[Hit]:
     text = region.doc.text
     hits = []
     at = text.find(quote, region.start, region.end)
     while at != -1:
         if _whole_words(text, at, at + len(quote)):
-            hits.append(_Hit("exact", region.doc, at, at + len(quote), region.rank))
+            hits.append(Hit("exact", region.doc, at, at + len(quote), region.rank))
         at = text.find(quote, at + 1, region.end)
     return hits
 
@@ -257,7 +209,7 @@ class _Folded:
         return " ".join(self.source[self.spans[i][0] : self.spans[j - 1][1]].split())
 
 
-def _folded_hits(region: _Region, quote: str, hyphenation: Hyphenation) -> list[_Hit]:
+def _folded_hits(region: _Region, quote: str, hyphenation: Hyphenation) -> list[Hit]:
     """Normalized and fuzzy matches with line-end hyphens read one way."""
     doc = _Folded.of(region.doc.text, hyphenation, region.start, region.end)
     query = _Folded.of(quote, hyphenation)
@@ -269,20 +221,20 @@ def _folded_hits(region: _Region, quote: str, hyphenation: Hyphenation) -> list[
     return hits
 
 
-def _normalized_hits(region: _Region, doc: _Folded, target: str) -> list[_Hit]:
+def _normalized_hits(region: _Region, doc: _Folded, target: str) -> list[Hit]:
     hits = []
     at = doc.text.find(target) if target else -1
     while at != -1:
         if _whole_words(doc.text, at, at + len(target)):
             start, end = doc.original(at, at + len(target))
-            hits.append(_Hit("normalized", region.doc, start, end, region.rank))
+            hits.append(Hit("normalized", region.doc, start, end, region.rank))
         at = doc.text.find(target, at + 1)
     return hits
 
 
 def _fuzzy_hit(
     region: _Region, doc: _Folded, query: _Folded, window: tuple[int, int]
-) -> _Hit | None:
+) -> Hit | None:
     """The best word-for-word alignment of the quote within one candidate window, if
     close enough, with its word diff."""
     lo, hi = bisect_left(doc.starts, window[0]), bisect_left(doc.starts, window[1])
@@ -296,7 +248,7 @@ def _fuzzy_hit(
         return None
     diff = _word_diff(doc, i, j, query)
     start, end = doc.spans[i][0], doc.spans[j - 1][1]
-    return _Hit("fuzzy", region.doc, start, end, region.rank, similarity, edits, diff)
+    return Hit("fuzzy", region.doc, start, end, region.rank, similarity, edits, diff)
 
 
 def _trim_edges(doc: _Folded, i: int, j: int, query: _Folded) -> tuple[int, int]:
@@ -361,31 +313,24 @@ def _word_diff(doc: _Folded, i: int, j: int, query: _Folded) -> tuple[DiffPart, 
     return tuple(parts)
 
 
-# --- ranking ------------------------------------------------------------------------------
+def word_diff(text: str, start: int, end: int, quote: str) -> tuple[tuple[DiffPart, ...], int]:
+    """The word diff from ``text[start:end]`` to ``quote``, and how many words differ
+    (changed, added or dropped): what a paraphrase shows beside the real words."""
+    doc = _Folded.of(text, "join", start, end)
+    query = _Folded.of(quote, "join")
+    if not doc.keys or not query.keys:
+        return (), max(len(doc.keys), len(query.keys))
+    edits = Levenshtein.distance(query.keys, doc.keys)
+    return _word_diff(doc, 0, len(doc.keys), query), edits
 
 
-def _best(hits: list[_Hit], limit: int) -> list[_Hit]:
-    """The best hits, one per place: a span found by several windows or grades (the
-    exact match is also a normalized one) is kept once, at its best grade."""
-    kept: list[_Hit] = []
-    for hit in sorted(hits, key=_Hit.sort_key):
-        if any(k.doc.id == hit.doc.id and k.start < hit.end and hit.start < k.end for k in kept):
-            continue
-        kept.append(hit)
-        if len(kept) == limit:
-            break
-    return kept
-
-
-def _to_match(hit: _Hit) -> VerifyMatch:
-    return VerifyMatch(
-        grade=hit.grade,
-        source=hit.doc.source,
-        start=hit.start,
-        end=hit.end,
-        text=hit.doc.text[hit.start : hit.end],
-        citation=cite(hit.doc, hit.start, hit.end),
-        similarity=hit.similarity,
-        word_edits=hit.word_edits,
-        diff=hit.diff,
-    )
+def closest_run(text: str, start: int, end: int, quote: str) -> tuple[int, int] | None:
+    """The run of words in ``text[start:end]`` closest to ``quote`` word for word (as
+    the fuzzy grade aligns them), as a span of ``text``; None when none is near."""
+    doc = _Folded.of(text, "join", start, end)
+    query = _Folded.of(quote, "join")
+    aligned = align_words(query.keys, doc.keys)
+    if aligned is None:
+        return None
+    i, j = _trim_edges(doc, aligned[0], aligned[1], query)
+    return doc.spans[i][0], doc.spans[j - 1][1]

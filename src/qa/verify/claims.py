@@ -1,0 +1,176 @@
+"""When two wordings close in words or meaning make different claims.
+
+Sentence vectors barely tell "we are cutting services" from "we are not cutting
+services", and one word changed is a fuzzy match by word count; yet a quote with its
+negation turned round, or with another number in it, is not what was said, and a
+reporter told it was would print a falsehood. These checks read only the two
+wordings' words; a match they reject is shown as the nearest passage, saying why.
+"""
+
+from __future__ import annotations
+
+import re
+
+from qa.text.terms import STOPWORDS
+from qa.verify.model import DiffPart
+
+# Words that turn a statement round. A negative word on the other side ("unlikely to
+# come back" for "probably won't come back") balances one: what counts is whether each
+# wording, taken whole, says yes or no.
+_NEGATORS = frozenset("not no never nobody nothing none neither nor cannot nowhere without".split())
+_NEGATIVE_WORDS = frozenset(
+    """
+    unlikely unable impossible unaware unwilling unready unprepared unclear unsure
+    fail fails failed failing lack lacks lacked lacking refuse refuses refused refusing
+    deny denies denied denying hardly barely rarely seldom little few neglect neglected
+    absent ignore ignored ignores ignoring doubt doubts doubted
+    """.split()
+)
+_CONTRACTED_NOT = re.compile(r"n['’]t$")
+_WORD = re.compile(r"\w+(?:['’]\w+)*")
+
+_UNITS = {
+    w: n
+    for n, w in enumerate(
+        "zero _ two three four five six seven eight nine ten eleven twelve thirteen "
+        "fourteen fifteen sixteen seventeen eighteen nineteen".split()
+    )
+    if w != "_"  # "one" is as often "someone", "one of them" as a count
+}
+_TENS = {
+    w: 10 * n
+    for n, w in enumerate("_ _ twenty thirty forty fifty sixty seventy eighty ninety".split())
+    if w != "_"
+}
+_FRACTIONS = {"half": "1/2", "halves": "1/2", "quarter": "1/4", "dozen": "12"}
+_SCALES = {"hundred": 100, "thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000}
+_ORDINALS = {
+    w: n
+    for n, w in enumerate(
+        "_ first second third fourth fifth sixth seventh eighth ninth tenth eleventh "
+        "twelfth".split()
+    )
+    if w != "_"
+}
+_DIGITS = re.compile(r"\d[\d,]*(?:\.\d+)?")
+
+
+def negated(text: str) -> bool:
+    """Whether ``text`` says no: an odd count of negations and negative words."""
+    count = 0
+    for word in _WORD.findall(text.casefold()):
+        if word in _NEGATORS or word in _NEGATIVE_WORDS or _CONTRACTED_NOT.search(word):
+            count += 1
+    return count % 2 == 1
+
+
+def numbers(text: str) -> set[str]:
+    """The numbers ``text`` states, in digits ("eleven" and "11" are both "11";
+    "twenty-five" is "25"; ordinals are "#3"), so two wordings' claims can be compared."""
+    found: set[str] = set()
+    for m in _DIGITS.finditer(text):
+        found.add(m.group().replace(",", "").rstrip("."))
+    words = re.findall(r"[a-z]+", text.casefold())
+    pending: int | None = None
+    for word in [*words, ""]:
+        if word in _UNITS or word in _TENS:
+            pending = (pending or 0) + _UNITS.get(word, 0) + _TENS.get(word, 0)
+        elif word in _SCALES and pending is not None:
+            pending *= _SCALES[word]
+        else:
+            if pending is not None:
+                found.add(str(pending))
+                pending = None
+            if word in _ORDINALS:
+                found.add(f"#{_ORDINALS[word]}")
+            if word in _FRACTIONS:
+                found.add(_FRACTIONS[word])
+    return found
+
+
+# Words between a negation and the word it turns round ("not even once", "never been").
+_BETWEEN = frozenset(
+    "be been being have has had yet even ever really always quite necessarily just to a an "
+    "the any so too all".split()
+)
+
+
+def _is_negation(word: str) -> bool:
+    return word in _NEGATORS or bool(_CONTRACTED_NOT.search(word))
+
+
+def _hunks(diff: tuple[DiffPart, ...]) -> list[tuple[list[str], list[str], bool]]:
+    """The diff's changes: each run of parts between shared words as (the document's
+    words, the quote's words, whether shared words follow)."""
+    hunks: list[tuple[list[str], list[str], bool]] = []
+    deleted: list[str] = []
+    inserted: list[str] = []
+    for part in [*diff, DiffPart("equal", "")]:
+        if part.op == "equal":
+            if deleted or inserted:
+                hunks.append((deleted, inserted, bool(part.text)))
+            deleted, inserted = [], []
+        else:
+            words = _WORD.findall(part.text.casefold())
+            (deleted if part.op == "delete" else inserted).extend(words)
+    return hunks
+
+
+def _negates_next(words: list[str]) -> bool:
+    """Whether a negation in ``words`` governs what comes after them (no word of its
+    own follows it here but "be", "even", "ever" and the like)."""
+    for i, word in enumerate(words):
+        if _is_negation(word) and all(w in _BETWEEN for w in words[i + 1 :]):
+            return True
+    return False
+
+
+def _turned_round(diff: tuple[DiffPart, ...]) -> bool:
+    """Whether one side negates words both sides have: a "not" only the document has,
+    before "cutting", which the quote has too. "do not" for "don't" is the same
+    negation; a negation dropped with the words it governs ("They don't realize" left
+    out before "they're being used as cannon fodder") leaves what remains as said."""
+    for deleted, inserted, shared_follows in _hunks(diff):
+        mine = sum(map(_is_negation, deleted))
+        theirs = sum(map(_is_negation, inserted))
+        if mine == theirs or not shared_follows:
+            continue
+        if _negates_next(deleted if mine > theirs else inserted):
+            return True
+    return False
+
+
+def _swapped(diff: tuple[DiffPart, ...]) -> bool:
+    """Whether two words trade places: "higher in tap water than in bottled" for
+    "higher in bottled water than in tap": the same words, another claim. Words moved
+    together ("the world's strongest" for "strongest in the world") are not this."""
+    hunks = [(set(d), set(i)) for d, i, _ in _hunks(diff)]
+    for n, (deleted, inserted) in enumerate(hunks):
+        for other_deleted, other_inserted in hunks[n + 1 :]:
+            if (deleted & other_inserted) - STOPWORDS and (inserted & other_deleted) - STOPWORDS:
+                return True
+    return False
+
+
+def conflict(diff: tuple[DiffPart, ...]) -> str | None:
+    """Why the quote does not say what the document says, though their words or
+    meanings are close; None when no such difference is seen. ``diff`` runs from the
+    document's words to the quote's (``qa.verify.wording.word_diff``).
+
+    The document's side is read from its first word the quote shares to its last: a
+    clause the quote leaves out at either end ("We are cutting them because the money
+    is not there") is not part of its claim, but a "not" between shared words is.
+    A negation must not turn round words both have, and two words must not trade
+    places; the quote must state no number the document does not.
+    """
+    shared = [n for n, part in enumerate(diff) if part.op == "equal"]
+    first, last = (shared[0], shared[-1]) if shared else (0, len(diff) - 1)
+    quote = " ".join(p.text for p in diff if p.op != "delete")
+    if _turned_round(diff[first : last + 1]):
+        return "it says the opposite"
+    if _swapped(diff):
+        return "words trade places"
+    whole = " ".join(p.text for p in diff if p.op != "insert")
+    if numbers(quote) - numbers(whole):
+        return "the numbers differ"
+    return None
