@@ -152,6 +152,50 @@ def _swapped(diff: tuple[DiffPart, ...]) -> bool:
     return False
 
 
+# Words that open a clause of its own: a quote that adds one ("…, and that's a tough way
+# to lose") says something the document does not.
+_CLAUSE_OPENERS = frozenset("and but so because while although though or yet since".split())
+# A run of this many content words only the quote has, with none of the document's
+# words in its place, is a claim of its own too.
+_ADDED_CONTENT_WORDS = 3
+
+
+def _adds_a_claim(diff: tuple[DiffPart, ...]) -> bool:
+    """Whether the quote adds words the document has nothing in place of: a clause of
+    its own ("and that's a tough way to lose") or three content words ("and the
+    residents' patience ran out"). A word or two added ("a whole lot of chances") is
+    still the same statement, and so is a clause moved ("I've worked here since I
+    was 19" put first)."""
+    hunks = _hunks(diff)
+    moved = {w for deleted, _, _ in hunks for w in deleted}  # words put elsewhere
+    for deleted, inserted, _ in hunks:
+        if deleted:
+            continue
+        content = [w for w in inserted if w not in STOPWORDS and w not in moved]
+        if len(content) >= _ADDED_CONTENT_WORDS:
+            return True
+        if len(inserted) >= 4 and inserted[0] in _CLAUSE_OPENERS and content:
+            return True
+    return False
+
+
+_NAME = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][\w’'-]+")
+
+
+def _names_differ(diff: tuple[DiffPart, ...]) -> bool:
+    """Whether a name in the document stands where the quote has another ("in July"
+    for "on a Monday", "Russia" for "Ukraine"): another person, place or date."""
+    previous: DiffPart | None = None
+    for part in diff:
+        if previous is not None and previous.op == "delete" and part.op == "insert":
+            theirs = {m.group().casefold() for m in _NAME.finditer(previous.text)}
+            mine = {m.group().casefold() for m in _NAME.finditer(part.text)}
+            if theirs and mine and not theirs & mine:
+                return True
+        previous = part
+    return False
+
+
 def conflict(diff: tuple[DiffPart, ...]) -> str | None:
     """Why the quote does not say what the document says, though their words or
     meanings are close; None when no such difference is seen. ``diff`` runs from the
@@ -170,6 +214,10 @@ def conflict(diff: tuple[DiffPart, ...]) -> str | None:
         return "it says the opposite"
     if _swapped(diff):
         return "words trade places"
+    if _names_differ(diff):
+        return "another name stands in its place"
+    if _adds_a_claim(diff):
+        return "it adds what the document does not say"
     whole = " ".join(p.text for p in diff if p.op != "insert")
     if numbers(quote) - numbers(whole):
         return "the numbers differ"

@@ -36,7 +36,7 @@ KEYWORD_CHUNKS = 20
 # Candidates embedded as they stand, best first by their first score.
 EMBEDDED = 12
 # A paraphrase needs its wording's meaning this close to the quote's (cosine) ...
-MIN_SIMILARITY = 0.72
+MIN_SIMILARITY = 0.8
 # ... and this share of the quote's content words (stems) among its own, or a meaning
 # closer still: a statement in quite other words is recognised only when very close.
 MIN_SHARED_WORDS = 0.4
