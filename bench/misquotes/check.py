@@ -12,6 +12,8 @@ the kinds are known, that the counts reach the brief's minimums and that ``dev``
 Prints the counts; exits 1 listing every problem found.
 """
 
+# ruff: noqa: E501  (hand-written cases: one per line reads best)
+
 from __future__ import annotations
 
 import json
@@ -48,7 +50,9 @@ def norm(s: str) -> str:
 
 
 def read(path: Path) -> list[dict]:
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return [
+        json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()
+    ]
 
 
 def balance(rows: list[dict], what: str, errors: list[str]) -> None:
@@ -69,7 +73,9 @@ def check(folder: Path) -> list[str]:
 
     def article(src: str, where: str) -> str | None:
         if src != BUNDLED and not (src.startswith(ARTICLES) and src.endswith(".txt")):
-            errors.append(f"{where}: source {src!r} is neither the bundled article nor bench/quotes")
+            errors.append(
+                f"{where}: source {src!r} is neither the bundled article nor bench/quotes"
+            )
             return None
         if src not in texts:
             path = ROOT / src
@@ -124,19 +130,27 @@ def check(folder: Path) -> list[str]:
             errors.append(f"{rid}: the misquote occurs in the article")
         if "narration" in kinds and r["speaker"] is not None:
             errors.append(f"{rid}: narration with a speaker")
-        if r["source"] == BUNDLED and "narration" not in kinds and r["speaker"] not in BUNDLED_SPEAKERS:
+        if (
+            r["source"] == BUNDLED
+            and "narration" not in kinds
+            and r["speaker"] not in BUNDLED_SPEAKERS
+        ):
             errors.append(f"{rid}: speaker {r['speaker']!r} is not one of the bundled article's")
         if r["source"] in labels:
             holders = [
                 d for d in labels[r["source"]] if d["start"] <= r["start"] and r["end"] <= d["end"]
             ]
             if "narration" in kinds:
-                if any(d["start"] < r["end"] and r["start"] < d["end"] for d in labels[r["source"]]):
+                if any(
+                    d["start"] < r["end"] and r["start"] < d["end"] for d in labels[r["source"]]
+                ):
                     errors.append(f"{rid}: narration overlaps a labelled quotation")
             elif len(holders) != 1 or holders[0]["kind"] == "scare":
                 errors.append(f"{rid}: real text is not inside one labelled quotation")
             elif holders[0]["speaker"] != r["speaker"]:
-                errors.append(f"{rid}: speaker {r['speaker']!r}, labels say {holders[0]['speaker']!r}")
+                errors.append(
+                    f"{rid}: speaker {r['speaker']!r}, labels say {holders[0]['speaker']!r}"
+                )
 
     # invented quotes
     invented = read(folder / "invented.jsonl")
@@ -175,7 +189,9 @@ def check(folder: Path) -> list[str]:
         if any_kind[kind] < least:
             errors.append(f"misquotes: {any_kind[kind]} {kind}, want {least} or more")
     if any_kind["dropped"] + any_kind["added"] < MIN_DROPPED_ADDED:
-        errors.append(f"misquotes: too few dropped/added ({any_kind['dropped'] + any_kind['added']})")
+        errors.append(
+            f"misquotes: too few dropped/added ({any_kind['dropped'] + any_kind['added']})"
+        )
     for name, rows, least in (
         ("misquotes", misquotes, MIN_MISQUOTES),
         ("invented", invented, MIN_INVENTED),

@@ -19,6 +19,8 @@ alternate within each kind (the first kind listed). ``--check`` only checks that
 up to date.
 """
 
+# ruff: noqa: E501  (hand-written cases: one per line reads best)
+
 from __future__ import annotations
 
 import json
@@ -601,9 +603,7 @@ def alternate(first_kinds: list[str]) -> list[str]:
 
 
 def same_speaker(typed: str, gold: str | None) -> bool:
-    return gold is not None and (
-        norm(typed) == norm(gold) or words(typed)[-1] == words(gold)[-1]
-    )
+    return gold is not None and (norm(typed) == norm(gold) or words(typed)[-1] == words(gold)[-1])
 
 
 def build() -> tuple[list[dict], list[dict], list[dict]]:
@@ -613,7 +613,9 @@ def build() -> tuple[list[dict], list[dict], list[dict]]:
 
     misquotes = []
     splits = alternate([c[1].split()[0] for c in MISQUOTES])
-    for i, ((key, kinds_s, misquote, real), split) in enumerate(zip(MISQUOTES, splits), 1):
+    for i, ((key, kinds_s, misquote, real), split) in enumerate(
+        zip(MISQUOTES, splits, strict=True), 1
+    ):
         where = f"mq-{i:03d}"
         kinds = kinds_s.split()
         assert kinds and all(k in MISQUOTE_KINDS for k in kinds), f"{where}: kinds {kinds}"
@@ -638,7 +640,7 @@ def build() -> tuple[list[dict], list[dict], list[dict]]:
 
     invented = []
     splits = alternate([c[1] for c in INVENTED])
-    for i, ((key, kind, quote), split) in enumerate(zip(INVENTED, splits), 1):
+    for i, ((key, kind, quote), split) in enumerate(zip(INVENTED, splits, strict=True), 1):
         where = f"inv-{i:03d}"
         assert kind in INVENTED_KINDS, f"{where}: kind {kind}"
         art = articles[key]
@@ -649,14 +651,16 @@ def build() -> tuple[list[dict], list[dict], list[dict]]:
 
     topics = []
     splits = alternate(["topic"] * len(TOPICS))
-    for i, ((key, speaker, topic, reals), split) in enumerate(zip(TOPICS, splits), 1):
+    for i, ((key, speaker, topic, reals), split) in enumerate(zip(TOPICS, splits, strict=True), 1):
         where = f"tp-{i:02d}"
         art = articles[key]
         gold = []
         for real in reals:
             start, end = art.find(real, where)
             q = art.holder(start, end)
-            assert q is not None and same_speaker(speaker, q[2]), f"{where}: {real!r} not by {speaker}"
+            assert q is not None and same_speaker(speaker, q[2]), (
+                f"{where}: {real!r} not by {speaker}"
+            )
             tw = words(topic)
             runs = {" ".join(tw[j : j + 3]) for j in range(len(tw) - 2)}
             assert not any(r in norm(real) for r in runs), f"{where}: the topic copies {real!r}"
@@ -682,14 +686,20 @@ def main() -> None:
         HERE / "topics.jsonl": dump(topics),
     }
     if "--check" in sys.argv[1:]:
-        stale = [p.name for p, want in outs.items() if not p.exists() or p.read_text(encoding="utf-8") != want]
+        stale = [
+            p.name
+            for p, want in outs.items()
+            if not p.exists() or p.read_text(encoding="utf-8") != want
+        ]
         if stale:
             raise SystemExit(f"out of date: {', '.join(stale)} (run bench/misquotes/make.py)")
         print("up to date")
         return
     for path, out in outs.items():
         path.write_text(out, encoding="utf-8")
-    print(f"{len(misquotes)} misquotes, {len(invented)} invented quotes, {len(topics)} topic questions")
+    print(
+        f"{len(misquotes)} misquotes, {len(invented)} invented quotes, {len(topics)} topic questions"
+    )
 
 
 if __name__ == "__main__":

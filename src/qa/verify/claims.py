@@ -15,8 +15,7 @@ from qa.text.terms import STOPWORDS
 from qa.verify.model import DiffPart
 
 # Words that turn a statement round. A negative word on the other side ("unlikely to
-# come back" for "probably won't come back") balances one: what counts is whether each
-# wording, taken whole, says yes or no.
+# come back" for "won't come back") balances one.
 _NEGATORS = frozenset("not no never nobody nothing none neither nor cannot nowhere without".split())
 _NEGATIVE_WORDS = frozenset(
     """
@@ -53,15 +52,6 @@ _ORDINALS = {
     if w != "_"
 }
 _DIGITS = re.compile(r"\d[\d,]*(?:\.\d+)?")
-
-
-def negated(text: str) -> bool:
-    """Whether ``text`` says no: an odd count of negations and negative words."""
-    count = 0
-    for word in _WORD.findall(text.casefold()):
-        if word in _NEGATORS or word in _NEGATIVE_WORDS or _CONTRACTED_NOT.search(word):
-            count += 1
-    return count % 2 == 1
 
 
 def numbers(text: str) -> set[str]:
@@ -128,11 +118,12 @@ def _negates_next(words: list[str]) -> bool:
 def _turned_round(diff: tuple[DiffPart, ...]) -> bool:
     """Whether one side negates words both sides have: a "not" only the document has,
     before "cutting", which the quote has too. "do not" for "don't" is the same
-    negation; a negation dropped with the words it governs ("They don't realize" left
-    out before "they're being used as cannon fodder") leaves what remains as said."""
+    negation, and so is "won't" for "unlikely to"; a negation dropped with the words
+    it governs ("They don't realize" left out before "they're being used as cannon
+    fodder") leaves what remains as said."""
     for deleted, inserted, shared_follows in _hunks(diff):
-        mine = sum(map(_is_negation, deleted))
-        theirs = sum(map(_is_negation, inserted))
+        mine = sum(_is_negation(w) or w in _NEGATIVE_WORDS for w in deleted)
+        theirs = sum(_is_negation(w) or w in _NEGATIVE_WORDS for w in inserted)
         if mine == theirs or not shared_follows:
             continue
         if _negates_next(deleted if mine > theirs else inserted):
