@@ -54,6 +54,19 @@ _WORDS_WEIGHT = 0.5
 _PHRASE_WORDS = 8
 _WINDOW_SHARE = 0.5
 _WORD = re.compile(r"\w(?:\S*\w)?")
+# Contractions, written out before two wordings are compared by meaning: the model
+# reads "don’t" and "do not" as further apart than "realize" and "know".
+_CONTRACTIONS = (
+    (re.compile(r"\b(can)['’]t\b", re.I), r"\1 not"),
+    (re.compile(r"\b(w)on['’]t\b", re.I), r"\1ill not"),
+    (re.compile(r"\b(sha)n['’]t\b", re.I), r"\1ll not"),
+    (re.compile(r"n['’]t\b", re.I), " not"),
+    (re.compile(r"['’]re\b", re.I), " are"),
+    (re.compile(r"['’]ll\b", re.I), " will"),
+    (re.compile(r"['’]ve\b", re.I), " have"),
+    (re.compile(r"\b(I)['’]m\b", re.I), r"\1 am"),
+    (re.compile(r"['’]d\b", re.I), " would"),
+)
 _TRIM = " \t\n\r\"'“”„«»‘’‚,;:—–-"
 
 
@@ -71,6 +84,14 @@ class _Candidate:
     # Where the claims are checked: a window's text with the words just before it (a
     # "not" before "cutting services" belongs to what the window says).
     claim_start: int = -1
+
+
+def written_out(text: str) -> str:
+    """``text`` with its contractions written out and its spacing made single: what is
+    embedded to compare two wordings' meaning."""
+    for pattern, replacement in _CONTRACTIONS:
+        text = pattern.sub(replacement, text)
+    return " ".join(text.replace("’", "'").split())
 
 
 def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
@@ -126,7 +147,7 @@ def paraphrase_hits(
 ) -> tuple[list[Hit], list[Hit]]:
     """Paraphrases of ``quote`` (best first) and the nearest passages by meaning that
     are not, each with why not."""
-    vector = encoder.encode([quote])[0]
+    vector = encoder.encode([written_out(quote)])[0]
     ids = list(dict.fromkeys([i for i, _ in index.dense(vector, DENSE_CHUNKS)]))
     ids += [i for i in keyword_chunks[:KEYWORD_CHUNKS] if i not in ids]
     chunks = index.chunks(ids)
@@ -168,8 +189,14 @@ def paraphrase_hits(
                 )
     if not best:
         return [], []
-    again = [c for c in best if not c.stored_exact]
-    embedded = encoder.encode([" ".join(c.doc.text[c.start : c.end].split()) for c in again])
+    # A whole sentence's stored vector is its own, unless contractions are written out.
+    texts = {id(c): written_out(c.doc.text[c.start : c.end]) for c in best}
+    again = [
+        c
+        for c in best
+        if not c.stored_exact or texts[id(c)] != " ".join(c.doc.text[c.start : c.end].split())
+    ]
+    embedded = encoder.encode([texts[id(c)] for c in again])
     for c, unit_vector in zip(again, embedded, strict=True):
         c.similarity = float(unit_vector @ vector)
 
