@@ -278,18 +278,22 @@ class Session:
             lambda index, encoder: converse(index, encoder, conversation, question, k, reading)
         )
 
-    def quotes(self, speaker: str | None = None) -> list[QuoteHit] | None:
+    def quotes(self, speaker: str | None = None, about: str | None = None) -> list[QuoteHit] | None:
         """Every quotation of the open index in document order (only ``speaker``'s, by
-        any form of the name, when given); None before it opens."""
+        any form of the name, when given); with ``about``, those on that topic first
+        (the model is loaded for it). None before the index opens."""
         import sqlite3
 
         from qa.answer.quotations import list_quotes
+        from qa.embedding.encoder import Embedder
 
         with self._lock:
             if self.index is None:
                 return None
+            if about is not None and self._embedder is None:
+                self._embedder = Embedder()
             try:
-                return list_quotes(self.index, speaker)
+                return list_quotes(self.index, speaker, about=about, encoder=self._embedder)
             except sqlite3.DatabaseError as exc:
                 raise self._damaged(self.index_dir, exc) from None
 

@@ -15,11 +15,13 @@ from qa.answer.model import Answer, AnswerSpan, Match, Passage, Span
 from qa.answer.question import Question
 from qa.answer.quotations import (
     QuoteHit,
+    list_quotes,
     matching_speakers,
     quote_around,
     quote_hit,
     quotes_holding,
 )
+from qa.answer.support import asked_topic
 from qa.citations import cite
 from qa.embedding.encoder import Encoder
 from qa.index.reader import Index
@@ -148,7 +150,12 @@ def answer_from_quotes(
         return Answer(text, None, [])
     if asked.speaker is not None:
         names = matching_speakers(index, asked.speaker)
-        hits = [quote_hit(index, q) for q in index.quotes_by(names, limit=k)]
+        topic = asked_topic(text)
+        if topic is not None and encoder is not None:
+            # "What did Okafor say about the reserve fund?": hers on it first.
+            hits = list_quotes(index, asked.speaker, k, about=topic, encoder=encoder)
+        else:
+            hits = [quote_hit(index, q) for q in index.quotes_by(names, limit=k)]
         if not hits:
             if not any(c.isupper() for c in asked.speaker):
                 return Answer(text, None, [])
@@ -160,6 +167,8 @@ def answer_from_quotes(
             return Answer(text, None, [], notes=(note,))
         total = index.count_quotes_by(names)
         count = f"{total} quotation{'s' * (total != 1)}"
+        if topic is not None and encoder is not None and total > 1:
+            count += f", those on “{topic}” first"
         return _quote_answer(index, text, hits, [f"{' / '.join(names)}: {count}."], k)
 
     phrase = asked.phrase or ""

@@ -19,7 +19,7 @@ from qa.index.store import StoredQuote
 from qa.quotes.names import name_matches
 from qa.text.fold import find_phrase, normalize_for_match
 from qa.text.safe import NO_SPEAKER
-from qa.text.terms import content_terms, quoted_phrases
+from qa.text.terms import content_terms, keywords, quoted_phrases
 
 
 @dataclass(frozen=True)
@@ -96,6 +96,8 @@ def list_quotes(
     only those whose speaker matches the name as a reader would type it ("Zelensky",
     "President Zelenskyy"); with ``about`` (and an ``encoder``), the speaker's
     quotations on that topic first (``rank_by_topic``)."""
+    if speaker is None and about is not None and encoder is not None:
+        return rank_by_topic(index, encoder, quotes_near(index, encoder, about), about)[:limit]
     if speaker is None:
         quotes = index.quotes()
         return [quote_hit(index, q) for q in quotes[:limit]]
@@ -114,6 +116,27 @@ TOPIC_RANKED = 2000
 # paragraph do, next to the quotation's own sentences' meaning.
 _CONTEXT_WEIGHT = 0.3
 _TOPIC_WORDS_WEIGHT = 0.3
+
+
+# Chunks read for "quotations about TOPIC" with no speaker named: the nearest by meaning
+# and by the topic's words.
+_TOPIC_CHUNKS = 50
+
+
+def quotes_near(index: Index, encoder: Encoder, topic: str) -> list[QuoteHit]:
+    """The quotations in the passages nearest ``topic``, in document order."""
+    vector = encoder.encode([topic])[0]
+    ids = [i for i, _ in index.dense(vector, _TOPIC_CHUNKS)]
+    ids += [i for i, _ in index.lexical(keywords(topic), _TOPIC_CHUNKS)]
+    chunks = index.chunks(dict.fromkeys(ids))
+    spans: dict[int, list[tuple[int, int]]] = {}
+    for chunk in chunks.values():
+        spans.setdefault(chunk.doc_id, []).append((chunk.start, chunk.end))
+    return [
+        quote_hit(index, q)
+        for q in index.quotes(spans)
+        if any(s < q.end and q.start < e for s, e in spans[q.doc_id])
+    ]
 
 
 def rank_by_topic(

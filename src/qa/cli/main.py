@@ -329,12 +329,19 @@ def ask_command(
 
 @main.command("quotes")
 @click.option("--speaker", help="Only quotations by this person or body (any form of the name).")
+@click.option(
+    "--about",
+    metavar="TOPIC",
+    help="Those on TOPIC first (by meaning, not only its words); without --speaker, "
+    "the quotations of the passages nearest TOPIC.",
+)
 @index_option
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per quotation, per line.")
 @_friendly
-def quotes_command(speaker: str | None, index_dir: Path, as_json: bool) -> None:
+def quotes_command(speaker: str | None, about: str | None, index_dir: Path, as_json: bool) -> None:
     """List the direct quotations in the documents, with speaker and citation.
 
+    In document order; with --about, those on the topic first.
     Exits 1 when there are none (or none by SPEAKER).
     """
     from qa.cli.render import render_quotes
@@ -342,7 +349,7 @@ def quotes_command(speaker: str | None, index_dir: Path, as_json: bool) -> None:
 
     session = _session(index_dir)
     try:
-        hits = session.quotes(speaker) or []
+        hits = session.quotes(speaker, about=about) or []
         if as_json:
             for hit in hits:
                 sys.stdout.write(json_line(hit.to_json()) + "\n")
