@@ -324,13 +324,34 @@ def word_diff(text: str, start: int, end: int, quote: str) -> tuple[tuple[DiffPa
     return _word_diff(doc, 0, len(doc.keys), query), edits
 
 
+# A folded word's contraction written out, so "they’re" and "they are" align word for
+# word when a short phrase is looked for in a sentence.
+_CONTRACTED = re.compile(r"^(\w+?)(n't|'re|'ll|'ve|'m|'d)$")
+_WRITTEN_OUT = {"n't": "not", "'re": "are", "'ll": "will", "'ve": "have", "'m": "am", "'d": "would"}
+_IRREGULAR = {"can't": ("can", "not"), "won't": ("will", "not"), "shan't": ("shall", "not")}
+
+
+def _written_out(keys: list[str]) -> tuple[list[str], list[int]]:
+    """``keys`` with contractions written out, and for each the key it came from."""
+    out: list[str] = []
+    owner: list[int] = []
+    for n, key in enumerate(keys):
+        m = _CONTRACTED.match(key)
+        parts = _IRREGULAR.get(key) or ((m.group(1), _WRITTEN_OUT[m.group(2)]) if m else (key,))
+        out.extend(parts)
+        owner.extend([n] * len(parts))
+    return out, owner
+
+
 def closest_run(text: str, start: int, end: int, quote: str) -> tuple[int, int] | None:
     """The run of words in ``text[start:end]`` closest to ``quote`` word for word (as
-    the fuzzy grade aligns them), as a span of ``text``; None when none is near."""
+    the fuzzy grade aligns them, contractions written out), as a span of ``text``;
+    None when none is near."""
     doc = _Folded.of(text, "join", start, end)
     query = _Folded.of(quote, "join")
-    aligned = align_words(query.keys, doc.keys)
+    doc_words, owner = _written_out(doc.keys)
+    aligned = align_words(_written_out(query.keys)[0], doc_words)
     if aligned is None:
         return None
-    i, j = _trim_edges(doc, aligned[0], aligned[1], query)
+    i, j = _trim_edges(doc, owner[aligned[0]], owner[aligned[1] - 1] + 1, query)
     return doc.spans[i][0], doc.spans[j - 1][1]
