@@ -107,8 +107,8 @@ def _nearest_wording(index: Index, encoder: Encoder, phrase: str) -> list[str]:
     if not result.matches:
         return []
     m = result.matches[0]
-    said = f", quoted by {m.speaker}" if m.speaker else ""
-    return [f"Nearest wording in the documents{said}: “{m.text}” ({wdiff(m.diff)}) — {m.citation}"]
+    said = f", said by {m.speaker}" if m.speaker else ""
+    return [f"Nearest wording in the documents: “{m.text}” ({wdiff(m.diff)}){said} — {m.citation}"]
 
 
 @lru_cache(maxsize=1)
