@@ -133,6 +133,7 @@ def _rss_now_mb() -> float:
 
 def _measure(index_dir: Path, n: int) -> None:
     """Ask ``n`` real questions through ``qa.answer.ask.ask``; print figures as JSON."""
+    import qa.answer.ask
     import qa.answer.from_quotes
     import qa.embedding.encoder
     import qa.index.store
@@ -200,6 +201,7 @@ def _measure(index_dir: Path, n: int) -> None:
         started = time.perf_counter()
         qa.answer.ask.ask(index, embedder, f"What did {name} say?")
         quote_ms.append((time.perf_counter() - started) * 1000)
+    verify_ms = _verify_times(index, embedder, questions[5:])
     result = {
         "questions": count,
         "ms_p50": round(statistics.median(latencies), 1),
@@ -212,6 +214,7 @@ def _measure(index_dir: Path, n: int) -> None:
         "stage_ms_mean": {k: round(v * 1000 / count, 2) for k, v in sorted(totals.items())},
         "answered": round(found / count, 3),
         "quote_question_ms_max": round(max(quote_ms), 1),
+        "verify": verify_ms,
         "open_s": round(open_s, 2),
         "model_load_s": round(load_s, 2),
         "rss_after_open_mb": round(rss_open, 1),
@@ -221,6 +224,52 @@ def _measure(index_dir: Path, n: int) -> None:
         "vector_params": index.manifest.vector_params,
     }
     print(json.dumps(result))
+
+
+def _misremembered(quote: str) -> str:
+    """A quotation as a reporter might write it down: its last word left out and two
+    words in the middle swapped, so it is not there word for word and `qa verify` reads
+    it by meaning (the slower path)."""
+    words = quote.split()[:40]
+    if len(words) > 4:
+        middle = len(words) // 2
+        words[middle - 1], words[middle] = words[middle], words[middle - 1]
+        words = words[:-1]
+    return " ".join(words)
+
+
+def _verify_times(index: Any, embedder: Any, questions: list[str]) -> dict:
+    """`qa verify` (``qa.verify.verify`` with the model) on the index's own quotations
+    misremembered (found by meaning), and on the questions (not there at all: the whole
+    meaning search runs and finds nothing); ms p50/p95 of each and of both."""
+    from qa.verify import verify
+
+    quotes = []
+    for q in index.quotes()[: 20 * len(questions)][::20][: len(questions)]:
+        text = index.document(q.doc_id).text[q.start : q.end]
+        if len(text.split()) >= 4:
+            quotes.append(_misremembered(text))
+    timed: dict[str, list[float]] = {"misremembered": [], "absent": []}
+    found = 0
+    for kind, texts in (("misremembered", quotes), ("absent", questions)):
+        for text in texts:
+            started = time.perf_counter()
+            result = verify(index, text, encoder=embedder)
+            timed[kind].append((time.perf_counter() - started) * 1000)
+            found += kind == "misremembered" and result.found
+    both = timed["misremembered"] + timed["absent"]
+    out: dict[str, Any] = {
+        kind: {
+            "n": len(values),
+            "ms_p50": round(statistics.median(values), 1),
+            "ms_p95": round(percentile(values, 0.95), 1),
+        }
+        for kind, values in timed.items()
+        if values
+    }
+    out["all_ms_p95"] = round(percentile(both, 0.95), 1) if both else None
+    out["misremembered_found"] = round(found / len(quotes), 3) if quotes else None
+    return out
 
 
 def _recall(index_dir: Path, vectors_npy: Path, n: int) -> None:

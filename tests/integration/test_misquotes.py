@@ -290,3 +290,29 @@ def test_what_did_someone_say_about_a_topic_answers_with_that_quotation(index_di
     data = json.loads(result.stdout)
     assert data["answer"]["text"].startswith("the reserve will fall below the level")
     assert any("those on “the reserve fund” first" in note for note in data["notes"])
+
+
+def test_did_someone_say_it_confirms_with_their_quotation(index_dir: Path) -> None:
+    question = (
+        "Did Okafor say the budget was the hardest she had put before the council in eleven years?"
+    )
+    data = json.loads(qa("ask", question, "--json", "--index", str(index_dir)).stdout)
+    assert data["answer"]["speaker"] == "Jane Okafor"
+    assert data["answer"]["text"].startswith("This is the hardest budget")
+    assert data["notes"][0].startswith("Jane Okafor is quoted saying it (paraphrase")
+
+
+def test_did_someone_say_words_another_said_names_who_did(index_dir: Path) -> None:
+    question = "Did Okafor say they are being used as cannon fodder?"
+    data = json.loads(qa("ask", question, "--json", "--index", str(index_dir)).stdout)
+    assert data["answer"]["speaker"] == "one former North Korean soldier"
+    assert data["notes"][0].startswith("Not Okafor: these words are quoted by one former")
+
+
+def test_did_someone_say_what_nobody_said_shows_their_nearest_quotation(index_dir: Path) -> None:
+    question = "Did Okafor say the reserve will run dry?"
+    data = json.loads(qa("ask", question, "--json", "--index", str(index_dir)).stdout)
+    assert data["answer"] is None  # no passage of hers reads as a yes
+    note = data["notes"][0]
+    assert note.startswith("No quotation by Okafor is close to “the reserve will run dry”.")
+    assert "not a match: “the reserve will fall below the level" in note

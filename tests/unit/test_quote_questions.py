@@ -136,3 +136,30 @@ def test_a_person_never_quoted_gets_no_one_elses_words_as_the_answer(
     assert data["notes"][0] == "No direct quotation by Angela Merkel in these documents."
     # The nearest passages are still listed for the reader, marked weak.
     assert data["passages"], "the nearest passages are shown"
+
+
+@pytest.mark.parametrize(
+    ("question", "phrase", "speaker"),
+    [
+        ("Did Okafor say the reserve will run dry?", "the reserve will run dry", "Okafor"),
+        (
+            'Did Lee Woong-gil say "they see it as an honour"?',
+            "they see it as an honour",
+            "Lee Woong-gil",
+        ),
+        (
+            "Did Kim tell reporters that his troops are the strongest?",
+            "his troops are the strongest",
+            "Kim",
+        ),
+    ],
+)
+def test_did_someone_say_asks_for_a_phrase_and_a_speaker(
+    question: str, phrase: str, speaker: str
+) -> None:
+    assert parse_quote_ask(question) == QuoteAsk(phrase=phrase, speaker=speaker)
+
+
+@pytest.mark.parametrize("question", ["Did he say that?", "Did the council approve the budget?"])
+def test_did_questions_that_are_not_about_a_quotation(question: str) -> None:
+    assert parse_quote_ask(question) is None

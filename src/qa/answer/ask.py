@@ -83,10 +83,14 @@ def ask(
             notes += (f"No quotation shown here says anything of “{word}”.",)
     answer = answer_question(index, encoder, question, k=k, focus=focus)
     speaker = question.quote_ask.speaker if question.quote_ask else None
-    if notes and speaker and answer.answer and not reports_words_of(answer.answer.text, speaker):
+    did_say = speaker is not None and question.quote_ask is not None and question.quote_ask.phrase
+    if notes and speaker and answer.answer and (
+        did_say or not reports_words_of(answer.answer.text, speaker)
+    ):
         # "What did Angela Merkel say?" of documents that never quote her: the best
         # passage is someone else's words, or only names her ("a bot created by Joseph
-        # Weizenbaum"), which must not read as her answer.
+        # Weizenbaum"), which must not read as her answer. "Did Okafor say …?" with no
+        # quotation close: a passage of hers must not read as a yes.
         answer = withheld(off_topic or answer)
     near = tuple(
         n for phrase in answer.missing_phrases for n in _nearest_wording(index, encoder, phrase)

@@ -148,6 +148,8 @@ def answer_from_quotes(
     text = question.text
     if asked is None:
         return Answer(text, None, [])
+    if asked.speaker is not None and asked.phrase is not None:
+        return _did_they_say(index, text, asked.phrase, asked.speaker, encoder, k)
     if asked.speaker is not None:
         names = matching_speakers(index, asked.speaker)
         topic = asked_topic(text)
@@ -180,6 +182,42 @@ def answer_from_quotes(
             note = f"“{phrase}” is in {len(hits)} quotations: " + "; ".join(speakers) + "."
         return _quote_answer(index, text, hits, [note], k)
     return _said_something_like(index, text, phrase, encoder, k)
+
+
+def _did_they_say(
+    index: Index, text: str, phrase: str, speaker: str, encoder: Encoder | None, k: int
+) -> Answer:
+    """Whether ``speaker`` said ``phrase``: the quotation that holds it, word for word or
+    nearly, if it is theirs; if it is someone else's, whose; if none is close, their
+    quotation nearest in meaning, named as not a match."""
+    names = set(matching_speakers(index, speaker))
+    result = verify(index, phrase, limit=5, encoder=encoder)
+    others: list[tuple[QuoteHit, str]] = []
+    for match in result.matches:
+        hit = quote_around(index, _doc_id(index, match.source), match.start, match.end)
+        if hit is None:
+            continue
+        how = match.grade if not match.diff else f"{match.grade}: {wdiff(match.diff)}"
+        if hit.speaker in names:
+            note = f"{hit.speaker} is quoted saying it ({how})."
+            return _quote_answer(index, text, [hit], [note], k)
+        others.append((hit, how))
+    if others:
+        hit, how = others[0]
+        note = f"Not {speaker}: these words are quoted {_said_by(hit)} ({how})."
+        return _quote_answer(index, text, [hit], [note], k)
+    note = f"No quotation by {speaker} is close to “{phrase}”."
+    if names and encoder is not None:
+        theirs = list_quotes(index, speaker, about=phrase, encoder=encoder)
+        if theirs:
+            nearest = theirs[0]
+            note += (
+                f" Their quotation nearest in meaning, not a match: “{nearest.quote}” — "
+                f"{nearest.citation}"
+            )
+    elif not names:
+        note = f"No direct quotation by {speaker} in these documents."
+    return Answer(text, None, [], notes=(note,))
 
 
 def _said_something_like(

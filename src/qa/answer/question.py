@@ -105,13 +105,21 @@ _BY_SPEAKER = (
     ),
     re.compile(r"^\s*(?P<name>[^?]+?)['’]s?\s+(?:quotes|quotations)" + _END, re.IGNORECASE),
 )
+# "Did Okafor say the reserve will run dry?": a phrase and the person asked about.
+_DID_SAY = re.compile(
+    r"^\s*(?:did|does|has|had)\s+(?P<name>.+?)\s+(?:really\s+|ever\s+|actually\s+)?"
+    r"(?:say|said|tell\s+\w+|claim|claimed|write|wrote|warn|warned)\b\s*[:,]?\s*"
+    r"(?P<phrase>.+?)" + _END,
+    re.IGNORECASE,
+)
 _MARKS = "\"'“”„«»‘’‚"
 _PRONOUNS = frozenset("he she they it we you i him her them this that".split())
 
 
 @dataclass(frozen=True)
 class QuoteAsk:
-    """What a quote question asks: who said ``phrase``, or what ``speaker`` said."""
+    """What a quote question asks: who said ``phrase``, what ``speaker`` said, or, with
+    both, whether ``speaker`` said ``phrase``."""
 
     phrase: str | None = None
     speaker: str | None = None
@@ -133,6 +141,12 @@ def parse_quote_ask(question: str) -> QuoteAsk | None:
     if match:
         phrase = _phrase(match.group("phrase"))
         return QuoteAsk(phrase=phrase) if phrase else None
+    match = _DID_SAY.match(question)
+    if match:
+        name = match.group("name").strip().strip(_MARKS).strip()
+        phrase = _phrase(match.group("phrase"))
+        if name and phrase and name.casefold() not in _PRONOUNS and name[0].isupper():
+            return QuoteAsk(phrase=phrase, speaker=name)
     for pattern in _BY_SPEAKER:
         match = pattern.match(question)
         if match:
