@@ -7,10 +7,11 @@ statement has nearly the same sentence vector. So the quote is embedded once, th
 chunks nearest it (and those the keyword channel offered) are read, and every sentence
 in them, every quotation and a quotation's part of a sentence, is a candidate, scored
 first by its stored sentence vector and its share of the quote's words. The best few
-are embedded as they stand (a quotation without its "he said"), and one is a
-paraphrase only when both the meaning and the words agree, and no negation or number
-differs (``qa.verify.claims``). Quotations come before the writer's own sentences:
-a quote is usually someone's words.
+are embedded as they stand (a quotation without its "he said"; contractions written
+out on both sides), and one is a paraphrase only when both the meaning and the words
+agree and no claim differs (``qa.verify.claims``: a negation, a number, a name, a
+clause added). Quotations come before the writer's own sentences: a quote is usually
+someone's words.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from qa.index.store import DocumentText, StoredQuote
+from qa.text.contractions import written_out
 from qa.text.terms import content_terms
 from qa.verify.claims import conflict
 from qa.verify.wording import Hit, closest_run, word_diff
@@ -54,19 +56,6 @@ _WORDS_WEIGHT = 0.5
 _PHRASE_WORDS = 8
 _WINDOW_SHARE = 0.5
 _WORD = re.compile(r"\w(?:\S*\w)?")
-# Contractions, written out before two wordings are compared by meaning: the model
-# reads "don’t" and "do not" as further apart than "realize" and "know".
-_CONTRACTIONS = (
-    (re.compile(r"\b(can)['’]t\b", re.I), r"\1 not"),
-    (re.compile(r"\b(w)on['’]t\b", re.I), r"\1ill not"),
-    (re.compile(r"\b(sha)n['’]t\b", re.I), r"\1ll not"),
-    (re.compile(r"n['’]t\b", re.I), " not"),
-    (re.compile(r"['’]re\b", re.I), " are"),
-    (re.compile(r"['’]ll\b", re.I), " will"),
-    (re.compile(r"['’]ve\b", re.I), " have"),
-    (re.compile(r"\b(I)['’]m\b", re.I), r"\1 am"),
-    (re.compile(r"['’]d\b", re.I), " would"),
-)
 _TRIM = " \t\n\r\"'“”„«»‘’‚,;:—–-"
 
 
@@ -84,14 +73,6 @@ class _Candidate:
     # Where the claims are checked: a window's text with the words just before it (a
     # "not" before "cutting services" belongs to what the window says).
     claim_start: int = -1
-
-
-def written_out(text: str) -> str:
-    """``text`` with its contractions written out and its spacing made single: what is
-    embedded to compare two wordings' meaning."""
-    for pattern, replacement in _CONTRACTIONS:
-        text = pattern.sub(replacement, text)
-    return " ".join(text.replace("’", "'").split())
 
 
 def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:

@@ -23,6 +23,7 @@ from rapidfuzz import fuzz
 from rapidfuzz.distance import LCSseq, Levenshtein
 
 from qa.index.store import DocumentText
+from qa.text.contractions import write_out_word
 from qa.text.fold import HYPHENATIONS, Hyphenation, fold_with_map, original_span
 from qa.text.terms import keywords
 from qa.verify.model import GRADES, DiffPart, Grade
@@ -324,20 +325,13 @@ def word_diff(text: str, start: int, end: int, quote: str) -> tuple[tuple[DiffPa
     return _word_diff(doc, 0, len(doc.keys), query), edits
 
 
-# A folded word's contraction written out, so "they’re" and "they are" align word for
-# word when a short phrase is looked for in a sentence.
-_CONTRACTED = re.compile(r"^(\w+?)(n't|'re|'ll|'ve|'m|'d)$")
-_WRITTEN_OUT = {"n't": "not", "'re": "are", "'ll": "will", "'ve": "have", "'m": "am", "'d": "would"}
-_IRREGULAR = {"can't": ("can", "not"), "won't": ("will", "not"), "shan't": ("shall", "not")}
-
-
 def _written_out(keys: list[str]) -> tuple[list[str], list[int]]:
-    """``keys`` with contractions written out, and for each the key it came from."""
+    """``keys`` with contractions written out, and for each the key it came from, so
+    "they’re" and "they are" align word for word."""
     out: list[str] = []
     owner: list[int] = []
     for n, key in enumerate(keys):
-        m = _CONTRACTED.match(key)
-        parts = _IRREGULAR.get(key) or ((m.group(1), _WRITTEN_OUT[m.group(2)]) if m else (key,))
+        parts = write_out_word(key)
         out.extend(parts)
         owner.extend([n] * len(parts))
     return out, owner
