@@ -306,7 +306,7 @@ class Session:
 
     def verify(self, text: str) -> VerifyResult:
         """Whether ``text`` is in the documents, and how exactly. The model is loaded
-        only when its words are not there as given (to look for it by meaning)."""
+        only when its words are not there, exactly or nearly (to look for it by meaning)."""
         import sqlite3
 
         from qa.embedding.encoder import Embedder

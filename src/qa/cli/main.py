@@ -505,7 +505,7 @@ def verify_command(text: str, index_dir: Path, as_json: bool) -> None:
     similarity, the speaker when the words are quoted, and the citation. A negation or
     a number that differs is never a match: such a passage is shown as the nearest,
     saying why. Quotation marks around TEXT are ignored. The model is loaded only when
-    TEXT is not in the documents word for word.
+    TEXT is not in the documents word for word or nearly.
 
     Exit status: 0 when TEXT was found, 1 when nothing is close (or on an error).
     """

@@ -1,9 +1,10 @@
 """`qa verify`: is this quote in the documents, and how exactly?
 
 The quote's words are looked for first (``qa.verify.wording``: exact, normalized,
-fuzzy): that needs no model. Only when its words are not there as given, and a model
-is at hand, is it looked for by meaning (``qa.verify.meaning``: paraphrase), so an
-exact quote is confirmed in milliseconds and a misremembered one still found. A fuzzy
+fuzzy): that needs no model. Only when its words are not there, as given or with a
+word or two changed, and a model is at hand, is it looked for by meaning
+(``qa.verify.meaning``: paraphrase), so a quote found word for word is confirmed in
+milliseconds and a misremembered one is still found. A fuzzy
 match whose negation or numbers differ is not the same statement and becomes a near
 miss (``qa.verify.claims``). Every match is named with the quotation it lies in and
 its speaker, when the text gives one.
@@ -30,8 +31,8 @@ NEAREST = 3
 
 def verify(index: Index, text: str, limit: int = 5, encoder: Encoder | None = None) -> VerifyResult:
     """Where ``text`` occurs in the indexed documents, and how exactly; best first.
-    With an ``encoder``, a quote whose words are not there as given is looked for by
-    meaning too (the ``paraphrase`` grade)."""
+    With an ``encoder``, a quote whose words are not there (exactly or nearly) is looked
+    for by meaning too (the ``paraphrase`` grade)."""
     quote = strip_quote_marks(text)
     if not quote:
         return VerifyResult(text, ())
@@ -44,7 +45,7 @@ def verify(index: Index, text: str, limit: int = 5, encoder: Encoder | None = No
             kept.append(hit)
         else:
             near.append(replace(hit, why_not=why_not))
-    if encoder is not None and not any(h.grade in ("exact", "normalized") for h in kept):
+    if encoder is not None and not kept:
         found, missed = paraphrase_hits(index, encoder, quote, keyword_chunks)
         kept += found
         near += missed
