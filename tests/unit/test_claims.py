@@ -22,6 +22,11 @@ def why_not(document: str, quote: str) -> str | None:
          "We are cutting services because we want to", "it says the opposite"),
         ("They’ll consider it an honor, but they don’t understand what they’re up against.",
          "They understand exactly what they are up against", "it says the opposite"),
+        # a negated word put for another, either way round
+        ("The defences performed as they were designed to.",
+         "The defences did not perform as they were designed to", "it says the opposite"),
+        ("They don’t realize they’re being used as cannon fodder.",
+         "They know full well they're being used as cannon fodder", "it says the opposite"),
         # two words trading places
         ("Several studies have found higher counts in bottled water than in tap water.",
          "Several studies have found higher counts in tap water than in bottled water",
@@ -33,6 +38,9 @@ def why_not(document: str, quote: str) -> str | None:
         ("We didn't play well for 38 minutes.",
          "We didn't play well for 38 minutes, and that's a tough way to lose",
          "it adds what the document does not say"),
+        ("If many of Kim’s soldiers die in Ukraine, it could have major repercussions.",
+         "If many of Putin's soldiers die in Ukraine, it could have major repercussions",
+         "another name stands in its place"),
         # another number, in words or digits
         ("This is the hardest budget in eleven years.", "This is the hardest budget in 10 years",
          "the numbers differ"),
@@ -49,6 +57,10 @@ def test_a_different_claim_is_named(document: str, quote: str, why: str) -> None
         # the same negation in other words, or moved a word or two
         ("Most of them are unlikely to come back home alive",
          "Most of them won't come back home alive"),
+        ("We didn't play well for 38 minutes.", "We played badly for 38 minutes"),
+        ("a temporary, not permanent, measure", "a temporary rather than permanent measure"),
+        ("This is the second time in three years. At some point the word stops meaning anything",
+         "It's the second time in three years. Sooner or later the word stops meaning anything"),
         ("I don’t know what we’re paying for anymore.",
          "I do not know what we are paying for any more"),
         ("We are cutting them because the money is not there.",

@@ -19,14 +19,16 @@ from qa.text.terms import STOPWORDS
 from qa.verify.model import DiffPart
 
 # Words that turn a statement round. A negative word on the other side ("unlikely to
-# come back" for "won't come back") balances one.
+# come back" for "won't come back", "played badly" for "didn't play well", "rather than"
+# for "not") balances one.
 _NEGATORS = frozenset("not no never nobody nothing none neither nor cannot nowhere without".split())
 _NEGATIVE_WORDS = frozenset(
     """
     unlikely unable impossible unaware unwilling unready unprepared unclear unsure
     fail fails failed failing lack lacks lacked lacking refuse refuses refused refusing
     deny denies denied denying hardly barely rarely seldom little few neglect neglected
-    absent ignore ignored ignores ignoring doubt doubts doubted
+    absent ignore ignored ignores ignoring doubt doubts doubted badly poorly
+    rather instead
     """.split()
 )
 _CONTRACTED_NOT = re.compile(r"n['’]t$")
@@ -147,7 +149,9 @@ def _turned_round(diff: tuple[DiffPart, ...]) -> bool:
     negation, and so is "won't" for "unlikely to", or a negation moved a word or two
     ("there is no money" for "the money is not there"); a negation dropped with the
     words it governs ("They don't realize" left out before "they're being used as
-    cannon fodder") leaves what remains as said."""
+    cannon fodder") leaves what remains as said. A negation put in or taken out where
+    the other side has other words ("know full well" for "don't realize") turns the
+    statement round too: the words were changed, not left out."""
     hunks = _hunks(diff)
     leading = bool(diff) and diff[0].op != "equal"
     for n, hunk in enumerate(hunks):
@@ -161,7 +165,10 @@ def _turned_round(diff: tuple[DiffPart, ...]) -> bool:
             after and hunk.shared_after <= _MOVED_NEGATION and after.negations() == -extra
         ):
             continue
-        if _negates_next(hunk.deleted if extra > 0 else hunk.inserted):
+        more, other = (hunk.deleted, hunk.inserted) if extra > 0 else (hunk.inserted, hunk.deleted)
+        # "not" before a word both have; or a negated word put for another ("don't
+        # realize" for "know full well", "performed" for "did not perform").
+        if _negates_next(more) or any(w not in STOPWORDS for w in other):
             return True
     return False
 
@@ -205,20 +212,28 @@ def _adds_a_claim(diff: tuple[DiffPart, ...]) -> bool:
     return False
 
 
-_NAME = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][\w’'-]+")
+_CAPITALISED = re.compile(r"\b[A-Z][\w’'-]+")
+
+
+def _names(part: DiffPart) -> set[str]:
+    """The capitalised words of a part, but a first word that opens its wording or a
+    sentence ("They", "At some point"): names of people, places, months and days."""
+    return {
+        m.group().casefold()
+        for m in _CAPITALISED.finditer(part.text)
+        if not (part.opens and m.start() == 0)
+    }
 
 
 def _names_differ(diff: tuple[DiffPart, ...]) -> bool:
     """Whether a name in the document stands where the quote has another ("in July"
-    for "on a Monday", "Russia" for "Ukraine"): another person, place or date."""
-    previous: DiffPart | None = None
-    for part in diff:
-        if previous is not None and previous.op == "delete" and part.op == "insert":
-            theirs = {m.group().casefold() for m in _NAME.finditer(previous.text)}
-            mine = {m.group().casefold() for m in _NAME.finditer(part.text)}
+    for "on a Monday", "Putin's soldiers" for "Kim's soldiers"): another person, place
+    or date."""
+    for n in range(1, len(diff)):
+        if diff[n - 1].op == "delete" and diff[n].op == "insert":
+            theirs, mine = _names(diff[n - 1]), _names(diff[n])
             if theirs and mine and not theirs & mine:
                 return True
-        previous = part
     return False
 
 

@@ -204,6 +204,13 @@ class _Folded:
         first, last = original_span(self.origin, start, end)
         return first + self.offset, last + self.offset
 
+    def opens_sentence(self, k: int) -> bool:
+        """Whether word ``k`` opens the text or a sentence (its capital says nothing)."""
+        if k == 0:
+            return True
+        between = self.source[self.spans[k - 1][1] : self.spans[k][0]]
+        return any(ch in ".!?:" for ch in between)
+
     def spelled(self, i: int, j: int) -> str:
         """Words ``i`` to ``j - 1`` as the source spells them, with the punctuation
         between, and whitespace and line breaks shown as single spaces."""
@@ -308,9 +315,10 @@ def _word_diff(doc: _Folded, i: int, j: int, query: _Folded) -> tuple[DiffPart, 
             parts.append(DiffPart("equal", doc.spelled(i + a1, i + a2)))
             continue
         if a2 > a1:
-            parts.append(DiffPart("delete", doc.spelled(i + a1, i + a2)))
+            opens = doc.opens_sentence(i + a1)
+            parts.append(DiffPart("delete", doc.spelled(i + a1, i + a2), opens))
         if b2 > b1:
-            parts.append(DiffPart("insert", query.spelled(b1, b2)))
+            parts.append(DiffPart("insert", query.spelled(b1, b2), query.opens_sentence(b1)))
     return tuple(parts)
 
 
