@@ -84,8 +84,11 @@ def ask(
     answer = answer_question(index, encoder, question, k=k, focus=focus)
     speaker = question.quote_ask.speaker if question.quote_ask else None
     did_say = speaker is not None and question.quote_ask is not None and question.quote_ask.phrase
-    if notes and speaker and answer.answer and (
-        did_say or not reports_words_of(answer.answer.text, speaker)
+    if (
+        notes
+        and speaker
+        and answer.answer
+        and (did_say or not reports_words_of(answer.answer.text, speaker))
     ):
         # "What did Angela Merkel say?" of documents that never quote her: the best
         # passage is someone else's words, or only names her ("a bot created by Joseph
