@@ -95,7 +95,8 @@ def list_quotes(
     """Quotations in document order (the first ``limit`` when given); with ``speaker``,
     only those whose speaker matches the name as a reader would type it ("Zelensky",
     "President Zelenskyy"); with ``about`` (and an ``encoder``), the speaker's
-    quotations on that topic first (``rank_by_topic``)."""
+    quotations on that topic first (``rank_by_topic``), or with no speaker, the
+    quotations of the passages nearest the topic, those on it first."""
     if speaker is None and about is not None and encoder is not None:
         return rank_by_topic(index, encoder, quotes_near(index, encoder, about), about)[:limit]
     if speaker is None:

@@ -4,10 +4,11 @@ The quote's words are looked for first (``qa.verify.wording``: exact, normalized
 fuzzy): that needs no model. Only when its words are not there, as given or with a
 word or two changed, and a model is at hand, is it looked for by meaning
 (``qa.verify.meaning``: paraphrase), so a quote found word for word is confirmed in
-milliseconds and a misremembered one is still found. A fuzzy
-match whose negation or numbers differ is not the same statement and becomes a near
-miss (``qa.verify.claims``). Every match is named with the quotation it lies in and
-its speaker, when the text gives one.
+milliseconds and a misremembered one is still found. A fuzzy or paraphrase match that
+makes another claim (a negation turned round, words trading places, another name or
+number, a clause added: ``qa.verify.claims``) is not the same statement: it becomes a
+near miss, shown only when nothing matches. Every match is named with the quotation it
+lies in and its speaker, when the text gives one.
 """
 
 from __future__ import annotations

@@ -28,8 +28,8 @@ class DiffPart:
 
     op: Literal["equal", "delete", "insert"]
     text: str
-    opens: bool = False  # its first word opens its wording or a sentence (a capital there
-    # is no name)
+    # Whether its first word opens its wording or a sentence: a capital there is no name.
+    opens: bool = False
 
 
 _WDIFF_MARKS = {"equal": "{}", "delete": "[-{}-]", "insert": "{{+{}+}}"}
