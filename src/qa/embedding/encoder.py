@@ -9,6 +9,7 @@ a different model.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import threading
@@ -201,6 +202,22 @@ class Embedder:
         if self._onnx_encoder() is None:
             with self._lock:
                 _ = self._model
+
+    def start_loading(self) -> None:
+        """Begin loading on a thread of its own, when that needs no torch (the ONNX
+        export is ready), so what a caller does meanwhile (reading and splitting the
+        documents of a first start) overlaps the load. ``load`` then waits for it; a
+        failure here is met again, and reported, by ``load``."""
+        from qa.embedding.onnx import export_ready
+
+        if self._onnx_tried or not export_ready():
+            return
+
+        def load_onnx() -> None:
+            with contextlib.suppress(Exception):
+                self._onnx_encoder()
+
+        threading.Thread(target=load_onnx, name="qa-model-load", daemon=True).start()
 
     def _onnx_encoder(self) -> Any:
         """The encoder of ``qa.embedding.onnx``, or None when its export is missing or

@@ -14,6 +14,8 @@ from collections.abc import Iterable
 from functools import lru_cache
 from typing import Any
 
+from qa.ingest.nlp import import_spacy
+
 _SPACE_RUN = re.compile(r"\s+")
 # spaCy's tokenizer has a per-text length limit; paragraphs above it are cut first.
 _NLP_MAX = 200_000
@@ -21,8 +23,7 @@ _NLP_MAX = 200_000
 
 @lru_cache(maxsize=1)
 def _pipeline() -> Any:
-    import spacy
-
+    spacy = import_spacy()
     nlp = spacy.blank("en")
     # A stop after a word ending in a capital that follows a small letter ("SpaceX.",
     # "PwC.", "PhD.") is its own token, so it can end a sentence: spaCy's suffix rules

