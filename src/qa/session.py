@@ -114,8 +114,9 @@ class Session:
         with self._lock:
             if self._embedder is None:
                 self._embedder = Embedder()
-            if isinstance(self._embedder, Embedder):
-                self._embedder.start_loading()  # overlaps opening or building the index
+            start_loading = getattr(self._embedder, "start_loading", None)
+            if callable(start_loading):
+                start_loading()  # the real model: overlaps opening or building the index
             self.open_or_build(
                 lambda paths, rebuild: self._build(paths, progress, rebuild),
                 notify=lambda _line: None,
