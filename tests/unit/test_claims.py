@@ -94,3 +94,19 @@ def test_contractions_are_written_out_keeping_the_possessive() -> None:
         written_out("They’ll see I don’t, we won’t, I can’t, I’m here, it’s Kim’s")
         == "They will see I do not, we will not, I can not, I am here, it’s Kim’s"
     )
+
+
+def test_wordings_that_differ_only_by_contractions_are_told_apart() -> None:
+    """ "they’re" for "they are" is the same words; "know" for "realize" is not."""
+    from qa.verify import only_contractions
+
+    document = "They don’t realize they’re being used as cannon fodder."
+    same = word_diff(
+        document, 0, len(document), "They do not realize they are being used as cannon fodder"
+    )[0]
+    other = word_diff(
+        document, 0, len(document), "They do not know they are being used as cannon fodder"
+    )[0]
+    assert only_contractions(same)
+    assert not only_contractions(other)
+    assert not only_contractions(word_diff(document, 0, len(document), document)[0])

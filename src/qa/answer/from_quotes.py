@@ -27,7 +27,7 @@ from qa.embedding.encoder import Encoder
 from qa.index.reader import Index
 from qa.quotes.names import name_matches, name_words, person_name
 from qa.quotes.verbs import REPORTING_VERBS
-from qa.verify import verify, wdiff
+from qa.verify import only_contractions, verify, wdiff
 
 # A passage shown around a quotation: its paragraph, cut to this many characters.
 MAX_CONTEXT_CHARS = 1500
@@ -232,7 +232,9 @@ def _said_something_like(
         hit = quote_around(index, _doc_id(index, match.source), match.start, match.end)
         if hit is not None:
             how = wdiff(match.diff) or match.grade
-            if match.grade == "paraphrase":
+            if match.grade == "paraphrase" and only_contractions(match.diff):
+                how = f"contractions written out: {how}"
+            elif match.grade == "paraphrase":
                 how = f"in other words, similarity {match.similarity:.2f}: {how}"
             note = (
                 f"No quotation holds “{phrase}” word for word; the nearest is quoted "

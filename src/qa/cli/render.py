@@ -214,6 +214,10 @@ def _grade_note(match: VerifyMatch) -> str:
         return "character for character"
     if match.grade == "normalized":
         return "same words; case, quotation marks, dashes, spacing or line breaks differ"
+    from qa.verify.model import only_contractions
+
+    if match.grade == "paraphrase" and only_contractions(match.diff):
+        return "the same words once contractions are written out"
     if match.grade == "paraphrase":
         return (
             f"the same statement in other words (meaning {match.similarity:.2f}); "

@@ -6,7 +6,15 @@ document's own words, a word diff, a similarity, the speaker and a citation.
 """
 
 from qa.verify.check import verify
-from qa.verify.model import GRADES, DiffPart, Grade, VerifyMatch, VerifyResult, wdiff
+from qa.verify.model import (
+    GRADES,
+    DiffPart,
+    Grade,
+    VerifyMatch,
+    VerifyResult,
+    only_contractions,
+    wdiff,
+)
 from qa.verify.wording import align_words, strip_quote_marks
 
 __all__ = [
@@ -16,6 +24,7 @@ __all__ = [
     "VerifyMatch",
     "VerifyResult",
     "align_words",
+    "only_contractions",
     "strip_quote_marks",
     "verify",
     "wdiff",

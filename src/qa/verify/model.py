@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from qa.citations import Citation
+from qa.text.contractions import written_out
 
 Grade = Literal["exact", "normalized", "fuzzy", "paraphrase"]
 GRADES: tuple[Grade, ...] = ("exact", "normalized", "fuzzy", "paraphrase")
@@ -38,6 +39,28 @@ _WDIFF_MARKS = {"equal": "{}", "delete": "[-{}-]", "insert": "{{+{}+}}"}
 def wdiff(parts: tuple[DiffPart, ...]) -> str:
     """The diff in wdiff style: ``[-document-] {+quote+}``."""
     return " ".join(_WDIFF_MARKS[p.op].format(p.text) for p in parts)
+
+
+def only_contractions(parts: tuple[DiffPart, ...]) -> bool:
+    """Whether the two wordings differ only by contractions ("they’re" / "they are"):
+    the same words, said the same way, and a reporter should be told so, not that the
+    statement is in other words."""
+    changed = False
+    deleted: list[str] = []
+    for part in [*parts, DiffPart("equal", "")]:
+        if part.op == "delete":
+            deleted.append(part.text)
+        elif part.op == "insert":
+            if _words(" ".join(deleted)) != _words(part.text):
+                return False
+            deleted, changed = [], True
+        elif deleted:
+            return False
+    return changed
+
+
+def _words(text: str) -> list[str]:
+    return written_out(text).casefold().split()
 
 
 @dataclass(frozen=True)
