@@ -160,6 +160,15 @@ def test_did_someone_say_asks_for_a_phrase_and_a_speaker(
     assert parse_quote_ask(question) == QuoteAsk(phrase=phrase, speaker=speaker)
 
 
-@pytest.mark.parametrize("question", ["Did he say that?", "Did the council approve the budget?"])
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Did he say that?",
+        "Did the council approve the budget?",
+        "Did Okafor say?",
+        "Did Okafor say ...?",
+        "Did O'Brien say no?",
+    ],
+)
 def test_did_questions_that_are_not_about_a_quotation(question: str) -> None:
     assert parse_quote_ask(question) is None

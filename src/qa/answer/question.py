@@ -145,7 +145,9 @@ def parse_quote_ask(question: str) -> QuoteAsk | None:
     if match:
         name = match.group("name").strip().strip(_MARKS).strip()
         phrase = _phrase(match.group("phrase"))
-        if name and phrase and name.casefold() not in _PRONOUNS and name[0].isupper():
+        # A phrase of words that mean something: "Did Okafor say no?" asks nothing of
+        # the quote index.
+        if content_terms(phrase) and name.casefold() not in _PRONOUNS and name[:1].isupper():
             return QuoteAsk(phrase=phrase, speaker=name)
     for pattern in _BY_SPEAKER:
         match = pattern.match(question)
