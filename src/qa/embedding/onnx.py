@@ -40,6 +40,7 @@ from qa.embedding.model import (
 )
 from qa.errors import ModelError
 from qa.files import fsync_dir, sha256_file
+from qa.interrupts import interrupt_held
 
 # Opset 17 is well inside what both torch's TorchScript exporter and onnxruntime 1.x
 # support, and has every operator BERT needs.
@@ -223,7 +224,8 @@ def _session(onnx_bytes: bytes, threads: int = 1) -> Any:
     use every core: two threads encode them 1.9 times as fast as one here.
     """
     try:
-        import onnxruntime as ort
+        with interrupt_held():  # a Ctrl-C here must not read as "not installed"
+            import onnxruntime as ort
     except ImportError as e:
         raise OnnxEncoderError("onnxruntime is not installed") from e
     options = ort.SessionOptions()
@@ -368,7 +370,8 @@ class OnnxQueryEncoder:
         is done by sentence-transformers before tokenizing, so it is done here too.
         """
         try:
-            from tokenizers import Tokenizer
+            with interrupt_held():
+                from tokenizers import Tokenizer
         except ImportError as e:
             raise OnnxEncoderError("the tokenizers package is not installed") from e
         try:
