@@ -316,3 +316,10 @@ def test_did_someone_say_what_nobody_said_shows_their_nearest_quotation(index_di
     note = data["notes"][0]
     assert note.startswith("No quotation by Okafor is close to “the reserve will run dry”.")
     assert "not a match: “the reserve will fall below the level" in note
+
+
+def test_an_empty_topic_is_a_one_line_error(index_dir: Path) -> None:
+    result = qa("quotes", "--about", "  ", "--index", str(index_dir))
+    assert result.exit_code == 1
+    assert "the topic given to --about is empty" in result.output
+    assert "Traceback" not in result.output

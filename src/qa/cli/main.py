@@ -347,6 +347,8 @@ def quotes_command(speaker: str | None, about: str | None, index_dir: Path, as_j
     from qa.cli.render import render_quotes
     from qa.text.safe import json_line
 
+    if about is not None and not about.strip():
+        raise UserError("the topic given to --about is empty")
     session = _session(index_dir)
     try:
         hits = session.quotes(speaker, about=about) or []
