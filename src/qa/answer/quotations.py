@@ -225,9 +225,5 @@ def quotes_holding(index: Index, phrase: str) -> list[QuoteHit]:
 
 def quote_around(index: Index, doc_id: int, start: int, end: int) -> QuoteHit | None:
     """The quotation that holds most of the span ``[start, end)`` of a document."""
-    best, best_overlap = None, 0
-    for q in index.quotes([doc_id]):
-        overlap = min(end, q.end) - max(start, q.start)
-        if overlap > best_overlap and overlap * 2 > end - start:
-            best, best_overlap = q, overlap
-    return quote_hit(index, best) if best else None
+    held = index.quote_holding(doc_id, start, end)
+    return quote_hit(index, held) if held else None

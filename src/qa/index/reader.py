@@ -162,6 +162,16 @@ class Index:
     def quotes(self, doc_ids: Iterable[int] | None = None) -> list[StoredQuote]:
         return self._store.quotes(doc_ids)
 
+    def quote_holding(self, doc_id: int, start: int, end: int) -> StoredQuote | None:
+        """The quotation that holds most (over half) of the span ``[start, end)`` of a
+        document: whose words a passage, a verified quote or an answer are."""
+        best, best_overlap = None, 0
+        for q in self._store.quotes([doc_id]):
+            overlap = min(end, q.end) - max(start, q.start)
+            if overlap > best_overlap and overlap * 2 > end - start:
+                best, best_overlap = q, overlap
+        return best
+
     def quotes_by(self, speakers: Iterable[str], limit: int | None = None) -> list[StoredQuote]:
         return self._store.quotes_by(speakers, limit)
 

@@ -70,12 +70,7 @@ def _best(hits: list[Hit], limit: int) -> list[Hit]:
 
 def _to_match(index: Index, hit: Hit) -> VerifyMatch:
     """The hit as shown: its citation, and the quotation holding most of it, if any."""
-    speaker, quoted = None, False
-    best_overlap = 0
-    for q in index.quotes([hit.doc.id]):
-        overlap = min(hit.end, q.end) - max(hit.start, q.start)
-        if overlap > best_overlap and overlap * 2 > hit.end - hit.start:
-            speaker, quoted, best_overlap = q.speaker, True, overlap
+    held = index.quote_holding(hit.doc.id, hit.start, hit.end)
     return VerifyMatch(
         grade=hit.grade,
         source=hit.doc.source,
@@ -86,7 +81,7 @@ def _to_match(index: Index, hit: Hit) -> VerifyMatch:
         similarity=hit.similarity,
         word_edits=hit.word_edits,
         diff=hit.diff,
-        speaker=speaker,
-        quoted=quoted,
+        speaker=held.speaker if held else None,
+        quoted=held is not None,
         why_not=hit.why_not,
     )
