@@ -106,15 +106,21 @@ class Session:
             return sorted(Path(s) for s in self.index.manifest.documents)
         raise SessionError(f"no index at {self.index_dir}; {remedy}")
 
+    def _encoder(self) -> Encoder:
+        """The session's encoder; when none was given, the real model, made here and
+        loaded on its first use (if ever)."""
+        from qa.embedding.encoder import Embedder
+
+        if self._embedder is None:
+            self._embedder = Embedder()
+        return self._embedder
+
     def prepare(self, progress: Progress) -> None:
         """The chat's start-up: open the index (building it first when there is none)
         and load the model."""
-        from qa.embedding.encoder import Embedder
-
         with self._lock:
-            if self._embedder is None:
-                self._embedder = Embedder()
-            start_loading = getattr(self._embedder, "start_loading", None)
+            encoder = self._encoder()
+            start_loading = getattr(encoder, "start_loading", None)
             if callable(start_loading):
                 start_loading()  # the real model: overlaps opening or building the index
             self.open_or_build(
@@ -123,7 +129,7 @@ class Session:
                 remedy=f"start with `qa chat PATH --index {self.index_dir}`",
             )
             progress("loading model", 0, 1)
-            self._embedder.load()
+            encoder.load()
 
     def open_or_build(
         self, build: Build, notify: Callable[[str], None], remedy: str | None = None
@@ -288,15 +294,13 @@ class Session:
         import sqlite3
 
         from qa.answer.quotations import list_quotes
-        from qa.embedding.encoder import Embedder
 
         with self._lock:
             if self.index is None:
                 return None
-            if about is not None and self._embedder is None:
-                self._embedder = Embedder()
+            encoder = self._encoder() if about is not None else None
             try:
-                return list_quotes(self.index, speaker, about=about, encoder=self._embedder)
+                return list_quotes(self.index, speaker, about=about, encoder=encoder)
             except sqlite3.DatabaseError as exc:
                 raise self._damaged(self.index_dir, exc) from None
 
@@ -312,17 +316,14 @@ class Session:
         only when its words are not there, exactly or nearly (to look for it by meaning)."""
         import sqlite3
 
-        from qa.embedding.encoder import Embedder
         from qa.verify import verify
 
         with self._lock:
             if self.index is None:
                 raise SessionError("the index is not open yet")
-            if self._embedder is None:
-                self._embedder = Embedder()  # loads on its first use, if ever
             self._follow()
             try:
-                return verify(self.index, text, encoder=self._embedder)
+                return verify(self.index, text, encoder=self._encoder())
             except sqlite3.DatabaseError as exc:
                 raise self._damaged(self.index_dir, exc) from None
 
