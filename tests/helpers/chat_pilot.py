@@ -1,8 +1,11 @@
-"""Driving the chat from a test: one shared way to ask a question and wait for its card."""
+"""Driving the chat from a test: one shared way to ask a question and wait for its card,
+and to read what a widget shows."""
 
 from __future__ import annotations
 
 from typing import Any
+
+from textual.widgets import Static
 
 from qa.tui.widgets.answer_card import AnswerCard
 from qa.tui.widgets.question_box import HistoryInput
@@ -20,3 +23,9 @@ async def ask(pilot: Any, question: str) -> AnswerCard:
     await app.workers.wait_for_complete()
     await pilot.pause()
     return list(app.query(AnswerCard))[-1]
+
+
+def plain(widget: Static) -> str:
+    """The plain text a Static widget shows."""
+    content = widget.content
+    return content.plain if hasattr(content, "plain") else str(content)

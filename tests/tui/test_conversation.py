@@ -25,7 +25,7 @@ from qa.tui.export import session_markdown
 from qa.tui.widgets.answer_card import AnswerCard
 from qa.tui.widgets.question_box import HistoryInput
 
-from helpers.chat_pilot import ask
+from helpers.chat_pilot import ask, plain
 
 SIZE = (120, 40)
 WHO = "Who is Choi Jung-hoon?"
@@ -34,17 +34,6 @@ DEFECT = "When did he defect?"
 CHOI_SAID = "What did Choi Jung-hoon say?"
 LEE_SAID = "What did Lee Woong-gil say?"
 EITHER = "“he” may be Choi Jung-hoon or Lee Woong-gil"
-
-
-@pytest.fixture
-def anyio_backend() -> str:
-    """Textual runs on asyncio."""
-    return "asyncio"
-
-
-def plain(widget: Static) -> str:
-    content = widget.content
-    return content.plain if hasattr(content, "plain") else str(content)
 
 
 def reading_line(card: AnswerCard) -> str | None:

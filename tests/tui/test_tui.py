@@ -26,7 +26,7 @@ from qa.tui.widgets.answer_card import AnswerCard
 from qa.tui.widgets.passage_view import PassageView
 from qa.tui.widgets.question_box import HistoryInput
 
-from helpers.chat_pilot import ask
+from helpers.chat_pilot import ask, plain
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE_ARTICLE = ROOT / "docs" / "north-korean-troops-in-russia.txt"
@@ -36,12 +36,6 @@ CANNON_FODDER = "Who said 'cannon fodder'?"
 FODDER_QUOTE = "They don’t realize they’re being used as cannon fodder."
 SOLDIER = "one former North Korean soldier"
 SIZE = (120, 40)
-
-
-@pytest.fixture
-def anyio_backend() -> str:
-    """Textual runs on asyncio."""
-    return "asyncio"
 
 
 def sample_app(sample_index: Any, embedder: Embedder, tmp_path: Path) -> QaApp:
@@ -60,8 +54,7 @@ def copied(c: Any) -> str:
 
 def shown(card: AnswerCard) -> str:
     """The plain text the card's answer line shows."""
-    content = card.query_one(".a", Static).content
-    return content.plain if hasattr(content, "plain") else str(content)
+    return plain(card.query_one(".a", Static))
 
 
 @pytest.mark.anyio

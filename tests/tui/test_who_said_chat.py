@@ -13,20 +13,9 @@ from qa.embedding.encoder import Embedder
 from qa.session import Session
 from qa.tui.app import QaApp
 
-from helpers.chat_pilot import ask
+from helpers.chat_pilot import ask, plain
 
 SIZE = (120, 40)
-
-
-@pytest.fixture
-def anyio_backend() -> str:
-    """Textual runs on asyncio."""
-    return "asyncio"
-
-
-def plain(widget: Static) -> str:
-    content = widget.content
-    return content.plain if hasattr(content, "plain") else str(content)
 
 
 @pytest.mark.anyio
