@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from qa.evaluation.shared_eval import MAX_PASSAGE, MAX_SPAN, read_jsonl, write_corpus
+from qa.evaluation.shared_eval import MAX_PASSAGE, MAX_SPAN, p95, read_jsonl, write_corpus
 
 if TYPE_CHECKING:
     from qa.embedding.encoder import Encoder
@@ -133,7 +133,7 @@ class DialogueResult:
             "standalone": self.standalone.figures(),
             "all": both.figures(),
             "ms_p50": round(statistics.median(lat), 1),
-            "ms_p95": round(lat[min(len(lat) - 1, int(0.95 * len(lat)))], 1),
+            "ms_p95": round(p95(lat), 1),
         }
 
 

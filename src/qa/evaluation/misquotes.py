@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from qa.answer.ask import ask
 from qa.answer.quotations import list_quotes
-from qa.evaluation.shared_eval import read_jsonl
+from qa.evaluation.shared_eval import p95, read_jsonl
 from qa.quotes.names import name_matches
 from qa.verify import verify
 
@@ -48,11 +48,6 @@ def same_speaker(said: str | None, gold: str | None) -> bool:
     if gold is None:
         return said is None
     return said is not None and (name_matches(said, gold) or name_matches(gold, said))
-
-
-def _percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[int(share * (len(ordered) - 1))] if ordered else 0.0
 
 
 @dataclass
@@ -89,7 +84,7 @@ class MisquoteScores:
             "by_kind": kinds(self.by_kind),
             "grades": dict(self.grades),
             "verify_ms_p50": round(statistics.median(self.verify_ms), 1) if self.verify_ms else 0,
-            "verify_ms_p95": round(_percentile(self.verify_ms, 0.95), 1),
+            "verify_ms_p95": round(p95(self.verify_ms), 1),
             "invented": self.invented,
             "invented_said": share(self.invented_said, self.invented),
             "invented_by_kind": kinds(self.invented_by_kind),

@@ -75,7 +75,7 @@ class EvalResult:
         out["short_exact_match"] = round(self.short_exact / given, 4)
         out["short_f1"] = round(self.short_f1 / given, 4)
         out["ms_p50"] = round(statistics.median(lat), 1)
-        out["ms_p95"] = round(lat[min(len(lat) - 1, int(0.95 * len(lat)))], 1)
+        out["ms_p95"] = round(p95(lat), 1)
         out["index_seconds"] = round(self.index_seconds, 1)
         out["chunks"] = self.chunks
         out["chunks_per_s"] = (
@@ -90,6 +90,12 @@ _UNSAFE = re.compile(r"[^\w.\-]+")
 
 def doc_filename(doc_id: str) -> str:
     return _UNSAFE.sub("_", doc_id) + ".txt"
+
+
+def p95(values: list[float]) -> float:
+    """The 95th percentile of ``values`` (0 for none): the figure every eval reports."""
+    ordered = sorted(values) or [0.0]
+    return ordered[min(len(ordered) - 1, int(0.95 * len(ordered)))]
 
 
 def read_jsonl(path: Path) -> Iterator[dict]:
