@@ -91,6 +91,12 @@ def embedder(question_export: Path) -> Embedder:
 
 
 @pytest.fixture
+def anyio_backend() -> str:
+    """Textual runs on asyncio."""
+    return "asyncio"
+
+
+@pytest.fixture
 def encoder() -> FakeEncoder:
     """The default encoder where the model is not what is tested: deterministic vectors
     of the words, no model loaded (see ``helpers.fake_encoder``)."""

@@ -306,12 +306,6 @@ def test_display_helpers() -> None:
 # --- the chat ---------------------------------------------------------------------------
 
 
-@pytest.fixture
-def anyio_backend() -> str:
-    """Textual runs on asyncio."""
-    return "asyncio"
-
-
 def rendered(widget: Any) -> Iterator[str]:
     """The text of every segment the widget draws on the screen, line by line."""
     width, height = widget.size
