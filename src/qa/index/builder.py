@@ -16,11 +16,12 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from qa.embedding.encoder import Embedder, Encoder, chunk_means, embedding_text
-from qa.errors import ExtractionError, IndexUnusable, InterruptedAfterUpdate
+from qa.errors import ExtractionError, IndexUnusable, InterruptedAfterUpdate, QaError
 from qa.files import sha256_file
 from qa.index.checkpoints import checkpoint
 from qa.index.generations import (
@@ -40,6 +41,9 @@ from qa.ingest.extract import extract
 from qa.ingest.extract.types import ExtractedText
 from qa.quotes import Quote, extract_quotes, has_quotations
 from qa.quotes.worker import QuoteWorker
+
+if TYPE_CHECKING:
+    from qa.index.lance_writer import LanceVectorSink, LanceWriter
 
 # Embed in groups this large: big enough to keep the model busy, small enough that
 # an interrupted run loses little and memory stays flat on huge folders.
@@ -259,7 +263,11 @@ class _Process:
             self._worker.close()
 
     def apply(
-        self, store: Store, index: VectorIndex, files: list[SourceFile], roots: list[str]
+        self,
+        store: Store | LanceWriter,
+        index: VectorIndex | LanceVectorSink,
+        files: list[SourceFile],
+        roots: list[str],
     ) -> None:
         stored = store.documents()
         seen: set[str] = set()
@@ -375,7 +383,12 @@ class _Process:
             reason += " (the previously indexed version is kept)"
         self.report.skipped.append((source, reason))
 
-    def _flush(self, store: Store, index: VectorIndex, pending: list[_Pending]) -> None:
+    def _flush(
+        self,
+        store: Store | LanceWriter,
+        index: VectorIndex | LanceVectorSink,
+        pending: list[_Pending],
+    ) -> None:
         """Embed the pending documents' chunks and sentences, then store them."""
         if not pending:
             return
@@ -450,9 +463,33 @@ def build_index(
     embedder: Encoder | None = None,
     target_chars: int = DEFAULT_TARGET_CHARS,
     progress: ProgressCallback | None = None,
+    storage: str | None = None,
 ) -> IndexReport:
     """Index ``paths`` into ``index_dir``, incrementally: plan, process, commit (see the
-    module docstring)."""
+    module docstring). ``storage`` "lance" makes a new index on Lance tables
+    (``qa.index.lance_writer``); an existing index keeps the storage it has, and an
+    ``s3://`` index is always on Lance tables."""
+    from qa.index.lance_tables import STORAGE, is_lance_index
+    from qa.index.manifest import MANIFEST_NAME
+
+    if is_lance_index(index_dir) or storage == STORAGE:
+        if (index_dir / MANIFEST_NAME).exists():
+            raise QaError(
+                f"the index at {index_dir} is stored in SQLite; "
+                "give --store lance a new folder (or an s3:// prefix)"
+            )
+        from qa.index.lance_writer import build_lance_index
+
+        return build_lance_index(
+            paths,
+            index_dir,
+            rebuild=rebuild,
+            encoder=embedder or Embedder(),
+            target_chars=target_chars,
+            progress=progress or (lambda *_: None),
+        )
+    if storage not in (None, "sqlite"):
+        raise QaError(f"unknown storage {storage!r} (sqlite or lance)")
     index_dir.mkdir(parents=True, exist_ok=True)
     checkpoint("start")
     with index_lock(index_dir):

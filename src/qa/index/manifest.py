@@ -51,6 +51,11 @@ class Manifest:
     store_sha256: str = ""
     vectors_bytes: int = 0
     vectors_sha256: str = ""
+    # "sqlite" (store.sqlite and vectors.faiss in the generation folder) or "lance"
+    # (qa.index.lance_tables): then ``tables`` maps each role (documents, chunks, quotes,
+    # terms) to its Lance table's name and committed version, [name, version].
+    storage: str = "sqlite"
+    tables: dict[str, Any] = field(default_factory=dict)
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), indent=1, sort_keys=True, ensure_ascii=False)

@@ -11,6 +11,8 @@ import numpy as np
 from qa.embedding.model import DIMENSIONS, MODEL_SHA256
 from qa.errors import IndexUnusable
 from qa.files import sha256_file
+from qa.index.lance_store import LanceStore, LanceVectors
+from qa.index.lance_tables import commit_version, is_lance_index
 from qa.index.manifest import MANIFEST_NAME, Manifest, read_manifest
 from qa.index.store import (
     ChunkText,
@@ -35,7 +37,11 @@ def damaged(index_dir: Path, detail: str) -> IndexUnusable:
 
 def manifest_signature(index_dir: Path) -> tuple[int, int, int] | None:
     """What identifies the current manifest file (inode, size, mtime): a new generation
-    is swapped in by rename, so a change here is how a reader notices it cheaply."""
+    is swapped in by rename, so a change here is how a reader notices it cheaply. (On
+    Lance tables, the version of the commit table.)"""
+    if is_lance_index(index_dir):
+        version = commit_version(index_dir)
+        return None if version is None else (version, 0, 0)
     try:
         st = (index_dir / MANIFEST_NAME).stat()
     except OSError:
@@ -84,7 +90,13 @@ class Index:
     the dense and keyword channels, chunks, documents and quotations. Its store and
     vectors stay inside, so a change of either touches this class, not its callers."""
 
-    def __init__(self, path: Path, manifest: Manifest, store: Store, vectors: VectorIndex):
+    def __init__(
+        self,
+        path: Path,
+        manifest: Manifest,
+        store: Store | LanceStore,
+        vectors: VectorIndex | LanceVectors,
+    ):
         self.path = path
         self.manifest = manifest
         self._store = store
@@ -186,6 +198,8 @@ class Index:
         its check has just read whole, rather than reading them again (1.5 GB at 1M
         chunks)."""
         self.close()
+        if not isinstance(self._vectors, VectorIndex):
+            raise TypeError("an index on Lance tables keeps its vectors in its chunks table")
         return self._vectors
 
     def close(self) -> None:
@@ -215,6 +229,8 @@ def open_index(index_dir: Path) -> Index | None:
     Raises IndexUnusable with a one-line remedy when the index is damaged or was made
     by a different model or chunker, so an answer is never given from mismatched data.
     """
+    if is_lance_index(index_dir):
+        return open_lance_index(index_dir)
     for attempt in range(3):
         manifest = read_manifest(index_dir)
         if manifest is None:
@@ -230,6 +246,20 @@ def open_index(index_dir: Path) -> Index | None:
             if attempt == 2 or read_manifest(index_dir) == manifest:
                 raise
     raise AssertionError("unreachable")
+
+
+def open_lance_index(index_dir: Path) -> Index | None:
+    """The committed index on Lance tables (``qa.index.lance_store``), or None."""
+    from qa.index.lance_store import open_lance
+
+    opened = open_lance(index_dir)
+    if opened is None:
+        return None
+    manifest, store, vectors = opened
+    problem = compatibility_problem(manifest)
+    if problem:
+        raise IndexUnusable(f"the index at {index_dir} cannot be used: {problem}; {REBUILD}")
+    return Index(index_dir, manifest, store, vectors)
 
 
 def open_generation(index_dir: Path, manifest: Manifest, thorough: bool = False) -> Index:

@@ -1,0 +1,319 @@
+"""Reading an index on Lance tables: the same answers as the SQLite store, from Lance.
+
+``LanceStore`` and ``LanceVectors`` give ``qa.index.reader.Index`` what ``Store`` and
+``VectorIndex`` give it for a local SQLite + FAISS index, each table read at the version
+the index's commit names (``qa.index.lance_tables``), so a reader sees one index whole
+while a writer appends the next. The keyword channel is Lance's own BM25 index (with
+positions, so a quoted phrase matches word for word; rows appended since the index
+was last optimized are searched too, by scan), the dense channel its vector search
+(exact below ``EXACT_MAX`` chunks, IVF-PQ with a refine step above), and the terms
+table holds how many chunks hold each stemmed term, for the reranker's IDF.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from qa.errors import IndexUnusable
+from qa.index.lance_tables import (
+    CHUNKS,
+    DATA_TABLES,
+    DOCUMENTS,
+    QUOTES,
+    TERMS,
+    connect,
+    read_commit,
+)
+from qa.index.manifest import Manifest
+from qa.index.store import ChunkText, DocumentText, StoredChunk, StoredDocument, StoredQuote
+from qa.ingest.structure import Paragraph
+from qa.text.terms import words as words_of
+
+# The vector index's search settings (IVF-PQ, above EXACT_MAX chunks): measured at 100k
+# chunks in bench/lance/compare.py, 20 partitions of ~316 and the 10x nearest re-scored
+# exactly found 0.994 of the exact top 10.
+NPROBES = 20
+REFINE_FACTOR = 10
+LANCE_IVF = "lance-ivf-pq"
+LANCE_FLAT = "lance-flat"
+
+
+def _in(column: str, values: Iterable[Any]) -> str:
+    """A SQL filter ``column IN (...)`` over ints or strings, quoted as SQL wants."""
+    parts = []
+    for v in values:
+        if isinstance(v, str):
+            parts.append("'" + v.replace("'", "''") + "'")
+        else:
+            parts.append(str(int(v)))
+    return f"{column} IN ({','.join(parts)})"
+
+
+def _rows(table: Any, where: str | None, columns: list[str]) -> list[dict[str, Any]]:
+    query = table.search()
+    if where:
+        query = query.where(where)
+    return list(query.select(columns).limit(None).to_arrow().to_pylist())
+
+
+class LanceVectors:
+    """The dense channel over the chunks table's ``vector`` column."""
+
+    def __init__(self, chunks: Any, manifest: Manifest) -> None:
+        self._chunks = chunks
+        self._indexed = manifest.vector_index == LANCE_IVF
+        self.ntotal = manifest.chunks
+        self.dimensions = manifest.dimensions
+
+    def search(self, query_vector: np.ndarray, k: int) -> list[tuple[int, float]]:
+        if self.ntotal == 0:
+            return []
+        vector = np.asarray(query_vector, dtype=np.float32).reshape(-1)
+        query = self._chunks.search(vector).distance_type("dot").limit(k)
+        if self._indexed:
+            query = query.nprobes(NPROBES).refine_factor(REFINE_FACTOR)
+        found = query.select(["id", "_distance"]).to_arrow()
+        # Lance's "dot" distance is 1 - the inner product: over unit vectors, 1 - cosine.
+        return [
+            (int(i), 1.0 - float(d))
+            for i, d in zip(found["id"].to_pylist(), found["_distance"].to_pylist(), strict=True)
+        ]
+
+    def vectors_for(self, ids: list[int]) -> np.ndarray:
+        if not ids:
+            return np.zeros((0, self.dimensions), dtype=np.float32)
+        rows = _rows(self._chunks, _in("id", ids), ["id", "vector"])
+        by_id = {r["id"]: r["vector"] for r in rows}
+        return np.asarray([by_id[i] for i in ids], dtype=np.float32)
+
+
+class LanceStore:
+    """The store's read methods (``qa.index.store.Store``) over the committed tables."""
+
+    def __init__(self, tables: dict[str, Any], manifest: Manifest) -> None:
+        self._documents = tables[DOCUMENTS]
+        self._chunks = tables[CHUNKS]
+        self._quotes = tables[QUOTES]
+        self._terms = tables[TERMS]
+        self._chunk_total = manifest.chunks
+        self._listing: dict[str, StoredDocument] | None = None
+        self._titles: dict[int, str | None] = {}
+        self._text_cache: dict[int, DocumentText] = {}
+        self._frequencies: dict[str, int] = {}
+        self._speakers: list[str] | None = None
+
+    # -- documents -------------------------------------------------------------
+    def documents(self) -> dict[str, StoredDocument]:
+        if self._listing is None:
+            columns = ["id", "source", "format", "title", "content_hash", "size", "mtime_ns"]
+            rows = _rows(self._documents, None, columns)
+            self._listing = {r["source"]: StoredDocument(*(r[c] for c in columns)) for r in rows}
+            self._titles = {d.id: d.title for d in self._listing.values()}
+        return self._listing
+
+    def document_text(self, doc_id: int) -> DocumentText:
+        cached = self._text_cache.get(doc_id)
+        if cached is not None:
+            return cached
+        columns = ["id", "source", "format", "title", "text", "page_starts", "paragraphs"]
+        rows = _rows(self._documents, f"id = {int(doc_id)}", columns)
+        if not rows:
+            raise KeyError(doc_id)
+        r = rows[0]
+        paragraphs = tuple(
+            Paragraph(s, e, bool(h), n, hi) for s, e, h, n, hi in json.loads(r["paragraphs"])
+        )
+        doc = DocumentText(
+            r["id"],
+            r["source"],
+            r["format"],
+            r["title"],
+            r["text"],
+            tuple(json.loads(r["page_starts"])),
+            paragraphs,
+        )
+        if len(self._text_cache) > 256:
+            self._text_cache.clear()
+        self._text_cache[doc_id] = doc
+        return doc
+
+    def document_by_source(self, source: str) -> DocumentText | None:
+        found = self.documents().get(source)
+        return self.document_text(found.id) if found else None
+
+    def counts(self) -> tuple[int, int]:
+        return len(self.documents()), self._chunk_total
+
+    # -- quotes ----------------------------------------------------------------
+    def _quote_list(self, where: str | None, limit: int | None = None) -> list[StoredQuote]:
+        columns = ["id", "doc_id", "start", "end", "speaker", "mention_start", "mention_end"]
+        rows = _rows(self._quotes, where, [*columns, "how"])
+        sources = {d.id: d.source for d in self.documents().values()}
+        rows.sort(key=lambda r: (sources.get(r["doc_id"], ""), r["start"]))
+        quotes = [
+            StoredQuote(
+                r["id"],
+                r["doc_id"],
+                r["start"],
+                r["end"],
+                r["speaker"],
+                (r["mention_start"], r["mention_end"]) if r["mention_start"] is not None else None,
+                r["how"],
+            )
+            for r in rows
+        ]
+        return quotes if limit is None else quotes[:limit]
+
+    def quotes(self, doc_ids: Iterable[int] | None = None) -> list[StoredQuote]:
+        if doc_ids is None:
+            return self._quote_list(None)
+        ids = list(doc_ids)
+        return self._quote_list(_in("doc_id", ids)) if ids else []
+
+    def quotes_by(self, speakers: Iterable[str], limit: int | None = None) -> list[StoredQuote]:
+        names = list(speakers)
+        return self._quote_list(_in("speaker", names), limit) if names else []
+
+    def count_quotes_by(self, speakers: Iterable[str]) -> int:
+        names = list(speakers)
+        return int(self._quotes.count_rows(_in("speaker", names))) if names else 0
+
+    def speakers(self) -> list[str]:
+        if self._speakers is None:
+            rows = _rows(self._quotes, "speaker IS NOT NULL", ["speaker"])
+            self._speakers = list(dict.fromkeys(r["speaker"] for r in rows))
+        return self._speakers
+
+    # -- chunks ----------------------------------------------------------------
+    def chunks(self, ids: Iterable[int]) -> dict[int, StoredChunk]:
+        ids = list(ids)
+        if not ids:
+            return {}
+        columns = ["id", "doc_id", "ordinal", "start", "end", "heading_index", "sentences"]
+        return {
+            r["id"]: StoredChunk(
+                r["id"],
+                r["doc_id"],
+                r["ordinal"],
+                r["start"],
+                r["end"],
+                r["heading_index"],
+                tuple(tuple(s) for s in json.loads(r["sentences"])),
+            )
+            for r in _rows(self._chunks, _in("id", ids), columns)
+        }
+
+    def chunk_texts(self, chunks: Iterable[StoredChunk]) -> dict[int, ChunkText]:
+        """Each chunk's words, cut from its keyword body (title, heading, then the
+        chunk's own text, which ends it), so no document is read whole."""
+        chunks = list(chunks)
+        if not chunks:
+            return {}
+        self.documents()
+        rows = _rows(self._chunks, _in("id", [c.id for c in chunks]), ["id", "heading", "body"])
+        by_id = {c.id: c for c in chunks}
+        texts = {}
+        for r in rows:
+            c = by_id[r["id"]]
+            body = r["body"]
+            text = body[len(body) - (c.end - c.start) :] if c.end > c.start else ""
+            texts[c.id] = ChunkText(self._titles.get(c.doc_id), r["heading"] or "", c.start, text)
+        return texts
+
+    def sentence_vectors(self, ids: Iterable[int], dimensions: int) -> dict[int, np.ndarray]:
+        ids = list(ids)
+        if not ids:
+            return {}
+        rows = _rows(self._chunks, _in("id", ids), ["id", "sentence_vectors"])
+        return {
+            r["id"]: np.frombuffer(r["sentence_vectors"], dtype=np.float16)
+            .reshape(-1, dimensions)
+            .astype(np.float32)
+            for r in rows
+            if r["sentence_vectors"] is not None
+        }
+
+    def chunk_ids(self, source: str | None = None) -> list[int]:
+        if source is None:
+            rows = _rows(self._chunks, None, ["id"])
+        else:
+            doc = self.documents().get(source)
+            if doc is None:
+                return []
+            rows = _rows(self._chunks, f"doc_id = {doc.id}", ["id"])
+        return sorted(int(r["id"]) for r in rows)
+
+    def document_frequencies(self, terms: Iterable[str]) -> tuple[dict[str, int], int]:
+        terms = list(dict.fromkeys(terms))
+        asked = [t for t in terms if t not in self._frequencies]
+        if asked:
+            rows = _rows(self._terms, _in("term", asked), ["term", "chunks"])
+            self._frequencies.update(dict.fromkeys(asked, 0))
+            self._frequencies.update((r["term"], int(r["chunks"])) for r in rows)
+        known = self._frequencies
+        return {t: known[t] for t in terms if known.get(t)}, self._chunk_total
+
+    # -- the keyword channel ------------------------------------------------------
+    def lexical_search(self, words: Sequence[str], limit: int) -> list[tuple[int, float]]:
+        from lancedb.query import MatchQuery
+
+        text = " ".join(words)
+        if not text.strip() or self._chunk_total == 0:
+            return []
+        return self._search(MatchQuery(text, "body", operator="OR"), limit)
+
+    def phrase_search(self, phrases: Sequence[str], limit: int) -> list[tuple[int, float]]:
+        from lancedb.query import BooleanQuery, MatchQuery, Occur, PhraseQuery
+
+        parts = [" ".join(ws) for ws in (words_of(p) for p in phrases) if ws]
+        if not parts or self._chunk_total == 0:
+            return []
+        queries = [PhraseQuery(p, "body") if " " in p else MatchQuery(p, "body") for p in parts]
+        query = (
+            queries[0] if len(queries) == 1 else BooleanQuery([(Occur.MUST, q) for q in queries])
+        )
+        return self._search(query, limit)
+
+    def _search(self, query: Any, limit: int) -> list[tuple[int, float]]:
+        found = self._chunks.search(query).select(["id", "_score"]).limit(limit).to_arrow()
+        return [
+            (int(i), float(s))
+            for i, s in zip(found["id"].to_pylist(), found["_score"].to_pylist(), strict=True)
+        ]
+
+    def close(self) -> None:
+        """Nothing to close: Lance reads files (or objects) as it goes."""
+
+
+def open_tables(db: Any, manifest: Manifest, index_dir: Path) -> dict[str, Any]:
+    """Each data table at the version the commit names."""
+    tables = {}
+    for role in DATA_TABLES:
+        try:
+            name, version = manifest.tables[role]
+            table = db.open_table(name)
+            table.checkout(int(version))
+        except (KeyError, ValueError, TypeError, OSError, RuntimeError) as exc:
+            raise IndexUnusable(
+                f"the index at {index_dir} is damaged (its {role} table: {exc}); "
+                "run `qa index --rebuild`"
+            ) from None
+        tables[role] = table
+    return tables
+
+
+def open_lance(index_dir: Path) -> tuple[Manifest, LanceStore, LanceVectors] | None:
+    """The committed index's manifest, store and vectors; None when nothing was ever
+    committed there."""
+    db = connect(index_dir)
+    commit = read_commit(db, index_dir)
+    if commit is None:
+        return None
+    _, manifest = commit
+    tables = open_tables(db, manifest, index_dir)
+    return manifest, LanceStore(tables, manifest), LanceVectors(tables[CHUNKS], manifest)

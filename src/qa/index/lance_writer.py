@@ -1,0 +1,585 @@
+"""Building and updating an index on Lance tables by appending, never by copying.
+
+The files of a run go through the same steps as for the SQLite store (``_Process`` in
+``qa.index.builder``: classify, extract, chunk, find quotations, embed); what differs is
+where they land. New documents, chunks (with their vectors) and quotations are added to
+the tables as new fragments, removed ones deleted (Lance writes a deletion file, not the
+table again), and the terms table gets the changed counts. Then one commit names the new
+table versions (``qa.index.lance_tables``): the only point at which readers move. Until
+then, and if this process is killed, readers see the previous commit whole; the next
+writer first restores every table to the committed version.
+
+A fresh build (the first, ``--rebuild``, or an index made by another model or chunker)
+writes new tables beside the old ones, which stay one run longer for readers, as the
+SQLite store's generations do.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import time
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from qa.embedding.encoder import Encoder
+from qa.errors import QaError
+from qa.index.checkpoints import checkpoint
+from qa.index.generations import index_lock, new_generation_name
+from qa.index.lance_store import LANCE_FLAT, LANCE_IVF, _in, _rows, open_tables
+from qa.index.lance_tables import (
+    CHUNKS,
+    COMMITS,
+    DATA_TABLES,
+    DOCUMENTS,
+    QUOTES,
+    STORAGE,
+    TERMS,
+    connect,
+    read_commit,
+    remote_uri,
+    table_names,
+    write_commit,
+)
+from qa.index.manifest import Manifest
+from qa.index.reader import compatibility_problem
+from qa.index.store import StoredDocument, lexical_body
+from qa.index.vectors import EXACT_MAX
+from qa.ingest.chunking import CHUNKER_VERSION, Layout
+from qa.quotes import Quote
+from qa.text.terms import stems
+from qa.text.terms import words as words_of
+
+# Rows are written to Lance in batches this large: one fragment per batch.
+FLUSH_CHUNKS = 4096
+# Filters name at most this many values (a long IN list is parsed and planned slowly).
+_IN_BATCH = 1000
+# Old table versions are removed by `qa index --optimize` once older than this: a
+# reader moves to the newest commit at its next question, so only one idle longer
+# than this and asking mid-optimize could miss its files.
+KEEP_VERSIONS = timedelta(hours=1)
+
+
+def _schemas(dimensions: int) -> dict[str, Any]:
+    import pyarrow as pa
+
+    return {
+        DOCUMENTS: pa.schema(
+            [
+                ("id", pa.int64()),
+                ("source", pa.string()),
+                ("format", pa.string()),
+                ("title", pa.string()),
+                ("content_hash", pa.string()),
+                ("size", pa.int64()),
+                ("mtime_ns", pa.int64()),
+                ("text", pa.large_string()),
+                ("page_starts", pa.string()),  # JSON, as in the SQLite store
+                ("paragraphs", pa.string()),
+                ("warnings", pa.string()),
+            ]
+        ),
+        CHUNKS: pa.schema(
+            [
+                ("id", pa.int64()),
+                ("doc_id", pa.int64()),
+                ("ordinal", pa.int64()),
+                ("start", pa.int64()),
+                ("end", pa.int64()),
+                ("heading_index", pa.int64()),
+                ("heading", pa.string()),
+                ("sentences", pa.string()),
+                ("sentence_vectors", pa.binary()),  # float16 rows, as in the SQLite store
+                ("body", pa.string()),  # what the keyword index reads: title, heading, text
+                ("vector", pa.list_(pa.float32(), dimensions)),
+            ]
+        ),
+        QUOTES: pa.schema(
+            [
+                ("id", pa.int64()),
+                ("doc_id", pa.int64()),
+                ("start", pa.int64()),
+                ("end", pa.int64()),
+                ("speaker", pa.string()),
+                ("mention_start", pa.int64()),
+                ("mention_end", pa.int64()),
+                ("how", pa.string()),
+            ]
+        ),
+        TERMS: pa.schema([("term", pa.string()), ("chunks", pa.int64())]),
+    }
+
+
+def _batches(values: list[Any]) -> Iterator[list[Any]]:
+    for i in range(0, len(values), _IN_BATCH):
+        yield values[i : i + _IN_BATCH]
+
+
+def _terms_of(body: str) -> set[str]:
+    """The stemmed terms a chunk holds, counted once: its share of their frequencies."""
+    return set(stems(words_of(body)))
+
+
+class LanceWriter:
+    """The store's write methods (what ``_Process`` calls on ``Store``) over Lance
+    tables: rows are staged, written in batches, and nothing is visible until
+    ``commit``."""
+
+    def __init__(self, db: Any, tables: dict[str, Any], dimensions: int) -> None:
+        self._db = db
+        self._tables = tables
+        self._schemas = _schemas(dimensions)
+        self._listing = self._read_listing()
+        self._next = {role: self._max_id(role) + 1 for role in (DOCUMENTS, CHUNKS, QUOTES)}
+        self._staged: dict[str, list[dict[str, Any]]] = {DOCUMENTS: [], CHUNKS: [], QUOTES: []}
+        self._vectors: dict[int, np.ndarray] = {}
+        self._removed_docs: list[int] = []
+        self._touched: dict[int, int] = {}
+        self._terms: Counter[str] = Counter()
+
+    def _read_listing(self) -> dict[str, StoredDocument]:
+        columns = ["id", "source", "format", "title", "content_hash", "size", "mtime_ns"]
+        rows = _rows(self._tables[DOCUMENTS], None, columns)
+        return {r["source"]: StoredDocument(*(r[c] for c in columns)) for r in rows}
+
+    def _max_id(self, role: str) -> int:
+        rows = _rows(self._tables[role], None, ["id"])
+        return max((int(r["id"]) for r in rows), default=0)
+
+    # -- what _Process calls --------------------------------------------------------
+    def documents(self) -> dict[str, StoredDocument]:
+        return dict(self._listing)
+
+    def touch_document(self, doc_id: int, mtime_ns: int) -> None:
+        self._touched[doc_id] = mtime_ns
+
+    def remove_document(self, doc_id: int) -> list[int]:
+        """Drop a document (at the next flush); its chunk ids, now."""
+        rows = _rows(self._tables[CHUNKS], f"doc_id = {int(doc_id)}", ["id", "body"])
+        for r in rows:
+            self._terms.subtract(_terms_of(r["body"]))
+        self._removed_docs.append(doc_id)
+        self._listing = {s: d for s, d in self._listing.items() if d.id != doc_id}
+        return [int(r["id"]) for r in rows]
+
+    def add_document(
+        self,
+        *,
+        source: str,
+        format: str,
+        title: str | None,
+        content_hash: str,
+        size: int,
+        mtime_ns: int,
+        text: str,
+        page_starts: Iterable[int],
+        warnings: Iterable[str],
+        layout: Layout,
+        sentence_vectors: list[bytes] | None = None,
+        quotes: Iterable[Quote] = (),
+    ) -> list[int]:
+        doc_id = self._take_id(DOCUMENTS)
+        paragraphs = [
+            [p.start, p.end, int(p.is_heading), p.number, p.heading_index]
+            for p in layout.paragraphs
+        ]
+        self._staged[DOCUMENTS].append(
+            {
+                "id": doc_id,
+                "source": source,
+                "format": format,
+                "title": title,
+                "content_hash": content_hash,
+                "size": size,
+                "mtime_ns": mtime_ns,
+                "text": text,
+                "page_starts": json.dumps(list(page_starts)),
+                "paragraphs": json.dumps(paragraphs),
+                "warnings": json.dumps(list(warnings)),
+            }
+        )
+        self._listing[source] = StoredDocument(
+            doc_id, source, format, title, content_hash, size, mtime_ns
+        )
+        for q in quotes:
+            self._staged[QUOTES].append(
+                {
+                    "id": self._take_id(QUOTES),
+                    "doc_id": doc_id,
+                    "start": q.start,
+                    "end": q.end,
+                    "speaker": q.speaker,
+                    "mention_start": q.mention[0] if q.mention else None,
+                    "mention_end": q.mention[1] if q.mention else None,
+                    "how": q.how,
+                }
+            )
+        ids = []
+        for n, chunk in enumerate(layout.chunks):
+            chunk_id = self._take_id(CHUNKS)
+            heading = None
+            if chunk.heading_index is not None:
+                h = layout.paragraphs[chunk.heading_index]
+                heading = text[h.start : h.end]
+            body = lexical_body(heading, title, text[chunk.start : chunk.end])
+            self._terms.update(_terms_of(body))
+            self._staged[CHUNKS].append(
+                {
+                    "id": chunk_id,
+                    "doc_id": doc_id,
+                    "ordinal": chunk.ordinal,
+                    "start": chunk.start,
+                    "end": chunk.end,
+                    "heading_index": chunk.heading_index,
+                    "heading": heading,
+                    "sentences": json.dumps([list(s) for s in chunk.sentences]),
+                    "sentence_vectors": sentence_vectors[n] if sentence_vectors else None,
+                    "body": body,
+                }
+            )
+            ids.append(chunk_id)
+        return ids
+
+    def add_vectors(self, ids: list[int], vectors: np.ndarray) -> None:
+        for chunk_id, vector in zip(ids, vectors, strict=True):
+            self._vectors[chunk_id] = np.asarray(vector, dtype=np.float32)
+        if len(self._vectors) >= FLUSH_CHUNKS:
+            self.flush()
+
+    def counts(self) -> tuple[int, int]:
+        self.flush()
+        return len(self._listing), int(self._tables[CHUNKS].count_rows())
+
+    def _take_id(self, role: str) -> int:
+        taken = self._next[role]
+        self._next[role] = taken + 1
+        return taken
+
+    # -- writing ----------------------------------------------------------------------
+    def flush(self) -> None:
+        """Write what is staged (rows whose vectors have come), deletions and touches."""
+        import pyarrow as pa
+
+        ready = [r for r in self._staged[CHUNKS] if r["id"] in self._vectors]
+        if ready:
+            for r in ready:
+                r["vector"] = self._vectors.pop(r["id"])
+            done = {r["id"] for r in ready}
+            self._staged[CHUNKS] = [r for r in self._staged[CHUNKS] if r["id"] not in done]
+            self._tables[CHUNKS].add(pa.Table.from_pylist(ready, schema=self._schemas[CHUNKS]))
+        for role in (DOCUMENTS, QUOTES):
+            if self._staged[role]:
+                rows = pa.Table.from_pylist(self._staged[role], schema=self._schemas[role])
+                self._tables[role].add(rows)
+                self._staged[role] = []
+        if self._removed_docs:
+            for batch in _batches(self._removed_docs):
+                self._tables[CHUNKS].delete(_in("doc_id", batch))
+                self._tables[QUOTES].delete(_in("doc_id", batch))
+                self._tables[DOCUMENTS].delete(_in("id", batch))
+            self._removed_docs = []
+        for doc_id, mtime_ns in self._touched.items():
+            where = f"id = {int(doc_id)}"
+            self._tables[DOCUMENTS].update(where=where, values={"mtime_ns": mtime_ns})
+        self._touched = {}
+        checkpoint("lance-flushed")
+
+    def write_terms(self) -> None:
+        """The terms table brought up to date: each changed term's count of chunks."""
+        import pyarrow as pa
+
+        changed = {t: n for t, n in self._terms.items() if n}
+        self._terms.clear()
+        if not changed:
+            return
+        table = self._tables[TERMS]
+        old: dict[str, int] = {}
+        if table.count_rows():
+            for batch in _batches(list(changed)):
+                rows = _rows(table, _in("term", batch), ["term", "chunks"])
+                old.update((r["term"], r["chunks"]) for r in rows)
+        counts = {t: old.get(t, 0) + n for t, n in changed.items()}
+        gone = [t for t, n in counts.items() if n <= 0]
+        kept = [{"term": t, "chunks": n} for t, n in counts.items() if n > 0]
+        if kept:
+            rows = pa.Table.from_pylist(kept, schema=self._schemas[TERMS])
+            if old:
+                (
+                    table.merge_insert("term")
+                    .when_matched_update_all()
+                    .when_not_matched_insert_all()
+                    .execute(rows)
+                )
+            else:
+                table.add(rows)
+        for batch in _batches(gone):
+            table.delete(_in("term", batch))
+
+    def ensure_indexes(self) -> str:
+        """The tables' indexes, made once there are rows to index: the keyword index
+        (BM25 with positions, Porter-like stemming, no stopword list: the question's own
+        keywords leave those out), look-ups by id, document, speaker and term, and the
+        vector index above EXACT_MAX chunks. Rows added later are searched by scan
+        until `qa index --optimize` folds them in. Returns the vector index's kind."""
+        from lancedb.index import FTS, BTree, IvfPq
+
+        wanted: list[tuple[str, str, Any]] = [
+            (CHUNKS, "id", BTree()),
+            (CHUNKS, "doc_id", BTree()),
+            (CHUNKS, "body", FTS(with_position=True, remove_stop_words=False)),
+            (DOCUMENTS, "id", BTree()),
+            (QUOTES, "doc_id", BTree()),
+            (QUOTES, "speaker", BTree()),
+            (TERMS, "term", BTree()),
+        ]
+        chunks = int(self._tables[CHUNKS].count_rows())
+        if chunks > EXACT_MAX:
+            partitions = max(1, int(np.sqrt(chunks)))
+            vector_index = IvfPq(distance_type="dot", num_partitions=partitions, num_sub_vectors=48)
+            wanted.append((CHUNKS, "vector", vector_index))
+        for role, column, config in wanted:
+            table = self._tables[role]
+            if not table.count_rows():
+                continue
+            if any(column in ix.columns for ix in table.list_indices()):
+                continue
+            table.create_index(column, config=config)
+        indexed = self._tables[CHUNKS].list_indices()
+        return LANCE_IVF if any("vector" in ix.columns for ix in indexed) else LANCE_FLAT
+
+    def hashes(self) -> dict[str, str]:
+        return {source: d.content_hash for source, d in self._listing.items()}
+
+
+class LanceVectorSink:
+    """Where ``_Process`` hands chunk vectors: the writer, which stores each with its
+    chunk's row. Removing a document removes its rows, vectors included."""
+
+    def __init__(self, writer: LanceWriter) -> None:
+        self._writer = writer
+
+    def add(self, ids: list[int], vectors: np.ndarray) -> None:
+        self._writer.add_vectors(ids, vectors)
+
+    def remove(self, ids: list[int]) -> None:
+        """Nothing to do: the vectors go with their rows."""
+
+
+@contextlib.contextmanager
+def writer_lock(index_dir: Path) -> Iterator[None]:
+    """One writer per index: the local folder's lock; on object storage, where no lock
+    is shared between machines, the deployment's one ingest writer (see
+    docs/design/beyond-one-machine.md)."""
+    if remote_uri(index_dir) is None:
+        with index_lock(index_dir):
+            yield
+    else:
+        yield
+
+
+def _base(
+    db: Any, index_dir: Path, rebuild: bool, target_chars: int, report: Any
+) -> Manifest | None:
+    """The committed manifest to build on, or None for a fresh build (the reason in
+    the report), as ``qa.index.builder`` decides for the SQLite store."""
+    from qa.errors import IndexUnusable
+
+    try:
+        commit = read_commit(db, index_dir)
+    except IndexUnusable as exc:
+        report.rebuilt = f"the old index was unreadable ({exc})"
+        return None
+    if commit is None:
+        return None
+    manifest = commit[1]
+    problem = compatibility_problem(manifest)
+    if rebuild:
+        problem = "a rebuild was asked for"
+    elif not problem and manifest.chunk_target_chars != target_chars:
+        problem = (
+            f"chunks of about {target_chars} characters were asked for, "
+            f"the index has {manifest.chunk_target_chars}"
+        )
+    if problem:
+        report.rebuilt = problem
+        return None
+    return manifest
+
+
+def _restored_tables(db: Any, base: Manifest, index_dir: Path) -> dict[str, Any]:
+    """The base's tables, each restored to its committed version when a killed writer
+    left newer, uncommitted ones (their rows are then no longer the table's)."""
+    tables = {}
+    for role, table in open_tables(db, base, index_dir).items():
+        latest = db.open_table(table.name)
+        if int(latest.version) != int(table.version):
+            table.restore()
+            latest = db.open_table(table.name)
+        tables[role] = latest
+    return tables
+
+
+def _new_tables(db: Any, generation: str, dimensions: int) -> dict[str, Any]:
+    schemas = _schemas(dimensions)
+    return {
+        role: db.create_table(f"{role}-{generation}", schema=schemas[role], mode="overwrite")
+        for role in DATA_TABLES
+    }
+
+
+def _sweep(db: Any, keep: set[str]) -> None:
+    """Drop tables no commit names (a killed fresh build's, or a rebuild's old ones
+    once a later run has committed): the caller holds the writer's lock."""
+    for name in table_names(db):
+        if name != COMMITS and name not in keep:
+            with contextlib.suppress(Exception):
+                db.drop_table(name)
+
+
+def _commit(
+    db: Any,
+    tables: dict[str, Any],
+    *,
+    generation: str,
+    model: tuple[str, str, int],
+    target_chars: int,
+    documents: dict[str, str],
+    chunks: int,
+    vector_kind: str,
+    created: float | None,
+) -> Manifest:
+    now = time.time()
+    name, sha256, dimensions = model
+    manifest = Manifest(
+        generation=generation,
+        model_name=name,
+        model_sha256=sha256,
+        dimensions=dimensions,
+        chunker_version=CHUNKER_VERSION,
+        chunk_target_chars=target_chars,
+        documents=dict(sorted(documents.items())),
+        chunks=chunks,
+        created=now if created is None else created,
+        updated=now,
+        vector_index=vector_kind,
+        storage=STORAGE,
+        tables={role: [t.name, int(t.version)] for role, t in tables.items()},
+    )
+    write_commit(db, manifest)
+    checkpoint("manifest-swapped")
+    return manifest
+
+
+def build_lance_index(
+    paths: list[Path],
+    index_dir: Path,
+    *,
+    rebuild: bool,
+    encoder: Encoder,
+    target_chars: int,
+    progress: Any,
+) -> Any:
+    """``qa.index.builder.build_index`` for an index on Lance tables (see the module
+    docstring); returns its IndexReport."""
+    import os
+
+    from qa.errors import IndexUnusable, InterruptedAfterUpdate
+    from qa.index.builder import IndexReport, _Process
+    from qa.ingest.discover import discover
+
+    if remote_uri(index_dir) is None:
+        index_dir.mkdir(parents=True, exist_ok=True)
+    checkpoint("start")
+    with writer_lock(index_dir):
+        started = time.perf_counter()
+        report = IndexReport()
+        db = connect(index_dir)
+        base = _base(db, index_dir, rebuild, target_chars, report)
+        if base is not None:
+            generation, tables = base.generation, _restored_tables(db, base, index_dir)
+        else:
+            generation = new_generation_name()
+            try:
+                previous = read_commit(db, index_dir)
+            except IndexUnusable:  # which tables readers use is unknown: drop none
+                previous = None
+            else:
+                keep = {name for name, _ in previous[1].tables.values()} if previous else set()
+                _sweep(db, keep | {f"{role}-{generation}" for role in DATA_TABLES})
+            tables = _new_tables(db, generation, encoder.dimensions)
+        checkpoint("swept")
+        files, skipped = discover(paths)
+        report.skipped.extend(skipped)
+        roots = [os.path.normpath(str(p)) for p in paths]
+        checkpoint("discovered")
+        writer = LanceWriter(db, tables, encoder.dimensions)
+        process = _Process(encoder, progress, target_chars, report)
+        committed = False
+        try:
+            try:
+                process.apply(writer, LanceVectorSink(writer), files, roots)
+            finally:
+                process.close()
+            report.documents, report.chunks = writer.counts()
+            if base is not None and not report.changed:
+                return report  # nothing to commit; the next writer restores the tables
+            writer.write_terms()
+            vector_kind = writer.ensure_indexes()
+            checkpoint("store-written")
+            _commit(
+                db,
+                tables,
+                generation=generation,
+                model=(encoder.name, encoder.sha256, encoder.dimensions),
+                target_chars=target_chars,
+                documents=writer.hashes(),
+                chunks=report.chunks,
+                vector_kind=vector_kind,
+                created=base.created if base else None,
+            )
+            committed = True
+            checkpoint("committed")
+        except KeyboardInterrupt:
+            if committed:
+                raise InterruptedAfterUpdate from None
+            raise
+        report.seconds = time.perf_counter() - started
+        return report
+
+
+def optimize_lance_index(index_dir: Path) -> Manifest:
+    """Fold appended rows into the tables' indexes (the vector index made once the
+    index outgrows exact search), compact small fragments, drop versions older than
+    KEEP_VERSIONS, and commit the result. Readers keep reading the committed versions
+    meanwhile, and move at their next question."""
+    if remote_uri(index_dir) is None and not index_dir.is_dir():
+        raise QaError(f"no index at {index_dir}")
+    with writer_lock(index_dir):
+        db = connect(index_dir)
+        commit = read_commit(db, index_dir)
+        if commit is None:
+            raise QaError(f"no index at {index_dir}")
+        base = commit[1]
+        tables = _restored_tables(db, base, index_dir)
+        writer = LanceWriter(db, tables, base.dimensions)
+        vector_kind = writer.ensure_indexes()
+        for table in tables.values():
+            table.optimize(cleanup_older_than=KEEP_VERSIONS)
+        manifest = _commit(
+            db,
+            tables,
+            generation=base.generation,
+            model=(base.model_name, base.model_sha256, base.dimensions),
+            target_chars=base.chunk_target_chars,
+            documents=dict(base.documents),
+            chunks=base.chunks,
+            vector_kind=vector_kind,
+            created=base.created,
+        )
+        db.open_table(COMMITS).optimize(cleanup_older_than=KEEP_VERSIONS)
+        return manifest
