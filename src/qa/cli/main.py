@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import sys
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -133,15 +134,20 @@ def _progress(quiet: bool = False) -> Any:
 
 
 def run_index(
-    paths: list[Path], index_dir: Path, rebuild: bool = False, quiet: bool = False
+    paths: list[Path],
+    index_dir: Path,
+    rebuild: bool = False,
+    quiet: bool = False,
+    storage: str | None = None,
 ) -> IndexReport:
     from qa.cli.render import render_report
     from qa.index.builder import build_index
+    from qa.index.lance_tables import database_uri
 
     with _progress(quiet) as progress:
-        report = build_index(paths, index_dir, rebuild=rebuild, progress=progress)
+        report = build_index(paths, index_dir, rebuild=rebuild, progress=progress, storage=storage)
     if not quiet or not (report.indexed or report.unchanged):
-        render_report(_console(err=quiet), report, str(index_dir))
+        render_report(_console(err=quiet), report, database_uri(index_dir))
     return report
 
 
@@ -167,7 +173,7 @@ index_option = click.option(
     type=click.Path(path_type=Path, file_okay=False),
     default=DEFAULT_INDEX,
     show_default=True,
-    help="Index folder.",
+    help="Index folder, or s3://BUCKET/PREFIX for an index on object storage.",
 )
 
 
@@ -209,17 +215,57 @@ def chat_command(paths: tuple[Path, ...], index_dir: Path) -> None:
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @index_option
 @click.option("--rebuild", is_flag=True, help="Re-extract and re-embed everything.")
+@click.option(
+    "--store",
+    "storage",
+    type=click.Choice(["sqlite", "lance"]),
+    default=None,
+    help="How a new index is stored: sqlite (default; one folder) or lance (Lance tables "
+    "that grow by appending, for archives; always so on s3://).",
+)
+@click.option(
+    "--optimize",
+    is_flag=True,
+    help="Lance tables only: fold appended rows into the indexes and compact, while "
+    "readers go on reading.",
+)
 @_friendly
-def index_command(paths: tuple[Path, ...], index_dir: Path, rebuild: bool) -> None:
+def index_command(
+    paths: tuple[Path, ...], index_dir: Path, rebuild: bool, storage: str | None, optimize: bool
+) -> None:
     """Index files and folders (default: the files directly in docs/) into the index folder.
 
     Only new or changed documents are embedded again; removed ones are dropped.
     """
-    report = run_index(list(paths) or default_documents(), index_dir, rebuild=rebuild)
+    if optimize:
+        _optimize(index_dir, paths, rebuild)
+        return
+    report = run_index(
+        list(paths) or default_documents(), index_dir, rebuild=rebuild, storage=storage
+    )
     if report.new_chunks:
         _prepare_onnx_export()
     if not (report.indexed or report.unchanged):
         sys.exit(EXIT_ERROR)
+
+
+def _optimize(index_dir: Path, paths: tuple[Path, ...], rebuild: bool) -> None:
+    from qa.index.lance_tables import database_uri, is_lance_index
+    from qa.index.lance_writer import optimize_lance_index
+
+    if paths or rebuild:
+        raise UserError("--optimize takes no paths and no --rebuild")
+    if not is_lance_index(index_dir):
+        raise UserError(
+            f"{index_dir} is not an index on Lance tables; only those need --optimize "
+            "(a SQLite index is rewritten whole by each update)"
+        )
+    started = time.perf_counter()
+    manifest = optimize_lance_index(index_dir)
+    click.echo(
+        f"optimized {database_uri(index_dir)}: {manifest.chunks} chunks, "
+        f"vector search {manifest.vector_index}; {time.perf_counter() - started:.1f} s"
+    )
 
 
 def _prepare_onnx_export() -> None:
