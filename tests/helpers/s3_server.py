@@ -46,6 +46,8 @@ def weed_binary() -> Path:
 class SeaweedS3:
     """``weed server -s3`` on loopback in ``folder``, until ``close``."""
 
+    bucket = "qa-tests"
+
     def __init__(self, folder: Path, start_seconds: float = 90) -> None:
         taken: set[int] = set()
         s3, master, volume, filer = (_free_port(taken) for _ in range(4))
