@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from qa.config import DEFAULT_DOCS, DEFAULT_INDEX, debug, default_documents
+from qa.index.lance_tables import IndexPath
 
 if TYPE_CHECKING:
     from qa.conversation import Conversation
@@ -170,7 +171,7 @@ def _session(index_dir: Path, embedder: Encoder | None = None) -> Session:
 index_option = click.option(
     "--index",
     "index_dir",
-    type=click.Path(path_type=Path, file_okay=False),
+    type=click.Path(path_type=IndexPath, file_okay=False),
     default=DEFAULT_INDEX,
     show_default=True,
     help="Index folder, or s3://BUCKET/PREFIX for an index on object storage.",

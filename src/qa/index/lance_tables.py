@@ -16,9 +16,11 @@ they leave unset, the ``[s3]`` table of a ``qa.toml`` in the working folder.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import tomllib
+from collections.abc import Iterator
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -32,6 +34,49 @@ DATA_TABLES = (DOCUMENTS, CHUNKS, QUOTES, TERMS)
 STORAGE = "lance"
 CONFIG_FILE = "qa.toml"
 _REMOTE = ("s3:/",)  # what Path("s3://bucket/prefix") keeps of the scheme
+
+
+class IndexPath(type(Path())):  # type: ignore[misc]
+    """An ``--index`` as given: a folder, or an ``s3://bucket/prefix`` that prints as
+    such in every message (a plain Path keeps ``s3:/bucket/prefix``)."""
+
+    def __str__(self) -> str:
+        text = super().__str__()
+        if text.startswith("s3:/") and not text.startswith("s3://"):
+            return "s3://" + text[len("s3:/") :]
+        return text
+
+
+def store_error(index_dir: Path, exc: BaseException) -> IndexUnusable:
+    """An object store's (or Lance's) failure as one line saying what is wrong: the
+    bucket, the endpoint, the keys, or the first words of what the store said."""
+    text = str(exc)
+    where = str(index_dir)
+    if "NoSuchBucket" in text:
+        bucket = where.removeprefix("s3://").split("/", 1)[0]
+        reason = f"the bucket {bucket} does not exist"
+    elif "Connect" in text or "Connection refused" in text or "dns error" in text:
+        endpoint = storage_options(index_dir).get("aws_endpoint", "the default AWS endpoint")
+        reason = f"cannot reach the object store at {endpoint} (AWS_ENDPOINT_URL)"
+    elif any(code in text for code in ("AccessDenied", "InvalidAccessKeyId", "SignatureDoesNot")):
+        reason = "access denied: check AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY"
+    else:
+        reason = (text.splitlines() or ["unreadable"])[0][:160]
+    return IndexUnusable(f"the index at {where} cannot be used: {reason}")
+
+
+# What Lance raises when a table or the object store under it fails (its Rust core's
+# errors come through as these).
+STORE_ERRORS = (OSError, RuntimeError, ValueError)
+
+
+@contextlib.contextmanager
+def store_errors(index_dir: Path) -> Iterator[None]:
+    """Turn a Lance or object-store failure inside into ``store_error``'s one line."""
+    try:
+        yield
+    except STORE_ERRORS as exc:
+        raise store_error(index_dir, exc) from None
 
 
 def remote_uri(index_dir: Path) -> str | None:
@@ -125,8 +170,8 @@ def read_commit(db: Any, index_dir: Path) -> tuple[int, Manifest] | None:
         table = db.open_table(COMMITS)
         rows = table.to_arrow().to_pylist()
         version = int(table.version)
-    except OSError as exc:
-        raise IndexUnusable(f"the index at {index_dir} cannot be read ({exc})") from None
+    except STORE_ERRORS as exc:
+        raise store_error(index_dir, exc) from None
     if len(rows) != 1:
         raise IndexUnusable(f"the index at {index_dir} has no single commit; rebuild it")
     try:
@@ -144,7 +189,7 @@ def commit_version(index_dir: Path) -> int | None:
         if COMMITS not in table_names(db):
             return None
         return int(db.open_table(COMMITS).version)
-    except (OSError, ValueError, RuntimeError):
+    except STORE_ERRORS:
         return None
 
 

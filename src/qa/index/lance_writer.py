@@ -43,6 +43,7 @@ from qa.index.lance_tables import (
     connect,
     read_commit,
     remote_uri,
+    store_errors,
     table_names,
     write_commit,
 )
@@ -495,7 +496,7 @@ def build_lance_index(
     if remote_uri(index_dir) is None:
         index_dir.mkdir(parents=True, exist_ok=True)
     checkpoint("start")
-    with writer_lock(index_dir):
+    with writer_lock(index_dir), store_errors(index_dir):
         started = time.perf_counter()
         report = IndexReport()
         db = connect(index_dir)
@@ -559,7 +560,7 @@ def optimize_lance_index(index_dir: Path) -> Manifest:
     meanwhile, and move at their next question."""
     if remote_uri(index_dir) is None and not index_dir.is_dir():
         raise QaError(f"no index at {index_dir}")
-    with writer_lock(index_dir):
+    with writer_lock(index_dir), store_errors(index_dir):
         db = connect(index_dir)
         commit = read_commit(db, index_dir)
         if commit is None:

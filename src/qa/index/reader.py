@@ -251,8 +251,10 @@ def open_index(index_dir: Path) -> Index | None:
 def open_lance_index(index_dir: Path) -> Index | None:
     """The committed index on Lance tables (``qa.index.lance_store``), or None."""
     from qa.index.lance_store import open_lance
+    from qa.index.lance_tables import store_errors
 
-    opened = open_lance(index_dir)
+    with store_errors(index_dir):
+        opened = open_lance(index_dir)
     if opened is None:
         return None
     manifest, store, vectors = opened
