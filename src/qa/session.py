@@ -268,6 +268,14 @@ class Session:
                 return call(self.index, self._embedder)
             except sqlite3.DatabaseError as exc:
                 raise self._damaged(self.index_dir, exc) from None
+            except (OSError, RuntimeError, ValueError) as exc:
+                # On object storage a question can meet a dropped connection or a
+                # refused request: said in one line, as a failure to open would be.
+                if self.index.manifest.storage != "lance":
+                    raise
+                from qa.index.lance_tables import store_error
+
+                raise store_error(self.index_dir, exc) from None
 
     def ask(self, question: str, k: int = 5) -> Answer:
         """The core's answer to one question (quote questions from the quote index)."""

@@ -161,8 +161,10 @@ def evaluate(
     limit: int | None = None,
     progress: Callable[[str, int, int], None] | None = None,
     work_dir: Path | None = None,
+    storage: str | None = None,
 ) -> EvalResult:
-    """Index ``dataset`` in a temporary index and score every question on it."""
+    """Index ``dataset`` in a temporary index (``storage``: "sqlite", the default, or
+    "lance") and score every question on it."""
     from qa.answer.ask import ask
     from qa.embedding.encoder import Embedder
     from qa.index.builder import build_index
@@ -176,7 +178,9 @@ def evaluate(
         corpus.mkdir()
         names = write_corpus(dataset, corpus)
         started = time.perf_counter()
-        report = build_index([corpus], Path(tmp) / "index", embedder=embedder, progress=progress)
+        report = build_index(
+            [corpus], Path(tmp) / "index", embedder=embedder, progress=progress, storage=storage
+        )
         result.index_seconds = time.perf_counter() - started
         result.chunks = report.chunks
         result.index_bytes = sum(
