@@ -35,7 +35,7 @@ def convert(source: Path, target: Path) -> dict[str, float]:
     import pyarrow as pa
 
     from qa.index.lance_tables import CHUNKS, DOCUMENTS, QUOTES, TERMS, connect
-    from qa.index.lance_writer import LanceWriter, _commit, _new_tables, _schemas, _terms_of
+    from qa.index.lance_writer import LanceWriter, _commit, _new_tables, _schemas, stemmed
     from qa.index.manifest import read_manifest
     from qa.index.vectors import VectorIndex
 
@@ -73,7 +73,8 @@ def convert(source: Path, target: Path) -> dict[str, float]:
             h = row["heading_index"]
             row["heading"] = None if h is None else text[paragraphs[h][0] : paragraphs[h][1]]
             row["vector"] = data[vectors[row["id"]]].astype(np.float32)
-            terms.update(_terms_of(row["body"]))
+            row["terms"] = stemmed(row["body"])
+            terms.update(set(row["terms"].split()))
             out.append(row)
         tables[CHUNKS].add(pa.Table.from_pylist(out, schema=schemas[CHUNKS]))
         print(f"chunks {out[-1]['id']}", file=sys.stderr, flush=True)

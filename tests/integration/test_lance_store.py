@@ -189,7 +189,7 @@ def test_optimize_folds_appended_rows_into_the_indexes(tmp_path: Path, embedder:
 
     def unindexed() -> int:
         table = connect(index_dir).open_table(_open(index_dir).manifest.tables[CHUNKS][0])
-        stats = [ix for ix in table.list_indices() if "body" in ix.columns]
+        stats = [ix for ix in table.list_indices() if "terms" in ix.columns]
         return int(stats[0].num_unindexed_rows)
 
     assert unindexed() > 0

@@ -32,6 +32,7 @@ from qa.index.lance_tables import (
 from qa.index.manifest import Manifest
 from qa.index.store import ChunkText, DocumentText, StoredChunk, StoredDocument, StoredQuote
 from qa.ingest.structure import Paragraph
+from qa.text.terms import stems
 from qa.text.terms import words as words_of
 
 # The vector index's search settings (IVF-PQ, above EXACT_MAX chunks): measured at 100k
@@ -260,20 +261,22 @@ class LanceStore:
 
     # -- the keyword channel ------------------------------------------------------
     def lexical_search(self, words: Sequence[str], limit: int) -> list[tuple[int, float]]:
+        """Chunks holding any of ``words``, by BM25 over the stemmed terms column (the
+        terms FTS5's tokenizer would make, so both stores match the same words)."""
         from lancedb.query import MatchQuery
 
-        text = " ".join(words)
-        if not text.strip() or self._chunk_total == 0:
+        text = " ".join(dict.fromkeys(stems([w for w in words if w.strip()])))
+        if not text or self._chunk_total == 0:
             return []
-        return self._search(MatchQuery(text, "body", operator="OR"), limit)
+        return self._search(MatchQuery(text, "terms", operator="OR"), limit)
 
     def phrase_search(self, phrases: Sequence[str], limit: int) -> list[tuple[int, float]]:
         from lancedb.query import BooleanQuery, MatchQuery, Occur, PhraseQuery
 
-        parts = [" ".join(ws) for ws in (words_of(p) for p in phrases) if ws]
+        parts = [" ".join(stems(ws)) for ws in (words_of(p) for p in phrases) if ws]
         if not parts or self._chunk_total == 0:
             return []
-        queries = [PhraseQuery(p, "body") if " " in p else MatchQuery(p, "body") for p in parts]
+        queries = [PhraseQuery(p, "terms") if " " in p else MatchQuery(p, "terms") for p in parts]
         query = (
             queries[0] if len(queries) == 1 else BooleanQuery([(Occur.MUST, q) for q in queries])
         )

@@ -96,7 +96,10 @@ def _schemas(dimensions: int) -> dict[str, Any]:
                 ("heading", pa.string()),
                 ("sentences", pa.string()),
                 ("sentence_vectors", pa.binary()),  # float16 rows, as in the SQLite store
-                ("body", pa.string()),  # what the keyword index reads: title, heading, text
+                ("body", pa.string()),  # title, heading, text: as FTS5 indexes it
+                # The body's terms, stemmed by qa.text.terms (FTS5's porter unicode61):
+                # what Lance's keyword index reads, so both stores match the same terms.
+                ("terms", pa.string()),
                 ("vector", pa.list_(pa.float32(), dimensions)),
             ]
         ),
@@ -116,14 +119,27 @@ def _schemas(dimensions: int) -> dict[str, Any]:
     }
 
 
+def _keyword_index() -> Any:
+    from lancedb.index import FTS
+
+    return FTS(
+        with_position=True,
+        base_tokenizer="whitespace",
+        lower_case=False,
+        stem=False,
+        remove_stop_words=False,
+        ascii_folding=False,
+    )
+
+
 def _batches(values: list[Any]) -> Iterator[list[Any]]:
     for i in range(0, len(values), _IN_BATCH):
         yield values[i : i + _IN_BATCH]
 
 
-def _terms_of(body: str) -> set[str]:
-    """The stemmed terms a chunk holds, counted once: its share of their frequencies."""
-    return set(stems(words_of(body)))
+def stemmed(text: str) -> str:
+    """``text`` as the keyword index reads it: its terms, stemmed, space-separated."""
+    return " ".join(stems(words_of(text)))
 
 
 class LanceWriter:
@@ -161,9 +177,9 @@ class LanceWriter:
 
     def remove_document(self, doc_id: int) -> list[int]:
         """Drop a document (at the next flush); its chunk ids, now."""
-        rows = _rows(self._tables[CHUNKS], f"doc_id = {int(doc_id)}", ["id", "body"])
+        rows = _rows(self._tables[CHUNKS], f"doc_id = {int(doc_id)}", ["id", "terms"])
         for r in rows:
-            self._terms.subtract(_terms_of(r["body"]))
+            self._terms.subtract(set(r["terms"].split()))
         self._removed_docs.append(doc_id)
         self._listing = {s: d for s, d in self._listing.items() if d.id != doc_id}
         return [int(r["id"]) for r in rows]
@@ -228,7 +244,8 @@ class LanceWriter:
                 h = layout.paragraphs[chunk.heading_index]
                 heading = text[h.start : h.end]
             body = lexical_body(heading, title, text[chunk.start : chunk.end])
-            self._terms.update(_terms_of(body))
+            terms = stemmed(body)
+            self._terms.update(set(terms.split()))
             self._staged[CHUNKS].append(
                 {
                     "id": chunk_id,
@@ -241,6 +258,7 @@ class LanceWriter:
                     "sentences": json.dumps([list(s) for s in chunk.sentences]),
                     "sentence_vectors": sentence_vectors[n] if sentence_vectors else None,
                     "body": body,
+                    "terms": terms,
                 }
             )
             ids.append(chunk_id)
@@ -323,16 +341,16 @@ class LanceWriter:
 
     def ensure_indexes(self) -> str:
         """The tables' indexes, made once there are rows to index: the keyword index
-        (BM25 with positions, Porter-like stemming, no stopword list: the question's own
-        keywords leave those out), look-ups by id, document, speaker and term, and the
+        (BM25 with positions over the stemmed terms, split at spaces and taken as they
+        are), look-ups by id, document, speaker and term, and the
         vector index above EXACT_MAX chunks. Rows added later are searched by scan
         until `qa index --optimize` folds them in. Returns the vector index's kind."""
-        from lancedb.index import FTS, BTree, IvfPq
+        from lancedb.index import BTree, IvfPq
 
         wanted: list[tuple[str, str, Any]] = [
             (CHUNKS, "id", BTree()),
             (CHUNKS, "doc_id", BTree()),
-            (CHUNKS, "body", FTS(with_position=True, remove_stop_words=False)),
+            (CHUNKS, "terms", _keyword_index()),
             (DOCUMENTS, "id", BTree()),
             (QUOTES, "doc_id", BTree()),
             (QUOTES, "speaker", BTree()),
