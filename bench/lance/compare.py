@@ -32,15 +32,12 @@ from __future__ import annotations
 
 import json
 import os
-import random
 import shutil
-import socket
 import sqlite3
 import statistics
 import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 from typing import Any
 
@@ -48,6 +45,7 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests"))  # helpers.s3_server: the tests' SeaweedFS
 WORK = ROOT / "bench" / "work" / "lance"
 RESULTS = ROOT / "bench" / "results"
 QUESTIONS = 200
@@ -275,76 +273,6 @@ S3_OPTIONS = {
 }
 
 
-def _free(port: int) -> bool:
-    with socket.socket() as sock:
-        try:
-            sock.bind(("127.0.0.1", port))
-        except OSError:
-            return False
-    return True
-
-
-def _free_port() -> int:
-    """A free port whose gRPC twin (SeaweedFS listens on port + 10000) is free too."""
-    while True:
-        port = random.randrange(20_000, 30_000)
-        if _free(port) and _free(port + 10_000):
-            return port
-
-
-class SeaweedS3:
-    """``weed server -s3`` on loopback in a folder of its own, for one run."""
-
-    def __init__(self, folder: Path) -> None:
-        weed = Path(sys.executable).parent / "weed"
-        ports = [_free_port() for _ in range(4)]
-        self.endpoint = f"http://127.0.0.1:{ports[0]}"
-        folder.mkdir(parents=True, exist_ok=True)
-        self.log = (folder / "weed.log").open("w")
-        self.proc = subprocess.Popen(
-            [
-                str(weed), "server", f"-dir={folder}", "-ip=127.0.0.1", "-ip.bind=127.0.0.1",
-                "-s3", f"-s3.port={ports[0]}", f"-master.port={ports[1]}",
-                f"-volume.port={ports[2]}", f"-filer.port={ports[3]}",
-            ],
-            stdout=self.log,
-            stderr=subprocess.STDOUT,
-        )  # fmt: skip
-        deadline = time.time() + 60
-        while time.time() < deadline:
-            try:
-                urllib.request.urlopen(self.endpoint, timeout=1)
-                return
-            except OSError:
-                time.sleep(0.5)
-        self.close()
-        raise SystemExit("weed server -s3 did not start")
-
-    def put_tree(self, local: Path, bucket: str, prefix: str) -> int:
-        """Upload a folder as objects under ``bucket/prefix``; the bytes sent."""
-        urllib.request.urlopen(
-            urllib.request.Request(f"{self.endpoint}/{bucket}", method="PUT"), timeout=30
-        )
-        sent = 0
-        for path in sorted(p for p in local.rglob("*") if p.is_file()):
-            key = f"{prefix}/{path.relative_to(local).as_posix()}"
-            data = path.read_bytes()
-            request = urllib.request.Request(
-                f"{self.endpoint}/{bucket}/{key}", data=data, method="PUT"
-            )
-            urllib.request.urlopen(request, timeout=120)
-            sent += len(data)
-        return sent
-
-    def close(self) -> None:
-        self.proc.terminate()
-        try:
-            self.proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-        self.log.close()
-
-
 def measure_s3(uri: str, endpoint: str, work: Path) -> dict[str, Any]:
     """The same dense (nprobes 20, refine ×10) and keyword questions of a table on S3."""
     import lancedb
@@ -407,6 +335,8 @@ def main(index_dirs: list[Path], s3: bool) -> None:
         row["lance_append"] = child("_append", str(table_dir))
         if s3 and index_dir == index_dirs[-1]:
             print(f"[{index_dir.name}] on S3 (SeaweedFS)", file=sys.stderr, flush=True)
+            from helpers.s3_server import SeaweedS3
+
             server = SeaweedS3(work / "seaweedfs")
             try:
                 started = time.perf_counter()

@@ -19,6 +19,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import tomllib
 from collections.abc import Iterator
 from dataclasses import asdict
@@ -61,7 +62,9 @@ def store_error(index_dir: Path, exc: BaseException) -> IndexUnusable:
     elif any(code in text for code in ("AccessDenied", "InvalidAccessKeyId", "SignatureDoesNot")):
         reason = "access denied: check AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY"
     else:
-        reason = (text.splitlines() or ["unreadable"])[0][:160]
+        # Lance's messages end with the Rust source line that raised them: not for users.
+        first = re.split(r",\s*/\S+\.rs:\d+", (text.splitlines() or ["unreadable"])[0])[0]
+        reason = f"it is damaged ({first[:160]}); run `qa index --rebuild`"
     return IndexUnusable(f"the index at {where} cannot be used: {reason}")
 
 
