@@ -202,9 +202,13 @@ def test_optimize_folds_appended_rows_into_the_indexes(tmp_path: Path, embedder:
     assert after["answer"] == before["answer"]
 
 
-def test_storage_choices_are_one_line_errors(tmp_path: Path, sample_index):
+def test_storage_choices_are_one_line_errors(tmp_path: Path, sample_index, embedder: Embedder):
     result = qa("index", str(tmp_path), "--index", str(sample_index.index_dir), "--store", "lance")
     assert result.exit_code == 1
     assert "is stored in SQLite" in result.output and "Traceback" not in result.output
     result = qa("index", "--index", str(sample_index.index_dir), "--optimize")
     assert result.exit_code != 0 and "not an index on Lance tables" in result.output
+    lance_dir = tmp_path / "lance"
+    build_index([SAMPLE_ARTICLE], lance_dir, embedder=embedder, storage="lance")
+    result = qa("index", str(SAMPLE_ARTICLE), "--index", str(lance_dir), "--store", "sqlite")
+    assert result.exit_code == 1 and "is stored in Lance tables" in result.output

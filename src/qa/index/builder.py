@@ -472,6 +472,10 @@ def build_index(
     from qa.index.lance_tables import STORAGE, is_lance_index
     from qa.index.manifest import MANIFEST_NAME
 
+    if storage == "sqlite" and is_lance_index(index_dir):
+        raise QaError(
+            f"the index at {index_dir} is stored in Lance tables; give --store sqlite a new folder"
+        )
     if is_lance_index(index_dir) or storage == STORAGE:
         if (index_dir / MANIFEST_NAME).exists():
             raise QaError(
