@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/lance/convert.py bench/work/scale/index-100k bench/work/lance/qa-100k
     .venv/bin/python bench/lance/store.py bench/work/scale/index-100k bench/work/lance/qa-100k
+    .venv/bin/python bench/lance/store.py - bench/work/lance/qa-1m   # (grow.py) Lance alone
 
 For a SQLite index and its Lance copy (``convert.py``):
 
@@ -98,17 +99,19 @@ def measure_updates(lance_index: Path) -> dict[str, Any]:
     return out
 
 
-def main(sqlite_index: Path, lance_index: Path, n: int) -> None:
-    manifest = json.loads((sqlite_index / "manifest.json").read_text())
+def main(sqlite_index: Path | None, lance_index: Path, n: int) -> None:
     row: dict[str, Any] = {
-        "chunks": manifest["chunks"],
-        "sqlite": measure_questions(sqlite_index, n),
         "lance": measure_questions(lance_index, n),
-        "sqlite_disk_mb": round(_bytes(sqlite_index / manifest["generation"]) / 1e6, 1),
         "lance_disk_mb": round(_bytes(lance_index) / 1e6, 1),
-        # A SQLite update writes a new generation: the store copied, the vectors rewritten.
-        "sqlite_update_mb_written": round(_bytes(sqlite_index / manifest["generation"]) / 1e6, 1),
     }
+    if sqlite_index is not None:
+        manifest = json.loads((sqlite_index / "manifest.json").read_text())
+        generation = sqlite_index / manifest["generation"]
+        row["chunks"] = manifest["chunks"]
+        row["sqlite"] = measure_questions(sqlite_index, n)
+        row["sqlite_disk_mb"] = round(_bytes(generation) / 1e6, 1)
+        # A SQLite update writes a new generation: the store copied, the vectors rewritten.
+        row["sqlite_update_mb_written"] = row["sqlite_disk_mb"]
     row["lance_updates"] = measure_updates(lance_index)
     print(json.dumps(row))
     out = ROOT / "bench" / "results"
@@ -119,4 +122,5 @@ def main(sqlite_index: Path, lance_index: Path, n: int) -> None:
 
 
 if __name__ == "__main__":
-    main(Path(sys.argv[1]), Path(sys.argv[2]), int(sys.argv[3]) if len(sys.argv) > 3 else 100)
+    sqlite = None if sys.argv[1] == "-" else Path(sys.argv[1])  # "-": the Lance index alone
+    main(sqlite, Path(sys.argv[2]), int(sys.argv[3]) if len(sys.argv) > 3 else 100)

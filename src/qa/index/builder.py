@@ -196,7 +196,7 @@ def write_generation(
             index = VectorIndex.new(encoder.dimensions)
         checkpoint("base-copied")
         store = Store.open(gen_dir / STORE_NAME, readonly=False)
-        process = _Process(encoder, progress, target_chars, report)
+        process = FilePipeline(encoder, progress, target_chars, report)
         try:
             process.apply(store, index, plan.files, plan.roots)
         finally:
@@ -243,7 +243,7 @@ def write_generation(
             shutil.rmtree(gen_dir, ignore_errors=True)
 
 
-class _Process:
+class FilePipeline:
     """Step two: files into the new generation's store and vectors. Each file is read,
     extracted, chunked; its quotations found (in the worker process while the model
     loads, when that pays); its sentences embedded in groups; then stored. One bad

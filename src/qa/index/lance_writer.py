@@ -1,6 +1,6 @@
 """Building and updating an index on Lance tables by appending, never by copying.
 
-The files of a run go through the same steps as for the SQLite store (``_Process`` in
+The files of a run go through the same steps as for the SQLite store (``FilePipeline`` in
 ``qa.index.builder``: classify, extract, chunk, find quotations, embed); what differs is
 where they land. New documents, chunks (with their vectors) and quotations are added to
 the tables as new fragments, removed ones deleted (Lance writes a deletion file, not the
@@ -23,7 +23,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -55,6 +55,9 @@ from qa.ingest.chunking import CHUNKER_VERSION, Layout
 from qa.quotes import Quote
 from qa.text.terms import stems
 from qa.text.terms import words as words_of
+
+if TYPE_CHECKING:
+    from qa.index.builder import IndexReport, ProgressCallback
 
 # Rows are written to Lance in batches this large: one fragment per batch.
 FLUSH_CHUNKS = 4096
@@ -143,7 +146,7 @@ def stemmed(text: str) -> str:
 
 
 class LanceWriter:
-    """The store's write methods (what ``_Process`` calls on ``Store``) over Lance
+    """The store's write methods (what ``FilePipeline`` calls on ``Store``) over Lance
     tables: rows are staged, written in batches, and nothing is visible until
     ``commit``."""
 
@@ -168,7 +171,7 @@ class LanceWriter:
         rows = _rows(self._tables[role], None, ["id"])
         return max((int(r["id"]) for r in rows), default=0)
 
-    # -- what _Process calls --------------------------------------------------------
+    # -- what FilePipeline calls --------------------------------------------------------
     def documents(self) -> dict[str, StoredDocument]:
         return dict(self._listing)
 
@@ -376,7 +379,7 @@ class LanceWriter:
 
 
 class LanceVectorSink:
-    """Where ``_Process`` hands chunk vectors: the writer, which stores each with its
+    """Where ``FilePipeline`` hands chunk vectors: the writer, which stores each with its
     chunk's row. Removing a document removes its rows, vectors included."""
 
     def __init__(self, writer: LanceWriter) -> None:
@@ -402,7 +405,7 @@ def writer_lock(index_dir: Path) -> Iterator[None]:
 
 
 def _base(
-    db: Any, index_dir: Path, rebuild: bool, target_chars: int, report: Any
+    db: Any, index_dir: Path, rebuild: bool, target_chars: int, report: IndexReport
 ) -> Manifest | None:
     """The committed manifest to build on, or None for a fresh build (the reason in
     the report), as ``qa.index.builder`` decides for the SQLite store."""
@@ -501,14 +504,15 @@ def build_lance_index(
     rebuild: bool,
     encoder: Encoder,
     target_chars: int,
-    progress: Any,
-) -> Any:
+    progress: ProgressCallback,
+) -> IndexReport:
     """``qa.index.builder.build_index`` for an index on Lance tables (see the module
     docstring); returns its IndexReport."""
     import os
 
     from qa.errors import IndexUnusable, InterruptedAfterUpdate
-    from qa.index.builder import IndexReport, _Process
+    from qa.index.builder import FilePipeline
+    from qa.index.builder import IndexReport as Report
     from qa.ingest.discover import discover
 
     if remote_uri(index_dir) is None:
@@ -516,7 +520,7 @@ def build_lance_index(
     checkpoint("start")
     with writer_lock(index_dir), store_errors(index_dir):
         started = time.perf_counter()
-        report = IndexReport()
+        report = Report()
         db = connect(index_dir)
         base = _base(db, index_dir, rebuild, target_chars, report)
         if base is not None:
@@ -537,7 +541,7 @@ def build_lance_index(
         roots = [os.path.normpath(str(p)) for p in paths]
         checkpoint("discovered")
         writer = LanceWriter(db, tables, encoder.dimensions)
-        process = _Process(encoder, progress, target_chars, report)
+        process = FilePipeline(encoder, progress, target_chars, report)
         committed = False
         try:
             try:
