@@ -59,8 +59,8 @@ def _qa_index(*args: str) -> tuple[float, str]:
     run = subprocess.run([QA, "index", *args], capture_output=True, text=True, check=False)
     seconds = time.perf_counter() - started
     if run.returncode != 0:
-        raise SystemExit(run.stderr)
-    return seconds, run.stdout + run.stderr
+        raise SystemExit(f"qa index {' '.join(args)}: {run.stdout}{run.stderr}")
+    return seconds, run.stdout
 
 
 def measure_updates(lance_index: Path) -> dict[str, Any]:
@@ -71,6 +71,8 @@ def measure_updates(lance_index: Path) -> dict[str, Any]:
         article = Path(tmp) / "news" / "new-article.txt"
         article.parent.mkdir()
         shutil.copyfile(ARTICLE, article)
+        # A second file that stays: a run that finds nothing to index exits 1.
+        (article.parent / "kept.txt").write_text("A short note that stays put.\n")
         steps = (
             ("append", lambda: None),
             ("change", lambda: article.write_text(

@@ -63,21 +63,46 @@ def _rows(table: Any, where: str | None, columns: list[str]) -> list[dict[str, A
 
 
 class LanceVectors:
-    """The dense channel over the chunks table's ``vector`` column."""
+    """The dense channel over the chunks table's ``vector`` column.
+
+    Below EXACT_MAX chunks the table has no vector index, and Lance's own exact scan
+    took 16 ms a question at 10k chunks: there the vectors are read once, on the first
+    question, and searched exactly in memory (1.5 KB a chunk, as FAISS's flat index
+    holds them), about 1 ms. Above it, Lance's IVF-PQ with a refine step."""
 
     def __init__(self, chunks: Any, manifest: Manifest) -> None:
         self._chunks = chunks
         self._indexed = manifest.vector_index == LANCE_IVF
         self.ntotal = manifest.chunks
         self.dimensions = manifest.dimensions
+        self._ids: np.ndarray | None = None
+        self._matrix: np.ndarray | None = None
+        self._rows: dict[int, int] = {}
+
+    def _in_memory(self) -> tuple[np.ndarray, np.ndarray]:
+        if self._ids is None or self._matrix is None:
+            data = self._chunks.search().select(["id", "vector"]).limit(None).to_arrow()
+            self._ids = data["id"].to_numpy()
+            vectors = data["vector"].combine_chunks()
+            self._matrix = (
+                vectors.flatten().to_numpy().astype(np.float32).reshape(-1, self.dimensions)
+            )
+            self._rows = {int(i): n for n, i in enumerate(self._ids)}
+        return self._ids, self._matrix
 
     def search(self, query_vector: np.ndarray, k: int) -> list[tuple[int, float]]:
         if self.ntotal == 0:
             return []
         vector = np.asarray(query_vector, dtype=np.float32).reshape(-1)
+        if not self._indexed:
+            ids, matrix = self._in_memory()
+            scores = matrix @ vector
+            k = min(k, len(scores))
+            top = np.argpartition(-scores, k - 1)[:k]
+            top = top[np.argsort(-scores[top], kind="stable")]
+            return [(int(ids[i]), float(scores[i])) for i in top]
         query = self._chunks.search(vector).distance_type("dot").limit(k)
-        if self._indexed:
-            query = query.nprobes(NPROBES).refine_factor(REFINE_FACTOR)
+        query = query.nprobes(NPROBES).refine_factor(REFINE_FACTOR)
         found = query.select(["id", "_distance"]).to_arrow()
         # Lance's "dot" distance is 1 - the inner product: over unit vectors, 1 - cosine.
         return [
@@ -88,6 +113,8 @@ class LanceVectors:
     def vectors_for(self, ids: list[int]) -> np.ndarray:
         if not ids:
             return np.zeros((0, self.dimensions), dtype=np.float32)
+        if self._matrix is not None:
+            return self._matrix[[self._rows[i] for i in ids]]
         rows = _rows(self._chunks, _in("id", ids), ["id", "vector"])
         by_id = {r["id"]: r["vector"] for r in rows}
         return np.asarray([by_id[i] for i in ids], dtype=np.float32)
@@ -107,6 +134,25 @@ class LanceStore:
         self._text_cache: dict[int, DocumentText] = {}
         self._frequencies: dict[str, int] = {}
         self._speakers: list[str] | None = None
+        self._chunk_cache: dict[int, dict[str, Any]] = {}
+
+    _CHUNK_COLUMNS = (
+        "id", "doc_id", "ordinal", "start", "end", "heading_index", "sentences",
+        "heading", "body", "sentence_vectors",
+    )  # fmt: skip
+
+    def _chunk_rows(self, ids: list[int]) -> dict[int, dict[str, Any]]:
+        """The rows of these chunks, everything a question reads of them but the
+        vector, read once: the reranker asks for their spans, words and sentence vectors
+        in turn, and each read is a query of its own (~3 ms each at 10k chunks)."""
+        cache = self._chunk_cache
+        missing = [i for i in dict.fromkeys(ids) if i not in cache]
+        if missing:
+            if len(cache) > 4096:
+                cache.clear()
+            for r in _rows(self._chunks, _in("id", missing), list(self._CHUNK_COLUMNS)):
+                cache[int(r["id"])] = r
+        return {i: cache[i] for i in ids if i in cache}
 
     # -- documents -------------------------------------------------------------
     def documents(self) -> dict[str, StoredDocument]:
@@ -195,7 +241,6 @@ class LanceStore:
         ids = list(ids)
         if not ids:
             return {}
-        columns = ["id", "doc_id", "ordinal", "start", "end", "heading_index", "sentences"]
         return {
             r["id"]: StoredChunk(
                 r["id"],
@@ -206,7 +251,7 @@ class LanceStore:
                 r["heading_index"],
                 tuple(tuple(s) for s in json.loads(r["sentences"])),
             )
-            for r in _rows(self._chunks, _in("id", ids), columns)
+            for r in self._chunk_rows(ids).values()
         }
 
     def chunk_texts(self, chunks: Iterable[StoredChunk]) -> dict[int, ChunkText]:
@@ -216,7 +261,7 @@ class LanceStore:
         if not chunks:
             return {}
         self.documents()
-        rows = _rows(self._chunks, _in("id", [c.id for c in chunks]), ["id", "heading", "body"])
+        rows = self._chunk_rows([c.id for c in chunks]).values()
         by_id = {c.id: c for c in chunks}
         texts = {}
         for r in rows:
@@ -230,7 +275,7 @@ class LanceStore:
         ids = list(ids)
         if not ids:
             return {}
-        rows = _rows(self._chunks, _in("id", ids), ["id", "sentence_vectors"])
+        rows = self._chunk_rows(ids).values()
         return {
             r["id"]: np.frombuffer(r["sentence_vectors"], dtype=np.float16)
             .reshape(-1, dimensions)
