@@ -348,7 +348,7 @@ class LanceWriter:
         are), look-ups by id, document, speaker and term, and the
         vector index above EXACT_MAX chunks. Rows added later are searched by scan
         until `qa index --optimize` folds them in. Returns the vector index's kind."""
-        from lancedb.index import BTree, IvfPq
+        from lancedb.index import BTree, IvfSq
 
         wanted: list[tuple[str, str, Any]] = [
             (CHUNKS, "id", BTree()),
@@ -362,7 +362,7 @@ class LanceWriter:
         chunks = int(self._tables[CHUNKS].count_rows())
         if chunks > EXACT_MAX:
             partitions = max(1, int(np.sqrt(chunks)))
-            vector_index = IvfPq(distance_type="dot", num_partitions=partitions, num_sub_vectors=48)
+            vector_index = IvfSq(distance_type="dot", num_partitions=partitions)
             wanted.append((CHUNKS, "vector", vector_index))
         for role, column, config in wanted:
             table = self._tables[role]
