@@ -12,7 +12,7 @@ import pytest
 from qa.answer.ask import ask
 from qa.embedding.encoder import Embedder
 from qa.index.builder import build_index
-from qa.index.lance_store import LANCE_FLAT
+from qa.index.lance_store import LANCE_FLAT, LANCE_IVF
 from qa.index.lance_tables import CHUNKS, connect, is_lance_index
 from qa.index.reader import Index, manifest_signature, open_index
 from qa.session import Session
@@ -212,3 +212,26 @@ def test_storage_choices_are_one_line_errors(tmp_path: Path, sample_index, embed
     build_index([SAMPLE_ARTICLE], lance_dir, embedder=embedder, storage="lance")
     result = qa("index", str(SAMPLE_ARTICLE), "--index", str(lance_dir), "--store", "sqlite")
     assert result.exit_code == 1 and "is stored in Lance tables" in result.output
+
+
+def test_past_exact_search_the_vector_index_finds_the_same_passages(
+    tmp_path: Path, embedder: Embedder, monkeypatch: pytest.MonkeyPatch
+):
+    """Above EXACT_MAX chunks the dense channel is Lance's IVF index with a refine step
+    (here the threshold is lowered, so a small index gets one)."""
+    import qa.index.lance_writer
+
+    exact_dir, ivf_dir = tmp_path / "exact", tmp_path / "ivf"
+    build_index([SAMPLE_ARTICLE], exact_dir, embedder=embedder, storage="lance")
+    monkeypatch.setattr(qa.index.lance_writer, "EXACT_MAX", 3)
+    build_index([SAMPLE_ARTICLE], ivf_dir, embedder=embedder, storage="lance")
+    exact, ivf = _open(exact_dir), _open(ivf_dir)
+    assert (exact.manifest.vector_index, ivf.manifest.vector_index) == (LANCE_FLAT, LANCE_IVF)
+    for question in QUESTIONS[:3]:
+        vector = embedder.encode([question])[0]
+        top = [i for i, _ in exact.dense(vector, 3)]
+        assert [i for i, _ in ivf.dense(vector, 3)] == top
+        assert (
+            ask(ivf, embedder, question).to_json()["answer"]
+            == (ask(exact, embedder, question).to_json()["answer"])
+        )
