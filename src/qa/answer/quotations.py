@@ -214,8 +214,10 @@ def quotes_holding(index: Index, phrase: str) -> list[QuoteHit]:
     """
     needle = _NOT_ASCII_ALNUM.sub("", normalize_for_match(phrase))
     hits = []
-    for q in index.quotes(_documents_with_words(index, phrase)):
-        text = index.document(q.doc_id).text[q.start : q.end]
+    doc_ids = _documents_with_words(index, phrase)
+    documents = index.documents(doc_ids)
+    for q in index.quotes(doc_ids):
+        text = documents[q.doc_id].text[q.start : q.end]
         if text.isascii() and needle not in _NOT_ASCII_ALNUM.sub("", text.lower()):
             continue
         if find_phrase(text, phrase) is not None:

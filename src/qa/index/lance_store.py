@@ -168,29 +168,39 @@ class LanceStore:
 
     def document_text(self, doc_id: int) -> DocumentText:
         cached = self._text_cache.get(doc_id)
-        if cached is not None:
-            return cached
-        columns = ["id", "source", "format", "title", "text", "page_starts", "paragraphs"]
-        rows = _rows(self._documents, f"id = {int(doc_id)}", columns)
-        if not rows:
+        if cached is None:
+            self._read_documents([doc_id])
+            cached = self._text_cache.get(doc_id)
+        if cached is None:
             raise KeyError(doc_id)
-        r = rows[0]
-        paragraphs = tuple(
-            Paragraph(s, e, bool(h), n, hi) for s, e, h, n, hi in json.loads(r["paragraphs"])
-        )
-        doc = DocumentText(
-            r["id"],
-            r["source"],
-            r["format"],
-            r["title"],
-            r["text"],
-            tuple(json.loads(r["page_starts"])),
-            paragraphs,
-        )
-        if len(self._text_cache) > 256:
+        return cached
+
+    def document_texts(self, doc_ids: Iterable[int]) -> dict[int, DocumentText]:
+        ids = list(dict.fromkeys(doc_ids))
+        self._read_documents(ids)
+        return {i: self.document_text(i) for i in ids}
+
+    def _read_documents(self, doc_ids: Iterable[int]) -> None:
+        """Read these documents' text and layout into the cache, in one query."""
+        missing = [i for i in dict.fromkeys(doc_ids) if i not in self._text_cache]
+        if not missing:
+            return
+        if len(self._text_cache) + len(missing) > 256:
             self._text_cache.clear()
-        self._text_cache[doc_id] = doc
-        return doc
+        columns = ["id", "source", "format", "title", "text", "page_starts", "paragraphs"]
+        for r in _rows(self._documents, _in("id", missing), columns):
+            paragraphs = tuple(
+                Paragraph(s, e, bool(h), n, hi) for s, e, h, n, hi in json.loads(r["paragraphs"])
+            )
+            self._text_cache[r["id"]] = DocumentText(
+                r["id"],
+                r["source"],
+                r["format"],
+                r["title"],
+                r["text"],
+                tuple(json.loads(r["page_starts"])),
+                paragraphs,
+            )
 
     def document_by_source(self, source: str) -> DocumentText | None:
         found = self.documents().get(source)
@@ -265,6 +275,10 @@ class LanceStore:
             return {}
         self.documents()
         rows = self._chunk_rows([c.id for c in chunks]).values()
+        # The passages shown are cited from their documents' layout next: the reranked
+        # candidates' documents are read now, in one query rather than one each (7 a
+        # question at 100k chunks, ~18 ms; on object storage, 7 round trips).
+        self._read_documents(c.doc_id for c in chunks)
         by_id = {c.id: c for c in chunks}
         texts = {}
         for r in rows:

@@ -147,6 +147,11 @@ class Index:
     def document(self, doc_id: int) -> DocumentText:
         return self._store.document_text(doc_id)
 
+    def documents(self, doc_ids: Iterable[int]) -> dict[int, DocumentText]:
+        """Several documents' text and layout: on Lance tables in one read, where one
+        read each cost ~2.5 ms (on object storage, a round trip)."""
+        return self._store.document_texts(doc_ids)
+
     def _source_map(self) -> dict[int, str]:
         # Kept for the generation's life: a generation never changes.
         if self._sources is None:

@@ -203,6 +203,9 @@ class Store:
         self._text_cache[doc_id] = doc
         return doc
 
+    def document_texts(self, doc_ids: Iterable[int]) -> dict[int, DocumentText]:
+        return {i: self.document_text(i) for i in dict.fromkeys(doc_ids)}
+
     def document_by_source(self, source: str) -> DocumentText | None:
         row = self._conn.execute("SELECT id FROM documents WHERE source = ?", (source,)).fetchone()
         return self.document_text(row[0]) if row else None
