@@ -193,13 +193,17 @@ def test_optimize_folds_appended_rows_into_the_indexes(tmp_path: Path, embedder:
         return int(stats[0].num_unindexed_rows)
 
     assert unindexed() > 0
-    before = ask(_open(index_dir), embedder, "What is the boiling point of tungsten?").to_json()
+    reader = _open(index_dir)
+    before = ask(reader, embedder, "What is the boiling point of tungsten?").to_json()
     result = qa("index", "--index", str(index_dir), "--optimize")
     assert result.exit_code == 0, result.output
     assert result.output.startswith(f"optimized {index_dir}:")
     assert unindexed() == 0
     after = ask(_open(index_dir), embedder, "What is the boiling point of tungsten?").to_json()
     assert after["answer"] == before["answer"]
+    # A reader that opened before goes on reading the versions it has, unblocked.
+    again = ask(reader, embedder, "What is the boiling point of tungsten?").to_json()
+    assert again["answer"] == before["answer"]
 
 
 def test_storage_choices_are_one_line_errors(tmp_path: Path, sample_index, embedder: Embedder):
