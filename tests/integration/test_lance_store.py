@@ -239,3 +239,16 @@ def test_past_exact_search_the_vector_index_finds_the_same_passages(
             ask(ivf, embedder, question).to_json()["answer"]
             == (ask(exact, embedder, question).to_json()["answer"])
         )
+
+
+def test_emptying_a_folder_removes_its_documents_and_succeeds(tmp_path: Path, embedder: Embedder):
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "tungsten.txt").write_text(TUNGSTEN, encoding="utf-8")
+    index_dir = tmp_path / "index"
+    build_index([docs], index_dir, embedder=embedder, storage="lance")
+    (docs / "tungsten.txt").unlink()
+    result = qa("index", str(docs), "--index", str(index_dir))
+    assert result.exit_code == 0, result.output
+    assert "0 indexed, 0 unchanged, 1 removed" in result.output
+    assert not _open(index_dir).manifest.documents

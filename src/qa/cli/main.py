@@ -246,7 +246,9 @@ def index_command(
     )
     if report.new_chunks:
         _prepare_onnx_export()
-    if not (report.indexed or report.unchanged):
+    # Nothing indexed is a failure, unless the run removed what the paths no longer
+    # hold (a folder emptied on purpose): that update succeeded.
+    if not (report.indexed or report.unchanged or report.removed):
         sys.exit(EXIT_ERROR)
 
 
