@@ -20,7 +20,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from qa.embedding.encoder import Embedder, Encoder, chunk_means, embedding_text
+from qa.embedding.documents import embed_documents
+from qa.embedding.encoder import Embedder, Encoder
 from qa.errors import ExtractionError, IndexUnusable, InterruptedAfterUpdate, QaError
 from qa.files import sha256_file
 from qa.index.checkpoints import checkpoint
@@ -392,37 +393,16 @@ class FilePipeline:
         """Embed the pending documents' chunks and sentences, then store them."""
         if not pending:
             return
-        # Every word is encoded once: sentence by sentence. A chunk's vector is the mean
-        # of its sentences' (and of its title and heading, when it has them), which also
-        # sees the whole chunk where MiniLM would cut a chunk at 256 tokens.
-        texts: list[str] = []
-        shapes: list[tuple[int, int | None]] = []  # per chunk: sentences, context row
-        contexts: dict[str, int] = {}  # "title. heading" -> row, encoded once per section
-        for p in pending:
-            text = p.extracted.text
-            for chunk in p.layout.chunks:
-                heading = None
-                if chunk.heading_index is not None:
-                    h = p.layout.paragraphs[chunk.heading_index]
-                    heading = text[h.start : h.end]
-                texts.extend(embedding_text(None, None, text[s:e]) for s, e in chunk.sentences)
-                context = embedding_text(
-                    None, None, ". ".join(c for c in (p.extracted.title, heading) if c)
-                )
-                context_row = contexts.setdefault(context, len(contexts)) if context else None
-                shapes.append((len(chunk.sentences), context_row))
-        context_rows = len(texts)
-        texts.extend(contexts)
         if not self.embedder.loaded:
             self.progress("loading model", 0, 1)
             self.embedder.load()
             self.progress("loading model", 1, 1)
             checkpoint("model-loaded")
-        encoded = self.embedder.encode_many(
-            texts, lambda n: self.progress("embedding", n, len(texts))
+        sentence_vectors, chunk_vectors = embed_documents(
+            self.embedder,
+            [(p.extracted.text, p.extracted.title, p.layout) for p in pending],
+            lambda done, total: self.progress("embedding", done, total),
         )
-        sentence_vectors = encoded[:context_rows]
-        chunk_vectors = chunk_means(sentence_vectors, encoded[context_rows:], shapes)
         checkpoint("embedded")
         for p in pending:  # parsed by the worker while the model loaded and encoded
             self._collect_quotes(p)
