@@ -24,8 +24,8 @@ loopback for the run and stopped after) and the same questions are asked of it t
 the first question (cold) and the rest (warm, what Lance keeps in memory between
 questions).
 
-JSON to stdout and `bench/results/lance-*.json`. What it does not measure: the answer
-path end to end on Lance (the store is not behind the `Index` API yet).
+JSON to stdout and `bench/results/lance-*.json`. The channels alone, measured before the
+store was built; the answer path end to end on Lance is `bench/lance/store.py`.
 """
 
 from __future__ import annotations
