@@ -19,9 +19,14 @@ from typing import Any
 from qa.errors import IndexBusy, IndexUnusable
 from qa.files import fsync_dir, sha256_file
 from qa.index.checkpoints import checkpoint
-from qa.index.manifest import Manifest, read_manifest, remove_stale_temp_files, write_manifest
+from qa.index.manifest import (
+    Manifest,
+    new_manifest,
+    read_manifest,
+    remove_stale_temp_files,
+    write_manifest,
+)
 from qa.index.reader import STORE_NAME, VECTORS_NAME
-from qa.ingest.chunking import CHUNKER_VERSION
 
 
 @contextlib.contextmanager
@@ -92,20 +97,14 @@ def commit_generation(
     fsync_dir(gen_dir)
     checkpoint("synced")
     store_path, vectors_path = gen_dir / STORE_NAME, gen_dir / VECTORS_NAME
-    now = time.time()
-    name, sha256, dimensions = model
-    manifest = Manifest(
-        generation=generation,
-        model_name=name,
-        model_sha256=sha256,
-        dimensions=dimensions,
-        chunker_version=CHUNKER_VERSION,
+    manifest = new_manifest(
+        generation,
+        model=model,
         chunk_target_chars=chunk_target_chars,
-        documents=dict(sorted(documents.items())),
+        documents=documents,
         chunks=chunks,
-        created=now if created is None else created,
-        updated=now,
-        vector_index=vector_kind,
+        vector_kind=vector_kind,
+        created=created,
         vector_params=vector_params,
         store_bytes=store_path.stat().st_size,
         store_sha256=sha256_file(store_path),

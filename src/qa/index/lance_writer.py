@@ -47,11 +47,11 @@ from qa.index.lance_tables import (
     table_names,
     write_commit,
 )
-from qa.index.manifest import Manifest
+from qa.index.manifest import Manifest, new_manifest
 from qa.index.reader import compatibility_problem
 from qa.index.store import StoredDocument, lexical_body
 from qa.index.vectors import EXACT_MAX
-from qa.ingest.chunking import CHUNKER_VERSION, Layout
+from qa.ingest.chunking import Layout
 from qa.quotes import Quote
 from qa.text.terms import stems
 from qa.text.terms import words as words_of
@@ -475,20 +475,14 @@ def _commit(
     vector_kind: str,
     created: float | None,
 ) -> Manifest:
-    now = time.time()
-    name, sha256, dimensions = model
-    manifest = Manifest(
-        generation=generation,
-        model_name=name,
-        model_sha256=sha256,
-        dimensions=dimensions,
-        chunker_version=CHUNKER_VERSION,
+    manifest = new_manifest(
+        generation,
+        model=model,
         chunk_target_chars=target_chars,
-        documents=dict(sorted(documents.items())),
+        documents=documents,
         chunks=chunks,
-        created=now if created is None else created,
-        updated=now,
-        vector_index=vector_kind,
+        vector_kind=vector_kind,
+        created=created,
         storage=STORAGE,
         tables={role: [t.name, int(t.version)] for role, t in tables.items()},
     )

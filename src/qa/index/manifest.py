@@ -12,6 +12,7 @@ import json
 import os
 import re
 import tempfile
+import time
 from dataclasses import MISSING, asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,7 @@ from typing import Any
 from qa.errors import IndexUnusable
 from qa.files import fsync_dir
 from qa.index.checkpoints import checkpoint
+from qa.ingest.chunking import CHUNKER_VERSION
 
 MANIFEST_NAME = "manifest.json"
 FORMAT_VERSION = 3  # 2: the store keeps quotations; 3: chunk vectors are sentence means
@@ -59,6 +61,39 @@ class Manifest:
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), indent=1, sort_keys=True, ensure_ascii=False)
+
+
+def new_manifest(
+    generation: str,
+    *,
+    model: tuple[str, str, int],
+    chunk_target_chars: int,
+    documents: dict[str, str],
+    chunks: int,
+    vector_kind: str,
+    created: float | None,
+    **store_fields: Any,
+) -> Manifest:
+    """The manifest a commit writes, the same for every store: ``model`` is (name,
+    weights sha256, dimensions), ``documents`` each source's content hash, ``created``
+    the base's creation time on an update (None: now); ``store_fields`` the store's
+    own fields (file sizes and hashes, or Lance table versions)."""
+    now = time.time()
+    name, sha256, dimensions = model
+    return Manifest(
+        generation=generation,
+        model_name=name,
+        model_sha256=sha256,
+        dimensions=dimensions,
+        chunker_version=CHUNKER_VERSION,
+        chunk_target_chars=chunk_target_chars,
+        documents=dict(sorted(documents.items())),
+        chunks=chunks,
+        created=now if created is None else created,
+        updated=now,
+        vector_index=vector_kind,
+        **store_fields,
+    )
 
 
 def write_atomic(path: Path, data: bytes) -> None:
