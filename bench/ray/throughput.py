@@ -42,6 +42,7 @@ DEFAULT_SET = ROOT.parent / "shared" / "eval" / "squad"
 def _prepare(row: dict[str, Any]) -> dict[str, Any]:
     """One file read, extracted and chunked, as plain values (Ray's rows travel as
     Arrow, not as Python objects)."""
+    from qa.index.store import paragraphs_json
     from qa.ingest.chunking import DEFAULT_TARGET_CHARS, chunk_text
     from qa.ingest.extract import extract
 
@@ -51,9 +52,7 @@ def _prepare(row: dict[str, Any]) -> dict[str, Any]:
         "path": row["path"],
         "text": extracted.text,
         "title": extracted.title or "",
-        "paragraphs": json.dumps(
-            [[p.start, p.end, p.is_heading, p.number, p.heading_index] for p in layout.paragraphs]
-        ),
+        "paragraphs": paragraphs_json(layout.paragraphs),
         "chunks": json.dumps(
             [[c.ordinal, c.start, c.end, c.heading_index, c.sentences] for c in layout.chunks]
         ),
@@ -77,15 +76,15 @@ class _Embed:
             batch = {k: [r[k] for r in rows] for k in rows[0]}
 
         from qa.embedding.documents import embed_documents
+        from qa.index.store import paragraphs_from_json
         from qa.ingest.chunking import Chunk, Layout
-        from qa.ingest.structure import Paragraph
 
         documents = []
         for text, title, paragraphs, chunks in zip(
             batch["text"], batch["title"], batch["paragraphs"], batch["chunks"], strict=True
         ):
             layout = Layout(
-                [Paragraph(s, e, bool(h), n, hi) for s, e, h, n, hi in json.loads(paragraphs)],
+                list(paragraphs_from_json(paragraphs)),
                 [
                     Chunk(o, s, e, hi, tuple(tuple(x) for x in sents))
                     for o, s, e, hi, sents in json.loads(chunks)

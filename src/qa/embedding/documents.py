@@ -34,10 +34,7 @@ def embed_documents(
     contexts: dict[str, int] = {}  # "title. heading" -> row
     for text, title, layout in documents:
         for chunk in layout.chunks:
-            heading = None
-            if chunk.heading_index is not None:
-                h = layout.paragraphs[chunk.heading_index]
-                heading = text[h.start : h.end]
+            heading = layout.heading(chunk, text)
             texts.extend(embedding_text(None, None, text[s:e]) for s, e in chunk.sentences)
             context = embedding_text(None, None, ". ".join(c for c in (title, heading) if c))
             context_row = contexts.setdefault(context, len(contexts)) if context else None

@@ -30,8 +30,14 @@ from qa.index.lance_tables import (
     read_commit,
 )
 from qa.index.manifest import Manifest
-from qa.index.store import ChunkText, DocumentText, StoredChunk, StoredDocument, StoredQuote
-from qa.ingest.structure import Paragraph
+from qa.index.store import (
+    ChunkText,
+    DocumentText,
+    StoredChunk,
+    StoredDocument,
+    StoredQuote,
+    paragraphs_from_json,
+)
 from qa.text.terms import stems
 from qa.text.terms import words as words_of
 
@@ -189,9 +195,6 @@ class LanceStore:
             self._text_cache.clear()
         columns = ["id", "source", "format", "title", "text", "page_starts", "paragraphs"]
         for r in _rows(self._documents, _in("id", missing), columns):
-            paragraphs = tuple(
-                Paragraph(s, e, bool(h), n, hi) for s, e, h, n, hi in json.loads(r["paragraphs"])
-            )
             self._text_cache[r["id"]] = DocumentText(
                 r["id"],
                 r["source"],
@@ -199,7 +202,7 @@ class LanceStore:
                 r["title"],
                 r["text"],
                 tuple(json.loads(r["page_starts"])),
-                paragraphs,
+                paragraphs_from_json(r["paragraphs"]),
             )
 
     def document_by_source(self, source: str) -> DocumentText | None:

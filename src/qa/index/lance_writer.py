@@ -49,7 +49,7 @@ from qa.index.lance_tables import (
 )
 from qa.index.manifest import Manifest, new_manifest
 from qa.index.reader import compatibility_problem
-from qa.index.store import StoredDocument, lexical_body
+from qa.index.store import StoredDocument, lexical_body, paragraphs_json
 from qa.index.vectors import EXACT_MAX
 from qa.ingest.chunking import Layout
 from qa.quotes import Quote
@@ -204,10 +204,6 @@ class LanceWriter:
         quotes: Iterable[Quote] = (),
     ) -> list[int]:
         doc_id = self._take_id(DOCUMENTS)
-        paragraphs = [
-            [p.start, p.end, int(p.is_heading), p.number, p.heading_index]
-            for p in layout.paragraphs
-        ]
         self._staged[DOCUMENTS].append(
             {
                 "id": doc_id,
@@ -219,7 +215,7 @@ class LanceWriter:
                 "mtime_ns": mtime_ns,
                 "text": text,
                 "page_starts": json.dumps(list(page_starts)),
-                "paragraphs": json.dumps(paragraphs),
+                "paragraphs": paragraphs_json(layout.paragraphs),
                 "warnings": json.dumps(list(warnings)),
             }
         )
@@ -242,10 +238,7 @@ class LanceWriter:
         ids = []
         for n, chunk in enumerate(layout.chunks):
             chunk_id = self._take_id(CHUNKS)
-            heading = None
-            if chunk.heading_index is not None:
-                h = layout.paragraphs[chunk.heading_index]
-                heading = text[h.start : h.end]
+            heading = layout.heading(chunk, text)
             body = lexical_body(heading, title, text[chunk.start : chunk.end])
             terms = stemmed(body)
             self._terms.update(set(terms.split()))

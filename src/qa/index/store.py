@@ -136,6 +136,18 @@ def connect(path: Path, readonly: bool = False) -> sqlite3.Connection:
     return conn
 
 
+def paragraphs_json(paragraphs: Iterable[Paragraph]) -> str:
+    """A layout's paragraphs as both stores keep them: a JSON list of [start, end,
+    is_heading, number, heading_index]."""
+    return json.dumps(
+        [[p.start, p.end, int(p.is_heading), p.number, p.heading_index] for p in paragraphs]
+    )
+
+
+def paragraphs_from_json(data: str) -> tuple[Paragraph, ...]:
+    return tuple(Paragraph(s, e, bool(h), n, hi) for s, e, h, n, hi in json.loads(data))
+
+
 def lexical_body(heading: str | None, title: str | None, text: str) -> str:
     """What the lexical channel indexes: the chunk, with its heading and title words."""
     return "\n".join(part for part in (title, heading, text) if part)
@@ -194,9 +206,14 @@ class Store:
         ).fetchone()
         if row is None:
             raise KeyError(doc_id)
-        paragraphs = tuple(Paragraph(s, e, bool(h), n, hi) for s, e, h, n, hi in json.loads(row[6]))
         doc = DocumentText(
-            row[0], row[1], row[2], row[3], row[4], tuple(json.loads(row[5])), paragraphs
+            row[0],
+            row[1],
+            row[2],
+            row[3],
+            row[4],
+            tuple(json.loads(row[5])),
+            paragraphs_from_json(row[6]),
         )
         if len(self._text_cache) > 256:
             self._text_cache.clear()
@@ -229,10 +246,6 @@ class Store:
         """Insert a document with its chunks; returns the new chunk ids in order."""
         self._chunk_total = None
         self._frequencies.clear()
-        paragraphs = [
-            [p.start, p.end, int(p.is_heading), p.number, p.heading_index]
-            for p in layout.paragraphs
-        ]
         cur = self._conn.execute(
             "INSERT INTO documents (source, format, title, content_hash, size, mtime_ns, text, "
             "page_starts, paragraphs, warnings) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -245,7 +258,7 @@ class Store:
                 mtime_ns,
                 text,
                 json.dumps(list(page_starts)),
-                json.dumps(paragraphs),
+                paragraphs_json(layout.paragraphs),
                 json.dumps(list(warnings)),
             ),
         )
@@ -283,15 +296,7 @@ class Store:
             )
             chunk_id = int(cur.lastrowid or 0)
             ids.append(chunk_id)
-            heading = (
-                None
-                if chunk.heading_index is None
-                else text[
-                    layout.paragraphs[chunk.heading_index].start : layout.paragraphs[
-                        chunk.heading_index
-                    ].end
-                ]
-            )
+            heading = layout.heading(chunk, text)
             self._conn.execute(
                 "INSERT INTO chunks_fts (rowid, body) VALUES (?, ?)",
                 (chunk_id, lexical_body(heading, title, text[chunk.start : chunk.end])),

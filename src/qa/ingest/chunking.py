@@ -41,6 +41,14 @@ class Layout:
     paragraphs: list[Paragraph]
     chunks: list[Chunk]
 
+    def heading(self, chunk: Chunk, text: str) -> str | None:
+        """The words of the heading ``chunk`` sits under (None before any heading):
+        what its keyword body and its embedding context add to its own words."""
+        if chunk.heading_index is None:
+            return None
+        h = self.paragraphs[chunk.heading_index]
+        return text[h.start : h.end]
+
 
 def _pack(units: list[list[tuple[int, int]]], target: int) -> list[list[tuple[int, int]]]:
     """Group consecutive sentence lists (paragraphs) into chunks of about ``target`` chars.
