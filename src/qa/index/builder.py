@@ -133,6 +133,22 @@ def plan_build(
     return Plan(base, base_vectors, keep, files, roots)
 
 
+def rebuild_reason(manifest: Manifest, rebuild: bool, target_chars: int) -> str | None:
+    """Why a run cannot build on the committed index ``manifest`` (it is rebuilt), or
+    None: the same decision for either store."""
+    if rebuild:
+        return "a rebuild was asked for"
+    problem = compatibility_problem(manifest)
+    if problem:
+        return problem
+    if manifest.chunk_target_chars != target_chars:
+        return (
+            f"chunks of about {target_chars} characters were asked for, "
+            f"the index has {manifest.chunk_target_chars}"
+        )
+    return None
+
+
 def _base(
     index_dir: Path, rebuild: bool, target_chars: int, report: IndexReport
 ) -> tuple[Manifest | None, VectorIndex | None]:
@@ -145,18 +161,8 @@ def _base(
         return None, None
     if manifest is None:
         return None, None
-    if rebuild:
-        report.rebuilt = "a rebuild was asked for"
-        return None, None
-    problem = compatibility_problem(manifest)
-    if problem:
-        report.rebuilt = problem
-        return None, None
-    if manifest.chunk_target_chars != target_chars:
-        report.rebuilt = (
-            f"chunks of about {target_chars} characters were asked for, "
-            f"the index has {manifest.chunk_target_chars}"
-        )
+    report.rebuilt = rebuild_reason(manifest, rebuild, target_chars)
+    if report.rebuilt:
         return None, None
     try:
         # Updating copies the old store and vectors: they must be whole and match.

@@ -18,17 +18,19 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import time
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from datetime import timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
 from qa.embedding.encoder import Encoder
-from qa.errors import QaError
+from qa.errors import IndexUnusable, InterruptedAfterUpdate, QaError
+from qa.index.builder import FilePipeline, IndexReport, ProgressCallback, rebuild_reason
 from qa.index.checkpoints import checkpoint
 from qa.index.generations import index_lock, new_generation_name
 from qa.index.lance_store import LANCE_FLAT, LANCE_IVF, _in, _rows, open_tables
@@ -48,16 +50,13 @@ from qa.index.lance_tables import (
     write_commit,
 )
 from qa.index.manifest import Manifest, new_manifest
-from qa.index.reader import compatibility_problem
 from qa.index.store import StoredDocument, lexical_body, paragraphs_json
 from qa.index.vectors import EXACT_MAX
 from qa.ingest.chunking import Layout
+from qa.ingest.discover import discover
 from qa.quotes import Quote
 from qa.text.terms import stems
 from qa.text.terms import words as words_of
-
-if TYPE_CHECKING:
-    from qa.index.builder import IndexReport, ProgressCallback
 
 # Rows are written to Lance in batches this large: one fragment per batch.
 FLUSH_CHUNKS = 4096
@@ -401,9 +400,7 @@ def _base(
     db: Any, index_dir: Path, rebuild: bool, target_chars: int, report: IndexReport
 ) -> Manifest | None:
     """The committed manifest to build on, or None for a fresh build (the reason in
-    the report), as ``qa.index.builder`` decides for the SQLite store."""
-    from qa.errors import IndexUnusable
-
+    the report), decided as for the SQLite store (``builder.rebuild_reason``)."""
     try:
         commit = read_commit(db, index_dir)
     except IndexUnusable as exc:
@@ -411,19 +408,8 @@ def _base(
         return None
     if commit is None:
         return None
-    manifest = commit[1]
-    problem = compatibility_problem(manifest)
-    if rebuild:
-        problem = "a rebuild was asked for"
-    elif not problem and manifest.chunk_target_chars != target_chars:
-        problem = (
-            f"chunks of about {target_chars} characters were asked for, "
-            f"the index has {manifest.chunk_target_chars}"
-        )
-    if problem:
-        report.rebuilt = problem
-        return None
-    return manifest
+    report.rebuilt = rebuild_reason(commit[1], rebuild, target_chars)
+    return None if report.rebuilt else commit[1]
 
 
 def _restored_tables(db: Any, base: Manifest, index_dir: Path) -> dict[str, Any]:
@@ -495,19 +481,12 @@ def build_lance_index(
 ) -> IndexReport:
     """``qa.index.builder.build_index`` for an index on Lance tables (see the module
     docstring); returns its IndexReport."""
-    import os
-
-    from qa.errors import IndexUnusable, InterruptedAfterUpdate
-    from qa.index.builder import FilePipeline
-    from qa.index.builder import IndexReport as Report
-    from qa.ingest.discover import discover
-
     if remote_uri(index_dir) is None:
         index_dir.mkdir(parents=True, exist_ok=True)
     checkpoint("start")
     with writer_lock(index_dir), store_errors(index_dir):
         started = time.perf_counter()
-        report = Report()
+        report = IndexReport()
         db = connect(index_dir)
         base = _base(db, index_dir, rebuild, target_chars, report)
         if base is not None:
