@@ -53,7 +53,7 @@ LANCE_IVF = "lance-ivf-sq"
 LANCE_FLAT = "lance-flat"
 
 
-def _in(column: str, values: Iterable[Any]) -> str:
+def in_filter(column: str, values: Iterable[Any]) -> str:
     """A SQL filter ``column IN (...)`` over ints or strings, quoted as SQL wants."""
     parts = []
     for v in values:
@@ -64,7 +64,8 @@ def _in(column: str, values: Iterable[Any]) -> str:
     return f"{column} IN ({','.join(parts)})"
 
 
-def _rows(table: Any, where: str | None, columns: list[str]) -> list[dict[str, Any]]:
+def read_rows(table: Any, where: str | None, columns: list[str]) -> list[dict[str, Any]]:
+    """Every row of ``table`` matching ``where`` (all rows when None), those columns."""
     query = table.search()
     if where:
         query = query.where(where)
@@ -86,7 +87,7 @@ class LanceVectors:
         self.dimensions = manifest.dimensions
         self._ids: np.ndarray | None = None
         self._matrix: np.ndarray | None = None
-        self._rows: dict[int, int] = {}
+        self._position: dict[int, int] = {}
 
     def _in_memory(self) -> tuple[np.ndarray, np.ndarray]:
         if self._ids is None or self._matrix is None:
@@ -96,7 +97,7 @@ class LanceVectors:
             self._matrix = (
                 vectors.flatten().to_numpy().astype(np.float32).reshape(-1, self.dimensions)
             )
-            self._rows = {int(i): n for n, i in enumerate(self._ids)}
+            self._position = {int(i): n for n, i in enumerate(self._ids)}
         return self._ids, self._matrix
 
     def search(self, query_vector: np.ndarray, k: int) -> list[tuple[int, float]]:
@@ -123,8 +124,8 @@ class LanceVectors:
         if not ids:
             return np.zeros((0, self.dimensions), dtype=np.float32)
         if self._matrix is not None:
-            return self._matrix[[self._rows[i] for i in ids]]
-        rows = _rows(self._chunks, _in("id", ids), ["id", "vector"])
+            return self._matrix[[self._position[i] for i in ids]]
+        rows = read_rows(self._chunks, in_filter("id", ids), ["id", "vector"])
         by_id = {r["id"]: r["vector"] for r in rows}
         return np.asarray([by_id[i] for i in ids], dtype=np.float32)
 
@@ -159,7 +160,7 @@ class LanceStore:
         if missing:
             if len(cache) > 4096:
                 cache.clear()
-            for r in _rows(self._chunks, _in("id", missing), list(self._CHUNK_COLUMNS)):
+            for r in read_rows(self._chunks, in_filter("id", missing), list(self._CHUNK_COLUMNS)):
                 cache[int(r["id"])] = r
         return {i: cache[i] for i in ids if i in cache}
 
@@ -167,7 +168,7 @@ class LanceStore:
     def documents(self) -> dict[str, StoredDocument]:
         if self._listing is None:
             columns = ["id", "source", "format", "title", "content_hash", "size", "mtime_ns"]
-            rows = _rows(self._documents, None, columns)
+            rows = read_rows(self._documents, None, columns)
             self._listing = {r["source"]: StoredDocument(*(r[c] for c in columns)) for r in rows}
             self._titles = {d.id: d.title for d in self._listing.values()}
         return self._listing
@@ -194,7 +195,7 @@ class LanceStore:
         if len(self._text_cache) + len(missing) > 256:
             self._text_cache.clear()
         columns = ["id", "source", "format", "title", "text", "page_starts", "paragraphs"]
-        for r in _rows(self._documents, _in("id", missing), columns):
+        for r in read_rows(self._documents, in_filter("id", missing), columns):
             self._text_cache[r["id"]] = DocumentText(
                 r["id"],
                 r["source"],
@@ -215,7 +216,7 @@ class LanceStore:
     # -- quotes ----------------------------------------------------------------
     def _quote_list(self, where: str | None, limit: int | None = None) -> list[StoredQuote]:
         columns = ["id", "doc_id", "start", "end", "speaker", "mention_start", "mention_end"]
-        rows = _rows(self._quotes, where, [*columns, "how"])
+        rows = read_rows(self._quotes, where, [*columns, "how"])
         sources = {d.id: d.source for d in self.documents().values()}
         rows.sort(key=lambda r: (sources.get(r["doc_id"], ""), r["start"]))
         quotes = [
@@ -236,19 +237,19 @@ class LanceStore:
         if doc_ids is None:
             return self._quote_list(None)
         ids = list(doc_ids)
-        return self._quote_list(_in("doc_id", ids)) if ids else []
+        return self._quote_list(in_filter("doc_id", ids)) if ids else []
 
     def quotes_by(self, speakers: Iterable[str], limit: int | None = None) -> list[StoredQuote]:
         names = list(speakers)
-        return self._quote_list(_in("speaker", names), limit) if names else []
+        return self._quote_list(in_filter("speaker", names), limit) if names else []
 
     def count_quotes_by(self, speakers: Iterable[str]) -> int:
         names = list(speakers)
-        return int(self._quotes.count_rows(_in("speaker", names))) if names else 0
+        return int(self._quotes.count_rows(in_filter("speaker", names))) if names else 0
 
     def speakers(self) -> list[str]:
         if self._speakers is None:
-            rows = _rows(self._quotes, "speaker IS NOT NULL", ["speaker"])
+            rows = read_rows(self._quotes, "speaker IS NOT NULL", ["speaker"])
             self._speakers = list(dict.fromkeys(r["speaker"] for r in rows))
         return self._speakers
 
@@ -306,19 +307,19 @@ class LanceStore:
 
     def chunk_ids(self, source: str | None = None) -> list[int]:
         if source is None:
-            rows = _rows(self._chunks, None, ["id"])
+            rows = read_rows(self._chunks, None, ["id"])
         else:
             doc = self.documents().get(source)
             if doc is None:
                 return []
-            rows = _rows(self._chunks, f"doc_id = {doc.id}", ["id"])
+            rows = read_rows(self._chunks, f"doc_id = {doc.id}", ["id"])
         return sorted(int(r["id"]) for r in rows)
 
     def document_frequencies(self, terms: Iterable[str]) -> tuple[dict[str, int], int]:
         terms = list(dict.fromkeys(terms))
         asked = [t for t in terms if t not in self._frequencies]
         if asked:
-            rows = _rows(self._terms, _in("term", asked), ["term", "chunks"])
+            rows = read_rows(self._terms, in_filter("term", asked), ["term", "chunks"])
             self._frequencies.update(dict.fromkeys(asked, 0))
             self._frequencies.update((r["term"], int(r["chunks"])) for r in rows)
         known = self._frequencies

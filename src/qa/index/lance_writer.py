@@ -33,7 +33,7 @@ from qa.errors import IndexUnusable, InterruptedAfterUpdate, QaError
 from qa.index.builder import FilePipeline, IndexReport, ProgressCallback, rebuild_reason
 from qa.index.checkpoints import checkpoint
 from qa.index.generations import index_lock, new_generation_name
-from qa.index.lance_store import LANCE_FLAT, LANCE_IVF, _in, _rows, open_tables
+from qa.index.lance_store import LANCE_FLAT, LANCE_IVF, in_filter, open_tables, read_rows
 from qa.index.lance_tables import (
     CHUNKS,
     COMMITS,
@@ -163,11 +163,11 @@ class LanceWriter:
 
     def _read_listing(self) -> dict[str, StoredDocument]:
         columns = ["id", "source", "format", "title", "content_hash", "size", "mtime_ns"]
-        rows = _rows(self._tables[DOCUMENTS], None, columns)
+        rows = read_rows(self._tables[DOCUMENTS], None, columns)
         return {r["source"]: StoredDocument(*(r[c] for c in columns)) for r in rows}
 
     def _max_id(self, role: str) -> int:
-        rows = _rows(self._tables[role], None, ["id"])
+        rows = read_rows(self._tables[role], None, ["id"])
         return max((int(r["id"]) for r in rows), default=0)
 
     # -- what FilePipeline calls --------------------------------------------------------
@@ -179,7 +179,7 @@ class LanceWriter:
 
     def remove_document(self, doc_id: int) -> list[int]:
         """Drop a document (at the next flush); its chunk ids, now."""
-        rows = _rows(self._tables[CHUNKS], f"doc_id = {int(doc_id)}", ["id", "terms"])
+        rows = read_rows(self._tables[CHUNKS], f"doc_id = {int(doc_id)}", ["id", "terms"])
         for r in rows:
             self._terms.subtract(set(r["terms"].split()))
         self._removed_docs.append(doc_id)
@@ -293,9 +293,9 @@ class LanceWriter:
                 self._staged[role] = []
         if self._removed_docs:
             for batch in _batches(self._removed_docs):
-                self._tables[CHUNKS].delete(_in("doc_id", batch))
-                self._tables[QUOTES].delete(_in("doc_id", batch))
-                self._tables[DOCUMENTS].delete(_in("id", batch))
+                self._tables[CHUNKS].delete(in_filter("doc_id", batch))
+                self._tables[QUOTES].delete(in_filter("doc_id", batch))
+                self._tables[DOCUMENTS].delete(in_filter("id", batch))
             self._removed_docs = []
         for doc_id, mtime_ns in self._touched.items():
             where = f"id = {int(doc_id)}"
@@ -315,7 +315,7 @@ class LanceWriter:
         old: dict[str, int] = {}
         if table.count_rows():
             for batch in _batches(list(changed)):
-                rows = _rows(table, _in("term", batch), ["term", "chunks"])
+                rows = read_rows(table, in_filter("term", batch), ["term", "chunks"])
                 old.update((r["term"], r["chunks"]) for r in rows)
         counts = {t: old.get(t, 0) + n for t, n in changed.items()}
         gone = [t for t, n in counts.items() if n <= 0]
@@ -332,7 +332,7 @@ class LanceWriter:
             else:
                 table.add(rows)
         for batch in _batches(gone):
-            table.delete(_in("term", batch))
+            table.delete(in_filter("term", batch))
 
     def ensure_indexes(self) -> str:
         """The tables' indexes, made once there are rows to index: the keyword index
