@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from qa.errors import QaError
-from qa.index.lance_tables import IndexPath, is_lance_index, remote_uri, storage_options
+from qa.index.lance_tables import is_lance_index, storage_options
+from qa.index.location import IndexPath, remote_uri
 
 AWS = (
     "AWS_ENDPOINT_URL",

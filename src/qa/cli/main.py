@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from qa.config import DEFAULT_DOCS, DEFAULT_INDEX, debug, default_documents
-from qa.index.lance_tables import IndexPath
+from qa.index.location import IndexPath
 
 if TYPE_CHECKING:
     from qa.conversation import Conversation

@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from qa.errors import IndexUnusable, QaError
+from qa.index.location import remote_uri
 from qa.index.manifest import Manifest, manifest_from_json
 
 COMMITS = "commits"
@@ -34,18 +35,6 @@ DOCUMENTS, CHUNKS, QUOTES, TERMS = "documents", "chunks", "quotes", "terms"
 DATA_TABLES = (DOCUMENTS, CHUNKS, QUOTES, TERMS)
 STORAGE = "lance"
 CONFIG_FILE = "qa.toml"
-_REMOTE = ("s3:/",)  # what Path("s3://bucket/prefix") keeps of the scheme
-
-
-class IndexPath(type(Path())):  # type: ignore[misc]
-    """An ``--index`` as given: a folder, or an ``s3://bucket/prefix`` that prints as
-    such in every message (a plain Path keeps ``s3:/bucket/prefix``)."""
-
-    def __str__(self) -> str:
-        text = super().__str__()
-        if text.startswith("s3:/") and not text.startswith("s3://"):
-            return "s3://" + text[len("s3:/") :]
-        return text
 
 
 def store_error(index_dir: Path, exc: BaseException) -> IndexUnusable:
@@ -80,16 +69,6 @@ def store_errors(index_dir: Path) -> Iterator[None]:
         yield
     except STORE_ERRORS as exc:
         raise store_error(index_dir, exc) from None
-
-
-def remote_uri(index_dir: Path) -> str | None:
-    """The object-store URI an ``--index s3://bucket/prefix`` names, or None for a
-    local folder. (A ``Path`` keeps ``s3:/bucket/prefix``; the scheme is restored.)"""
-    text = str(index_dir)
-    for scheme in _REMOTE:
-        if text.startswith(scheme):
-            return scheme + "/" + text[len(scheme) :].lstrip("/")
-    return None
 
 
 def is_lance_index(index_dir: Path) -> bool:

@@ -44,11 +44,11 @@ from qa.index.lance_tables import (
     TERMS,
     connect,
     read_commit,
-    remote_uri,
     store_errors,
     table_names,
     write_commit,
 )
+from qa.index.location import remote_uri
 from qa.index.manifest import Manifest, new_manifest
 from qa.index.store import StoredDocument, lexical_body, paragraphs_json
 from qa.index.vectors import EXACT_MAX
