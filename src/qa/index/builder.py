@@ -34,7 +34,7 @@ from qa.index.generations import (
 )
 from qa.index.manifest import Manifest, read_manifest
 from qa.index.reader import STORE_NAME, VECTORS_NAME, compatibility_problem, open_generation
-from qa.index.store import Store
+from qa.index.store import Store, StoredDocument
 from qa.index.vectors import VectorIndex
 from qa.ingest.chunking import DEFAULT_TARGET_CHARS, Layout, chunk_text
 from qa.ingest.discover import SourceFile, discover
@@ -77,8 +77,22 @@ def _under(source: str, roots: list[str]) -> bool:
     return any(source == r or source.startswith(r.rstrip("/") + "/") or r == "." for r in roots)
 
 
+@dataclass(frozen=True)
+class ChangedFile:
+    """A file whose content the index does not hold: new (``old`` None) or changed."""
+
+    source: SourceFile
+    old: StoredDocument | None
+    content_hash: str
+    size: int
+    mtime_ns: int
+
+
 @dataclass
-class _Pending:
+class PendingDocument:
+    """A document read, chunked and with its quotations (or a ticket for them), on its
+    way to be embedded and stored."""
+
     source: SourceFile
     extracted: ExtractedText
     layout: Layout
@@ -277,47 +291,40 @@ class FilePipeline:
         roots: list[str],
     ) -> None:
         stored = store.documents()
-        seen: set[str] = set()
-        pending: list[_Pending] = []
+        pending: list[PendingDocument] = []
         pending_chunks = 0
         total = len(files)
         for done, sf in enumerate(files, 1):
             self.progress("reading", done, total)
-            seen.add(sf.source)
-            old = stored.get(sf.source)
+            changed = self.classify(store, stored, sf)
+            if changed is None:
+                continue
             try:
-                st = sf.path.stat()
-                if old and old.size == st.st_size and old.mtime_ns == st.st_mtime_ns:
-                    self.report.unchanged += 1
-                    continue
-                content_hash = sha256_file(sf.path)
-                if old and old.content_hash == content_hash:
-                    store.touch_document(old.id, st.st_mtime_ns)
-                    self.report.unchanged += 1
-                    continue
                 extracted = extract(sf.path)
                 checkpoint("extracted")
             except ExtractionError as exc:
-                self._skip(sf.source, str(exc), kept=old is not None)
+                self.skip(changed, str(exc))
                 continue
             except OSError as exc:
-                self._skip(
-                    sf.source, f"cannot read file: {exc.strerror or exc}", kept=old is not None
-                )
+                self.skip(changed, f"cannot read file: {exc.strerror or exc}")
                 continue
             layout = chunk_text(extracted, self.target_chars)
             if not layout.chunks:
-                self._skip(sf.source, "no text to index", kept=old is not None)
+                self.skip(changed, "no text to index")
                 continue
-            if old:
-                index.remove(store.remove_document(old.id))
-            for warning in extracted.warnings:
-                self.report.warnings.append((sf.source, warning))
             ticket = self._send_quotes(extracted, layout)
             quotes = [] if ticket is not None else self._quotes(sf.source, extracted, layout)
+            self.admit(store, index, changed, extracted)
             pending.append(
-                _Pending(
-                    sf, extracted, layout, content_hash, st.st_size, st.st_mtime_ns, quotes, ticket
+                PendingDocument(
+                    sf,
+                    extracted,
+                    layout,
+                    changed.content_hash,
+                    changed.size,
+                    changed.mtime_ns,
+                    quotes,
+                    ticket,
                 )
             )
             pending_chunks += len(layout.chunks)
@@ -325,9 +332,55 @@ class FilePipeline:
                 self._flush(store, index, pending)
                 pending, pending_chunks = [], 0
         self._flush(store, index, pending)
+        self.remove_gone(store, index, stored, {sf.source for sf in files}, roots)
 
-        # Only what lies under the paths of this run can have been removed: a source
-        # outside them may just be relative to another working folder.
+    def classify(
+        self, store: Store | LanceWriter, stored: dict[str, StoredDocument], sf: SourceFile
+    ) -> ChangedFile | None:
+        """``sf`` as a file to (re)index, or None when the index holds it as it is (a
+        moved mtime is recorded) or it cannot be read (skipped, with its reason)."""
+        old = stored.get(sf.source)
+        try:
+            st = sf.path.stat()
+            if old and old.size == st.st_size and old.mtime_ns == st.st_mtime_ns:
+                self.report.unchanged += 1
+                return None
+            content_hash = sha256_file(sf.path)
+        except OSError as exc:
+            self.skip(ChangedFile(sf, old, "", 0, 0), f"cannot read file: {exc.strerror or exc}")
+            return None
+        if old and old.content_hash == content_hash:
+            store.touch_document(old.id, st.st_mtime_ns)
+            self.report.unchanged += 1
+            return None
+        return ChangedFile(sf, old, content_hash, st.st_size, st.st_mtime_ns)
+
+    def admit(
+        self,
+        store: Store | LanceWriter,
+        index: VectorIndex | LanceVectorSink,
+        changed: ChangedFile,
+        extracted: ExtractedText,
+    ) -> None:
+        """A file's new version was read and chunked: drop its indexed version (only
+        now: a new version that cannot be read leaves the old one in place) and note
+        its extraction warnings."""
+        if changed.old:
+            index.remove(store.remove_document(changed.old.id))
+        for warning in extracted.warnings:
+            self.report.warnings.append((changed.source.source, warning))
+
+    def remove_gone(
+        self,
+        store: Store | LanceWriter,
+        index: VectorIndex | LanceVectorSink,
+        stored: dict[str, StoredDocument],
+        seen: set[str],
+        roots: list[str],
+    ) -> None:
+        """Remove the documents whose files are gone. Only what lies under the paths of
+        this run can have been removed: a source outside them may just be relative to
+        another working folder."""
         for source, doc in stored.items():
             if source not in seen and _under(source, roots):
                 index.remove(store.remove_document(doc.id))
@@ -372,7 +425,7 @@ class FilePipeline:
         except Exception:  # parsed here instead, where a failure becomes a warning
             return None
 
-    def _collect_quotes(self, p: _Pending) -> None:
+    def _collect_quotes(self, p: PendingDocument) -> None:
         """The worker's answer for a pending document, or the parse done here when the
         worker failed on it."""
         if p.ticket is None:
@@ -385,16 +438,18 @@ class FilePipeline:
             p.quotes = found
             checkpoint("quotes")
 
-    def _skip(self, source: str, reason: str, kept: bool) -> None:
-        if kept:
+    def skip(self, changed: ChangedFile, reason: str) -> None:
+        """``changed`` is left out of this run, for ``reason``; its indexed version, if
+        any, stays."""
+        if changed.old:
             reason += " (the previously indexed version is kept)"
-        self.report.skipped.append((source, reason))
+        self.report.skipped.append((changed.source.source, reason))
 
     def _flush(
         self,
         store: Store | LanceWriter,
         index: VectorIndex | LanceVectorSink,
-        pending: list[_Pending],
+        pending: list[PendingDocument],
     ) -> None:
         """Embed the pending documents' chunks and sentences, then store them."""
         if not pending:
@@ -412,6 +467,18 @@ class FilePipeline:
         checkpoint("embedded")
         for p in pending:  # parsed by the worker while the model loaded and encoded
             self._collect_quotes(p)
+        self.store(store, index, pending, sentence_vectors, chunk_vectors)
+
+    def store(
+        self,
+        store: Store | LanceWriter,
+        index: VectorIndex | LanceVectorSink,
+        pending: list[PendingDocument],
+        sentence_vectors: np.ndarray,
+        chunk_vectors: np.ndarray,
+    ) -> None:
+        """Store embedded documents: each one's rows, sentence vectors (float16) and
+        quotations, and its chunks' vectors, in the order ``embed_documents`` gave."""
         row = 0
         offset = 0
         for p in pending:
