@@ -49,6 +49,7 @@ SLOW_FIXTURES = frozenset(
         "formats_index",
         "index",
         "s3_server",
+        "ray_local",
     }
 )
 SLOW_MODULES = frozenset({"test_concurrency", "test_hostile_documents", "test_interruptions"})
@@ -188,6 +189,20 @@ def s3_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SeaweedS3]:
         yield server
     finally:
         server.close()
+
+
+@pytest.fixture(scope="session")
+def ray_local(question_export: Path) -> Iterator[None]:
+    """A local Ray on two CPUs (as CI has) for the session, which `qa`'s Ray jobs in this
+    process use as they find it, stopped at its end. Started after the session's ONNX
+    export is made, so its workers, which inherit this environment, encode with it."""
+    from qa.index.ray_build import start_ray
+
+    runtime = start_ray(None, cpus=2)
+    try:
+        yield
+    finally:
+        runtime.close()
 
 
 @pytest.fixture(scope="session")

@@ -35,7 +35,7 @@ def convert(source: Path, target: Path) -> dict[str, float]:
     import pyarrow as pa
 
     from qa.index.lance_tables import CHUNKS, DOCUMENTS, QUOTES, TERMS, connect
-    from qa.index.lance_writer import LanceWriter, _commit, _new_tables, _schemas, stemmed
+    from qa.index.lance_writer import LanceWriter, commit_tables, new_tables, stemmed, table_schemas
     from qa.index.manifest import read_manifest
     from qa.index.vectors import VectorIndex
 
@@ -46,8 +46,8 @@ def convert(source: Path, target: Path) -> dict[str, float]:
     shutil.rmtree(target, ignore_errors=True)
     target.mkdir(parents=True)
     db = connect(target)
-    tables = _new_tables(db, manifest.generation, manifest.dimensions)
-    schemas = _schemas(manifest.dimensions)
+    tables = new_tables(db, manifest.generation, manifest.dimensions)
+    schemas = table_schemas(manifest.dimensions)
     conn = sqlite3.connect(f"{(gen / 'store.sqlite').resolve().as_uri()}?mode=ro", uri=True)
     conn.row_factory = sqlite3.Row
     documents = [dict(r) for r in conn.execute("SELECT * FROM documents ORDER BY id")]
@@ -90,7 +90,7 @@ def convert(source: Path, target: Path) -> dict[str, float]:
     writer = LanceWriter(db, tables, manifest.dimensions)
     vector_kind = writer.ensure_indexes()
     indexes_s = time.perf_counter() - started
-    _commit(
+    commit_tables(
         db,
         tables,
         generation=manifest.generation,

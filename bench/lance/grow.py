@@ -30,7 +30,7 @@ def grow(source: Path, target: Path, times: int) -> dict[str, object]:
     import pyarrow.compute as pc
 
     from qa.index.lance_tables import CHUNKS, DOCUMENTS, QUOTES, TERMS, connect, read_commit
-    from qa.index.lance_writer import LanceWriter, _commit, _new_tables
+    from qa.index.lance_writer import LanceWriter, commit_tables, new_tables
 
     started = time.perf_counter()
     src = connect(source)
@@ -40,7 +40,7 @@ def grow(source: Path, target: Path, times: int) -> dict[str, object]:
     shutil.rmtree(target, ignore_errors=True)
     target.mkdir(parents=True)
     db = connect(target)
-    tables = _new_tables(db, manifest.generation, manifest.dimensions)
+    tables = new_tables(db, manifest.generation, manifest.dimensions)
     steps = {role: 0 for role in (DOCUMENTS, CHUNKS, QUOTES)}
     for role in steps:
         name, version = manifest.tables[role]
@@ -74,7 +74,7 @@ def grow(source: Path, target: Path, times: int) -> dict[str, object]:
     vector_kind = LanceWriter(db, tables, manifest.dimensions).ensure_indexes()
     indexes_s = time.perf_counter() - started
     documents = {f"copy-{n}/{s}": h for n in range(times) for s, h in manifest.documents.items()}
-    _commit(
+    commit_tables(
         db,
         tables,
         generation=manifest.generation,

@@ -36,6 +36,17 @@ class LabelError(QaError):
     """A labelled test set that cannot be scored: a malformed label file, no labels."""
 
 
+class InterruptedPartway(KeyboardInterrupt):
+    """Ctrl-C stopped a job that commits as it goes (``qa index --ray``) after it had
+    committed ``saved`` of its ``total`` files: those stay indexed, and the same command
+    goes on from there."""
+
+    def __init__(self, saved: int, total: int) -> None:
+        super().__init__(saved, total)
+        self.saved = saved
+        self.total = total
+
+
 class InterruptedAfterUpdate(KeyboardInterrupt):
     """Ctrl-C came after the new manifest was in place: the update is saved, and only
     the tidying after it was cut short. Still a KeyboardInterrupt, so it stops what

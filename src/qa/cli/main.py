@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 
 EXIT_ERROR = 1
 EXIT_USAGE = 2
+RAY_LOCAL = "local"  # `--ray` without an address
 
 
 class UserError(click.ClickException):
@@ -76,8 +77,13 @@ def _friendly(func: Callable[..., Any]) -> Callable[..., Any]:
 
 def _after_interrupt(exc: KeyboardInterrupt) -> str:
     """What Ctrl-C left of the index, for the one line that reports it."""
-    from qa.errors import InterruptedAfterUpdate
+    from qa.errors import InterruptedAfterUpdate, InterruptedPartway
 
+    if isinstance(exc, InterruptedPartway):
+        return (
+            f"; {exc.saved} of this run's {exc.total} files were saved "
+            "(the same command goes on from there)"
+        )
     if isinstance(exc, InterruptedAfterUpdate):
         return "; the update was already saved (the index holds this run's documents)"
     return "; the index is as it was before this run"
@@ -150,6 +156,77 @@ def run_index(
     if not quiet or not (report.indexed or report.unchanged):
         render_report(_console(err=quiet), report, database_uri(index_dir))
     return report
+
+
+def _job_progress(quiet: bool) -> Any:
+    """How a Ray job shows it moves: a bar over its files with chunks, chunks/s and the
+    time left on a terminal; plain lines elsewhere; nothing when ``quiet``."""
+    from contextlib import contextmanager, nullcontext
+
+    from qa.cli.progress import JobProgressLines, job_status
+
+    if quiet:
+        return nullcontext(lambda _: None)
+    if not sys.stderr.isatty():
+        return nullcontext(JobProgressLines(lambda line: click.echo(line, err=True)))
+
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    @contextmanager
+    def bar() -> Iterator[Callable[[Any], None]]:
+        with Progress(
+            TextColumn("on Ray"),
+            BarColumn(),
+            TextColumn("{task.fields[status]}"),
+            TimeElapsedColumn(),
+            console=_console(err=True),
+            transient=True,
+        ) as prog:
+            task = prog.add_task("on Ray", total=None, status="starting")
+
+            def update(progress: Any) -> None:
+                prog.update(
+                    task,
+                    completed=progress.files_done,
+                    total=progress.files_total,
+                    status=job_status(progress),
+                )
+
+            yield update
+
+    return bar()
+
+
+def run_index_on_ray(
+    paths: list[Path], index_dir: Path, address: str | None, rebuild: bool
+) -> IndexReport:
+    from qa.cli.render import render_report
+    from qa.index.lance_tables import database_uri
+    from qa.index.ray_build import build_index_on_ray
+
+    with _job_progress(quiet=False) as progress:
+        report = build_index_on_ray(
+            paths, index_dir, address=address, rebuild=rebuild, progress=progress
+        )
+    render_report(_console(), report, database_uri(index_dir))
+    return report
+
+
+def _ray_address(value: str | None, storage: str | None, optimize: bool) -> str | None:
+    """The cluster ``--ray`` names (None: a local Ray), after the one-line checks."""
+    if storage == "sqlite":
+        raise UserError("--ray writes Lance tables; it cannot make a --store sqlite index")
+    if optimize:
+        raise UserError("--ray and --optimize are separate runs: index first, then optimize")
+    if value == RAY_LOCAL:
+        return None
+    assert value is not None
+    if Path(value).exists() and "://" not in value:
+        raise UserError(
+            f"--ray took {value!r} as a cluster address: put --ray after the paths, "
+            "or give an address (auto, HOST:PORT, ray://HOST:PORT)"
+        )
+    return value
 
 
 def _session(index_dir: Path, embedder: Encoder | None = None) -> Session:
@@ -230,20 +307,41 @@ def chat_command(paths: tuple[Path, ...], index_dir: Path) -> None:
     help="Lance tables only: fold appended rows into the indexes and compact, while "
     "readers go on reading.",
 )
+@click.option(
+    "--ray",
+    "ray_address",
+    is_flag=False,
+    flag_value=RAY_LOCAL,
+    default=None,
+    metavar="[ADDRESS]",
+    help="Extract and embed on a Ray cluster (pip install 'qa[cluster]'): the one at "
+    "ADDRESS (auto, HOST:PORT, ray://HOST:PORT), or without one a local Ray on this "
+    "machine's cores. Writes Lance tables, committing every few minutes; the same "
+    "command resumes a stopped job.",
+)
 @_friendly
 def index_command(
-    paths: tuple[Path, ...], index_dir: Path, rebuild: bool, storage: str | None, optimize: bool
+    paths: tuple[Path, ...],
+    index_dir: Path,
+    rebuild: bool,
+    storage: str | None,
+    optimize: bool,
+    ray_address: str | None,
 ) -> None:
     """Index files and folders (default: the files directly in docs/) into the index folder.
 
     Only new or changed documents are embedded again; removed ones are dropped.
     """
-    if optimize:
+    if ray_address is not None:
+        address = _ray_address(ray_address, storage, optimize)
+        report = run_index_on_ray(list(paths) or default_documents(), index_dir, address, rebuild)
+    elif optimize:
         _optimize(index_dir, paths, rebuild)
         return
-    report = run_index(
-        list(paths) or default_documents(), index_dir, rebuild=rebuild, storage=storage
-    )
+    else:
+        report = run_index(
+            list(paths) or default_documents(), index_dir, rebuild=rebuild, storage=storage
+        )
     if report.new_chunks:
         _prepare_onnx_export()
     # Nothing indexed is a failure, unless the run removed what the paths no longer

@@ -14,6 +14,10 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from qa.index.ray_build import JobProgress
 
 
 def elapsed(seconds: float) -> str:
@@ -86,3 +90,46 @@ def progress_lines(write: Callable[[str], None]) -> Iterator[ProgressLines]:
     finally:
         stop.set()
         thread.join(timeout=2.0)
+
+
+def job_status(progress: JobProgress) -> str:
+    """``16/26 files, 616 chunks, 14.4 chunks/s, about 1 min 05 s left``: what a
+    distributed job (``qa index --ray``) has done and how long it has to go."""
+    parts = [
+        f"{progress.files_done}/{progress.files_total} files",
+        f"{progress.chunks} chunks",
+        f"{progress.chunks_per_second:.1f} chunks/s",
+    ]
+    if progress.failed:
+        parts.append(f"{progress.failed} failed")
+    eta = progress.eta_seconds
+    if eta is not None and progress.files_done < progress.files_total:
+        parts.append(f"about {elapsed(eta)} left")
+    return ", ".join(parts)
+
+
+class JobProgressLines:
+    """A job progress callback that writes a plain line when the job starts and ends
+    and at most every ``every`` seconds between, for pipes, files and CI logs."""
+
+    def __init__(
+        self,
+        write: Callable[[str], None],
+        every: float = 10.0,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.write = write
+        self.every = every
+        self.clock = clock
+        self.last_line: float | None = None
+        self.finished = False
+
+    def __call__(self, progress: JobProgress) -> None:
+        now = self.clock()
+        finished = progress.files_done >= progress.files_total
+        if self.finished:
+            return
+        if self.last_line is None or finished or now - self.last_line >= self.every:
+            self.write(f"qa: on Ray: {job_status(progress)} ({elapsed(progress.seconds)})")
+            self.last_line = now
+            self.finished = finished

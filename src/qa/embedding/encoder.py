@@ -173,8 +173,20 @@ class Embedder:
     sha256 = MODEL_SHA256
     dimensions = DIMENSIONS
 
-    def __init__(self, batch_size: int = 64, onnx: bool = True) -> None:
+    def __init__(
+        self,
+        batch_size: int = 64,
+        onnx: bool = True,
+        threads: int | None = None,
+        device: str = "cpu",
+    ) -> None:
+        """``threads`` caps a batch's threads (a Ray worker sharing its node's cores
+        with others); ``device`` "cuda" runs the torch model on a GPU (the ONNX export
+        is for CPUs)."""
         self.batch_size = batch_size
+        self.threads = threads
+        self.device = device
+        onnx = onnx and device == "cpu"
         # Reentrant: encode_many holds it across a batch's thread count and encode().
         self._lock = threading.RLock()
         self._onnx: Any = None  # the ONNX export's encoder, when it is ready
@@ -188,7 +200,7 @@ class Embedder:
         quiet_offline_transformers()
         from sentence_transformers import SentenceTransformer
 
-        return SentenceTransformer(str(path), device="cpu", local_files_only=True)
+        return SentenceTransformer(str(path), device=self.device, local_files_only=True)
 
     @property
     def loaded(self) -> bool:
@@ -244,6 +256,8 @@ class Embedder:
 
     def _most_threads(self) -> int:
         """Threads a batch of passages may use: every core this process may run on."""
+        if self.threads is not None:
+            return self.threads
         if self._onnx_encoder() is not None:
             try:
                 return len(os.sched_getaffinity(0))

@@ -68,7 +68,7 @@ _IN_BATCH = 1000
 KEEP_VERSIONS = timedelta(hours=1)
 
 
-def _schemas(dimensions: int) -> dict[str, Any]:
+def table_schemas(dimensions: int) -> dict[str, Any]:
     import pyarrow as pa
 
     return {
@@ -152,7 +152,7 @@ class LanceWriter:
     def __init__(self, db: Any, tables: dict[str, Any], dimensions: int) -> None:
         self._db = db
         self._tables = tables
-        self._schemas = _schemas(dimensions)
+        self._schemas = table_schemas(dimensions)
         self._listing = self._read_listing()
         self._next = {role: self._max_id(role) + 1 for role in (DOCUMENTS, CHUNKS, QUOTES)}
         self._staged: dict[str, list[dict[str, Any]]] = {DOCUMENTS: [], CHUNKS: [], QUOTES: []}
@@ -425,12 +425,39 @@ def _restored_tables(db: Any, base: Manifest, index_dir: Path) -> dict[str, Any]
     return tables
 
 
-def _new_tables(db: Any, generation: str, dimensions: int) -> dict[str, Any]:
-    schemas = _schemas(dimensions)
+def new_tables(db: Any, generation: str, dimensions: int) -> dict[str, Any]:
+    schemas = table_schemas(dimensions)
     return {
         role: db.create_table(f"{role}-{generation}", schema=schemas[role], mode="overwrite")
         for role in DATA_TABLES
     }
+
+
+def open_for_writing(
+    db: Any,
+    index_dir: Path,
+    *,
+    rebuild: bool,
+    target_chars: int,
+    dimensions: int,
+    report: IndexReport,
+) -> tuple[Manifest | None, str, dict[str, Any]]:
+    """The committed manifest a run builds on (None: a fresh build, the reason in the
+    report), the generation it writes and its tables: the base's, restored to their
+    committed versions, or new ones (tables no commit names are swept first). The
+    caller holds ``writer_lock``."""
+    base = _base(db, index_dir, rebuild, target_chars, report)
+    if base is not None:
+        return base, base.generation, _restored_tables(db, base, index_dir)
+    generation = new_generation_name()
+    try:
+        previous = read_commit(db, index_dir)
+    except IndexUnusable:  # which tables readers use is unknown: drop none
+        previous = None
+    else:
+        keep = {name for name, _ in previous[1].tables.values()} if previous else set()
+        _sweep(db, keep | {f"{role}-{generation}" for role in DATA_TABLES})
+    return None, generation, new_tables(db, generation, dimensions)
 
 
 def _sweep(db: Any, keep: set[str]) -> None:
@@ -442,7 +469,7 @@ def _sweep(db: Any, keep: set[str]) -> None:
                 db.drop_table(name)
 
 
-def _commit(
+def commit_tables(
     db: Any,
     tables: dict[str, Any],
     *,
@@ -488,19 +515,14 @@ def build_lance_index(
         started = time.perf_counter()
         report = IndexReport()
         db = connect(index_dir)
-        base = _base(db, index_dir, rebuild, target_chars, report)
-        if base is not None:
-            generation, tables = base.generation, _restored_tables(db, base, index_dir)
-        else:
-            generation = new_generation_name()
-            try:
-                previous = read_commit(db, index_dir)
-            except IndexUnusable:  # which tables readers use is unknown: drop none
-                previous = None
-            else:
-                keep = {name for name, _ in previous[1].tables.values()} if previous else set()
-                _sweep(db, keep | {f"{role}-{generation}" for role in DATA_TABLES})
-            tables = _new_tables(db, generation, encoder.dimensions)
+        base, generation, tables = open_for_writing(
+            db,
+            index_dir,
+            rebuild=rebuild,
+            target_chars=target_chars,
+            dimensions=encoder.dimensions,
+            report=report,
+        )
         checkpoint("swept")
         files, skipped = discover(paths)
         report.skipped.extend(skipped)
@@ -520,7 +542,7 @@ def build_lance_index(
             writer.write_terms()
             vector_kind = writer.ensure_indexes()
             checkpoint("store-written")
-            _commit(
+            commit_tables(
                 db,
                 tables,
                 generation=generation,
@@ -559,7 +581,7 @@ def optimize_lance_index(index_dir: Path) -> Manifest:
         vector_kind = writer.ensure_indexes()
         for table in tables.values():
             table.optimize(cleanup_older_than=KEEP_VERSIONS)
-        manifest = _commit(
+        manifest = commit_tables(
             db,
             tables,
             generation=base.generation,

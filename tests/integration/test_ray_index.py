@@ -1,0 +1,178 @@
+"""`qa index --ray`: the same index a plain build makes, embedded by Ray actors on a local
+Ray with two CPUs (as CI has), and a job stopped half-way goes on with what is left."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+from qa.answer.ask import ask
+from qa.embedding.encoder import Embedder
+from qa.errors import InterruptedPartway
+from qa.index.builder import build_index
+from qa.index.lance_store import open_tables, read_rows
+from qa.index.lance_tables import CHUNKS, DOCUMENTS, QUOTES, TERMS, connect, read_commit
+from qa.index.ray_build import JobProgress, build_index_on_ray
+from qa.index.reader import open_index
+
+from helpers.cli import run_qa
+from helpers.corpus import FIXTURE_DOCS, SAMPLE_ARTICLE
+
+DOCUMENTS_COPIED = ("article.html", "three_pages.pdf", "report.docx", "guide.md")
+QUESTIONS = (
+    "How many North Korean soldiers were sent to Russia?",
+    'Who said "cannon fodder"?',
+    "What is the boiling point of tungsten?",
+)
+
+
+def _corpus(folder: Path) -> Path:
+    """The sample article, four formats, a dozen short notes (so the job has batches
+    to spread and commit one by one) and a file that is not what its name says."""
+    folder.mkdir()
+    shutil.copyfile(SAMPLE_ARTICLE, folder / SAMPLE_ARTICLE.name)
+    for name in DOCUMENTS_COPIED:
+        shutil.copyfile(FIXTURE_DOCS / name, folder / name)
+    metals = ("tungsten", "osmium", "rhenium", "tantalum", "molybdenum", "niobium")
+    for n, metal in enumerate(metals * 2):
+        (folder / f"note-{n:02d}.txt").write_text(
+            f"Note {n} on {metal}.\n\n"
+            f"The boiling point of {metal} was measured again in trial {n}. "
+            f'"It held at {5000 + 37 * n} kelvin," said Dr. Ana Ruiz, who ran trial {n}.\n',
+            encoding="utf-8",
+        )
+    (folder / "broken.pdf").write_bytes(b"this is not a PDF at all")
+    return folder
+
+
+def _all(table: Any) -> list[dict[str, Any]]:
+    return list(read_rows(table, None, list(table.schema.names)))
+
+
+def _rows(index_dir: Path) -> dict[str, Any]:
+    """Everything a build wrote, keyed by what does not depend on the order rows were
+    stored in: documents by source, chunks and quotations by source and position."""
+    db = connect(index_dir)
+    commit = read_commit(db, index_dir)
+    assert commit is not None
+    tables = open_tables(db, commit[1], index_dir)
+    documents = {r["id"]: r for r in _all(tables[DOCUMENTS])}
+    chunks = {}
+    for r in _all(tables[CHUNKS]):
+        source = documents[r["doc_id"]]["source"]
+        chunks[(source, r["ordinal"])] = r
+    quotes = sorted(
+        (documents[r["doc_id"]]["source"], r["start"], r["end"], r["speaker"], r["how"])
+        for r in _all(tables[QUOTES])
+    )
+    terms = {r["term"]: r["chunks"] for r in _all(tables[TERMS])}
+    by_source = {d["source"]: d for d in documents.values()}
+    return {"documents": by_source, "chunks": chunks, "quotes": quotes, "terms": terms}
+
+
+@pytest.fixture(scope="module")
+def plain_and_ray(
+    tmp_path_factory: pytest.TempPathFactory, embedder: Embedder, ray_local: None
+) -> tuple[Path, Path, Path]:
+    root = tmp_path_factory.mktemp("ray")
+    docs = _corpus(root / "docs")
+    build_index([docs], root / "plain", embedder=embedder, storage="lance")
+    report = build_index_on_ray([docs], root / "ray")
+    assert len(report.indexed) == 17
+    assert report.skipped == [(str(docs / "broken.pdf"), "corrupt or unreadable PDF")]
+    return docs, root / "plain", root / "ray"
+
+
+def test_a_ray_build_is_the_plain_build(plain_and_ray: tuple[Path, Path, Path]):
+    _, plain_dir, ray_dir = plain_and_ray
+    plain, ray = _rows(plain_dir), _rows(ray_dir)
+    assert ray["documents"].keys() == plain["documents"].keys()
+    for source, doc in plain["documents"].items():
+        other = ray["documents"][source]
+        for column in ("format", "title", "content_hash", "text", "page_starts", "paragraphs"):
+            assert other[column] == doc[column], (source, column)
+    assert ray["chunks"].keys() == plain["chunks"].keys()
+    for key, chunk in plain["chunks"].items():
+        other = ray["chunks"][key]
+        for column in ("start", "end", "heading", "sentences", "body", "terms"):
+            assert other[column] == chunk[column], (key, column)
+        assert np.allclose(other["vector"], chunk["vector"], atol=1e-6), key
+        mine = np.frombuffer(other["sentence_vectors"], dtype=np.float16).astype(np.float32)
+        theirs = np.frombuffer(chunk["sentence_vectors"], dtype=np.float16).astype(np.float32)
+        assert np.allclose(mine, theirs, atol=1e-3), key  # one float16 step
+    assert ray["quotes"] == plain["quotes"] and ray["quotes"]
+    assert ray["terms"] == plain["terms"]
+
+
+def test_a_ray_build_answers_as_the_plain_build(
+    plain_and_ray: tuple[Path, Path, Path], embedder: Embedder
+):
+    _, plain_dir, ray_dir = plain_and_ray
+    plain, ray = open_index(plain_dir), open_index(ray_dir)
+    assert plain is not None and ray is not None
+    for question in QUESTIONS:
+        a = ask(plain, embedder, question).to_json()
+        b = ask(ray, embedder, question).to_json()
+        assert b["answer"] == a["answer"], question
+        assert [(p["source"], p["start"], p["end"]) for p in b["passages"][:3]] == [
+            (p["source"], p["start"], p["end"]) for p in a["passages"][:3]
+        ]
+    answer = ask(ray, embedder, QUESTIONS[0]).to_json()["answer"]
+    assert answer is not None and "10,000" in answer["text"]
+
+
+def test_a_stopped_job_keeps_its_commits_and_goes_on_from_there(
+    plain_and_ray: tuple[Path, Path, Path], tmp_path: Path, embedder: Embedder
+):
+    docs, plain_dir, _ = plain_and_ray
+    index_dir = tmp_path / "index"
+    seen: list[JobProgress] = []
+
+    def stop_after_first_commit(progress: JobProgress) -> None:
+        seen.append(progress)
+        if 0 < progress.committed_files < progress.files_total:
+            raise KeyboardInterrupt
+
+    with pytest.raises(InterruptedPartway) as stopped:
+        build_index_on_ray([docs], index_dir, progress=stop_after_first_commit, commit_seconds=0.0)
+    saved, total = stopped.value.saved, stopped.value.total
+    assert 0 < saved < total == 18
+    # What was committed is an index readers use, whole.
+    partial = open_index(index_dir)
+    assert partial is not None
+    assert 0 < len(partial.manifest.documents) <= saved
+    assert ask(partial, embedder, "What did Dr. Ana Ruiz say?").passages
+
+    # Started again, the job embeds only what no commit holds.
+    report = build_index_on_ray([docs], index_dir)
+    assert report.unchanged == len(partial.manifest.documents)
+    assert len(report.indexed) + report.unchanged == 17
+    resumed, plain = _rows(index_dir), _rows(plain_dir)
+    assert resumed["documents"].keys() == plain["documents"].keys()
+    assert resumed["chunks"].keys() == plain["chunks"].keys()  # no chunk twice
+    assert resumed["quotes"] == plain["quotes"] and resumed["terms"] == plain["terms"]
+
+    # And once more: nothing left to do, nothing started.
+    again = build_index_on_ray([docs], index_dir)
+    assert not again.indexed and again.unchanged == 17
+
+
+def test_qa_index_ray_on_the_command_line(plain_and_ray: tuple[Path, Path, Path], tmp_path: Path):
+    """A `qa` process starting its own local Ray: progress lines on a pipe, the bad
+    file listed and the job going on, then an answer from the index it made."""
+    docs, _, _ = plain_and_ray
+    index_dir = tmp_path / "index"
+    done = run_qa("index", str(docs), "--index", str(index_dir), "--ray")
+    assert done.returncode == 0, done.stderr
+    assert "qa: on Ray: 18/18 files" in done.stderr
+    assert "skipped" in done.stdout and "broken.pdf: corrupt or unreadable PDF" in done.stdout
+    assert "17 indexed, 0 unchanged, 0 removed, 1 skipped" in done.stdout
+    assert "Traceback" not in done.stderr + done.stdout
+    asked = run_qa("ask", QUESTIONS[0], "--json", "--index", str(index_dir))
+    assert asked.returncode == 0, asked.stderr
+    assert "10,000" in json.loads(asked.stdout)["answer"]["text"]
