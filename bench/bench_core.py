@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/bench_core.py [DATASET_DIR ...]   # default: ../shared/eval/*
     .venv/bin/python bench/bench_core.py --store lance        # the index on Lance tables
+    .venv/bin/python bench/bench_core.py --ray                # ... built by `qa index --ray`
 
 For each set it indexes the documents through the normal pipeline (extraction,
 chunking, embedding of chunks and sentences, FTS5, FAISS) and asks every question
@@ -31,12 +32,13 @@ def main() -> None:
     parser.add_argument("datasets", nargs="*", type=Path, default=[p.parent for p in DEFAULT_SETS])
     parser.add_argument("--limit", type=int, default=None, help="questions per set")
     parser.add_argument("--store", choices=["sqlite", "lance"], default="sqlite")
+    parser.add_argument("--ray", action="store_true", help="build with a local Ray (Lance)")
     args = parser.parse_args()
     rows = []
     for dataset in args.datasets:
         started = time.perf_counter()
-        summary = evaluate(dataset, limit=args.limit, storage=args.store).summary()
-        summary["store"] = args.store
+        summary = evaluate(dataset, limit=args.limit, storage=args.store, ray=args.ray).summary()
+        summary["store"] = "lance, built on ray" if args.ray else args.store
         summary["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
         summary["wall_seconds"] = round(time.perf_counter() - started, 1)
         rows.append(summary)

@@ -162,9 +162,11 @@ def evaluate(
     progress: Callable[[str, int, int], None] | None = None,
     work_dir: Path | None = None,
     storage: str | None = None,
+    ray: bool = False,
 ) -> EvalResult:
     """Index ``dataset`` in a temporary index (``storage``: "sqlite", the default, or
-    "lance") and score every question on it."""
+    "lance"; ``ray``: on Lance tables by a local Ray job, ``qa index --ray``) and score
+    every question on it."""
     from qa.answer.ask import ask
     from qa.embedding.encoder import Embedder
     from qa.index.builder import build_index
@@ -178,9 +180,14 @@ def evaluate(
         corpus.mkdir()
         names = write_corpus(dataset, corpus)
         started = time.perf_counter()
-        report = build_index(
-            [corpus], Path(tmp) / "index", embedder=embedder, progress=progress, storage=storage
-        )
+        if ray:
+            from qa.index.ray_build import build_index_on_ray
+
+            report = build_index_on_ray([corpus], Path(tmp) / "index")
+        else:
+            report = build_index(
+                [corpus], Path(tmp) / "index", embedder=embedder, progress=progress, storage=storage
+            )
         result.index_seconds = time.perf_counter() - started
         result.chunks = report.chunks
         result.index_bytes = sum(

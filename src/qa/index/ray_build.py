@@ -457,6 +457,7 @@ def build_index_on_ray(
     from qa.index.lance_tables import is_lance_index
     from qa.index.manifest import MANIFEST_NAME
 
+    _import_ray()  # before anything is written: a missing Ray is said at once
     if not is_lance_index(index_dir) and (index_dir / MANIFEST_NAME).exists():
         raise QaError(
             f"the index at {index_dir} is stored in SQLite; --ray writes Lance tables: "
