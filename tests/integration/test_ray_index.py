@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 import shutil
+import signal
+import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +22,7 @@ from qa.index.lance_tables import CHUNKS, DOCUMENTS, QUOTES, TERMS, connect, rea
 from qa.index.ray_build import JobProgress, build_index_on_ray
 from qa.index.reader import open_index
 
-from helpers.cli import run_qa
+from helpers.cli import HANG_SECONDS, QA, run_qa
 from helpers.corpus import FIXTURE_DOCS, SAMPLE_ARTICLE
 
 DOCUMENTS_COPIED = ("article.html", "three_pages.pdf", "report.docx", "guide.md")
@@ -176,3 +178,27 @@ def test_qa_index_ray_on_the_command_line(plain_and_ray: tuple[Path, Path, Path]
     asked = run_qa("ask", QUESTIONS[0], "--json", "--index", str(index_dir))
     assert asked.returncode == 0, asked.stderr
     assert "10,000" in json.loads(asked.stdout)["answer"]["text"]
+
+
+def test_ctrl_c_stops_a_ray_job_at_once_and_leaves_the_index_as_it_was(
+    plain_and_ray: tuple[Path, Path, Path], tmp_path: Path
+):
+    """Ctrl-C on a `qa index --ray` process while its actors work: it stops within
+    seconds with the one line that says what is left, and the index it had (none here)."""
+    docs, _, _ = plain_and_ray
+    index_dir = tmp_path / "index"
+    process = subprocess.Popen(
+        [QA, "index", str(docs), "--index", str(index_dir), "--ray"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert process.stderr is not None
+    first = process.stderr.readline()  # the job started: Ray is up, the actors starting
+    assert first.startswith("qa: on Ray: 0/18 files"), first
+    process.send_signal(signal.SIGINT)
+    out, err = process.communicate(timeout=HANG_SECONDS)
+    assert process.returncode == 130, (out, err)
+    assert err.splitlines()[-1] == "qa: interrupted; the index is as it was before this run"
+    assert "Traceback" not in out + err
+    assert open_index(index_dir) is None

@@ -128,8 +128,12 @@ class EmbedWorker:
         out: dict[str, list[Any]] = {"source": list(batch["source"])}
         for key in _RESULT_KEYS:
             out[key] = [r.get(key) for r in rows]
-        for key in ("sentence_vectors", "chunk_vectors"):  # float32 rows, as bytes
-            out[key] = [None if v is None else np.ascontiguousarray(v).tobytes() for v in out[key]]
+        # As bytes: sentence vectors in float16, as the store keeps them (half the
+        # bytes to move), chunk vectors in float32.
+        for key, dtype in (("sentence_vectors", np.float16), ("chunk_vectors", np.float32)):
+            out[key] = [
+                None if v is None else np.asarray(v, dtype=dtype).tobytes() for v in out[key]
+            ]
         return out
 
 
@@ -406,7 +410,7 @@ class _Job:
             self.writer,
             self.sink,
             [pending],
-            np.frombuffer(row["sentence_vectors"], dtype=np.float32).reshape(-1, DIMENSIONS),
+            np.frombuffer(row["sentence_vectors"], dtype=np.float16).reshape(-1, DIMENSIONS),
             np.frombuffer(row["chunk_vectors"], dtype=np.float32).reshape(-1, DIMENSIONS),
         )
 
