@@ -3,10 +3,16 @@ Ray with two CPUs (as CI has), and a job stopped half-way goes on with what is l
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import shutil
 import signal
+import socket
 import subprocess
+import sys
+import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -202,3 +208,80 @@ def test_ctrl_c_stops_a_ray_job_at_once_and_leaves_the_index_as_it_was(
     assert err.splitlines()[-1] == "qa: interrupted; the index is as it was before this run"
     assert "Traceback" not in out + err
     assert open_index(index_dir) is None
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _ray_node(*args: str, env: dict[str, str]) -> subprocess.Popen[bytes]:
+    """`ray start ... --block` in a process group of its own, which holds every process
+    of the node (its servers and workers), so that the test can stop exactly those."""
+    return subprocess.Popen(
+        [str(Path(sys.executable).parent / "ray"), "start", *args, "--block"],
+        env=env,
+        start_new_session=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
+def _ray_status(address: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [str(Path(sys.executable).parent / "ray"), "status", "--address", address],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+@pytest.fixture
+def two_nodes() -> Iterator[tuple[str, dict[str, str]]]:
+    """A Ray cluster of two nodes with one CPU each, as `ray start` makes one on real
+    machines (here both on this one): its address, and the environment to reach it."""
+    port = _free_port()
+    env = dict(os.environ, RAY_AUTH_MODE="disabled")
+    common = ("--num-cpus=1", "--disable-usage-stats")
+    nodes = [_ray_node("--head", f"--port={port}", "--include-dashboard=false", *common, env=env)]
+    try:
+        address = f"127.0.0.1:{port}"
+        for _ in range(60):
+            status = _ray_status(address, env)
+            if status.returncode == 0:
+                break
+            time.sleep(1)
+        nodes.append(_ray_node(f"--address={address}", *common, env=env))
+        for _ in range(60):
+            status = _ray_status(address, env)
+            if "/2.0 CPU" in status.stdout:
+                break
+            time.sleep(1)
+        else:
+            pytest.fail(f"the second node did not join: {status.stdout} {status.stderr}")
+        yield address, env
+    finally:
+        for node in reversed(nodes):
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(node.pid, signal.SIGKILL)
+            node.wait()
+
+
+def test_qa_index_ray_on_a_cluster_by_its_address(
+    plain_and_ray: tuple[Path, Path, Path], two_nodes: tuple[str, dict[str, str]], tmp_path: Path
+):
+    """`--ray ADDRESS` runs the job on a cluster someone started (two nodes): the same
+    documents and chunks as the plain build, and the cluster is left running."""
+    docs, plain_dir, _ = plain_and_ray
+    address, env = two_nodes
+    index_dir = tmp_path / "index"
+    done = run_qa("index", str(docs), "--index", str(index_dir), "--ray", address, env=env)
+    assert done.returncode == 0, done.stderr
+    assert "17 indexed, 0 unchanged, 0 removed, 1 skipped" in done.stdout
+    built, plain = _rows(index_dir), _rows(plain_dir)
+    assert built["chunks"].keys() == plain["chunks"].keys()
+    assert built["quotes"] == plain["quotes"]
+    status = _ray_status(address, env)
+    assert "/2.0 CPU" in status.stdout  # still up: qa stops only a Ray it started
