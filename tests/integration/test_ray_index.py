@@ -23,7 +23,7 @@ from qa.answer.ask import ask
 from qa.embedding.encoder import Embedder
 from qa.errors import InterruptedPartway
 from qa.index.builder import build_index
-from qa.index.lance_store import open_tables, read_rows
+from qa.index.lance_store import LANCE_IVF, open_tables, read_rows
 from qa.index.lance_tables import CHUNKS, DOCUMENTS, QUOTES, TERMS, connect, read_commit
 from qa.index.ray_build import JobProgress, build_index_on_ray
 from qa.index.reader import open_index
@@ -62,13 +62,18 @@ def _all(table: Any) -> list[dict[str, Any]]:
     return list(read_rows(table, None, list(table.schema.names)))
 
 
-def _rows(index_dir: Path) -> dict[str, Any]:
-    """Everything a build wrote, keyed by what does not depend on the order rows were
-    stored in: documents by source, chunks and quotations by source and position."""
+def _tables(index_dir: Path) -> dict[str, Any]:
+    """The committed tables of the index at ``index_dir``."""
     db = connect(index_dir)
     commit = read_commit(db, index_dir)
     assert commit is not None
-    tables = open_tables(db, commit[1], index_dir)
+    return dict(open_tables(db, commit[1], index_dir))
+
+
+def _rows(index_dir: Path) -> dict[str, Any]:
+    """Everything a build wrote, keyed by what does not depend on the order rows were
+    stored in: documents by source, chunks and quotations by source and position."""
+    tables = _tables(index_dir)
     documents = {r["id"]: r for r in _all(tables[DOCUMENTS])}
     chunks = {}
     for r in _all(tables[CHUNKS]):
@@ -285,3 +290,47 @@ def test_qa_index_ray_on_a_cluster_by_its_address(
     assert built["quotes"] == plain["quotes"]
     status = _ray_status(address, env)
     assert "/2.0 CPU" in status.stdout  # still up: qa stops only a Ray it started
+
+
+def test_a_long_job_trains_its_vector_index_on_all_its_rows(
+    plain_and_ray: tuple[Path, Path, Path],
+    tmp_path: Path,
+    embedder: Embedder,
+    monkeypatch: pytest.MonkeyPatch,
+):
+    """Past EXACT_MAX chunks (made 5 here) the first commit that passes it makes the
+    vector index from the rows so far; the job's last commit trains it again on all of
+    them (it had a quarter or fewer) and folds in every row, so that no partition is
+    fitted to an early sample of the archive."""
+    import qa.index.lance_writer
+
+    monkeypatch.setattr(qa.index.lance_writer, "EXACT_MAX", 5)
+    docs, plain_dir, _ = plain_and_ray
+    index_dir = tmp_path / "index"
+    first: list[str] = []
+
+    def note_first_vector_index(progress: JobProgress) -> None:
+        if progress.committed_files and not first:
+            index = open_index(index_dir)
+            assert index is not None
+            if index.manifest.vector_index == LANCE_IVF:
+                chunks = _tables(index_dir)[CHUNKS]
+                first.extend(
+                    ix.index_uuid for ix in chunks.list_indices() if "vector" in ix.columns
+                )
+                first.append(str(index.manifest.chunks))
+
+    report = build_index_on_ray(
+        [docs], index_dir, progress=note_first_vector_index, commit_seconds=0.0
+    )
+    assert first and report.chunks >= 4 * int(first[1])
+    chunks = _tables(index_dir)[CHUNKS]
+    (vector_index,) = [ix for ix in chunks.list_indices() if "vector" in ix.columns]
+    assert vector_index.index_uuid != first[0]  # trained again
+    assert (vector_index.num_indexed_rows, vector_index.num_unindexed_rows) == (report.chunks, 0)
+    ray, plain = open_index(index_dir), open_index(plain_dir)
+    assert ray is not None and plain is not None
+    for question in QUESTIONS:  # the same answers (scores move with 8-bit codes)
+        a = ask(plain, embedder, question).to_json()["answer"]
+        b = ask(ray, embedder, question).to_json()["answer"]
+        assert (b["citation"], b["text"]) == (a["citation"], a["text"]), question

@@ -334,12 +334,14 @@ class LanceWriter:
         for batch in _batches(gone):
             table.delete(in_filter("term", batch))
 
-    def ensure_indexes(self) -> str:
+    def ensure_indexes(self, retrain_vectors: bool = False) -> str:
         """The tables' indexes, made once there are rows to index: the keyword index
         (BM25 with positions over the stemmed terms, split at spaces and taken as they
         are), look-ups by id, document, speaker and term, and the
         vector index above EXACT_MAX chunks. Rows added later are searched by scan
-        until `qa index --optimize` folds them in. Returns the vector index's kind."""
+        until `qa index --optimize` folds them in. ``retrain_vectors`` trains the
+        vector index again on every row (its partitions were fitted to far fewer).
+        Returns the vector index's kind."""
         from lancedb.index import BTree, IvfSq
 
         wanted: list[tuple[str, str, Any]] = [
@@ -360,9 +362,10 @@ class LanceWriter:
             table = self._tables[role]
             if not table.count_rows():
                 continue
-            if any(column in ix.columns for ix in table.list_indices()):
+            retrain = retrain_vectors and column == "vector"
+            if not retrain and any(column in ix.columns for ix in table.list_indices()):
                 continue
-            table.create_index(column, config=config)
+            table.create_index(column, config=config, replace=True)
         indexed = self._tables[CHUNKS].list_indices()
         return LANCE_IVF if any("vector" in ix.columns for ix in indexed) else LANCE_FLAT
 

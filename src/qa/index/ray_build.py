@@ -40,6 +40,7 @@ from qa.embedding.encoder import DIMENSIONS, MODEL_NAME, MODEL_SHA256, Embedder
 from qa.errors import InterruptedPartway, QaError
 from qa.index.builder import ChangedFile, FilePipeline, IndexReport, PendingDocument
 from qa.index.checkpoints import checkpoint
+from qa.index.lance_store import LANCE_IVF
 from qa.index.lance_tables import connect, store_errors
 from qa.index.lance_writer import (
     KEEP_VERSIONS,
@@ -365,6 +366,8 @@ class _Job:
         self.last_commit = self.started
         self.commits = 0
         self.committed_files = 0
+        # Rows the vector index was trained on (at most), None while there is none.
+        self.ivf_rows = base.chunks if base and base.vector_index == LANCE_IVF else None
         self.files_done = 0
         self.files_total = 0
 
@@ -416,10 +419,16 @@ class _Job:
 
     def commit(self, final: bool) -> None:
         """Make what is stored so far visible: one commit. The final one of a job that
-        committed before folds the rows added since into the tables' indexes first."""
+        committed before folds the rows added since into the tables' indexes first, and
+        trains the vector index again when it was fitted to a quarter of the rows or
+        fewer (an early commit's, or an earlier, smaller archive's)."""
         self.writer.flush()
         self.writer.write_terms()
-        vector_kind = self.writer.ensure_indexes()
+        chunks = self.writer.counts()[1]
+        retrain = final and self.ivf_rows is not None and chunks >= 4 * self.ivf_rows
+        vector_kind = self.writer.ensure_indexes(retrain_vectors=retrain)
+        if vector_kind == LANCE_IVF and (self.ivf_rows is None or retrain):
+            self.ivf_rows = chunks
         if final and self.commits:
             for table in self.tables.values():
                 table.optimize(cleanup_older_than=KEEP_VERSIONS)
