@@ -14,20 +14,20 @@ from qa.index.ray_build import JobProgress
 from helpers.cli import assert_one_line_error, qa
 
 
-def _progress(done: int, seconds: float, failed: int = 0) -> JobProgress:
+def _progress(done: int, seconds: float, skipped: int = 0) -> JobProgress:
     return JobProgress(
         files_done=done,
         files_total=400,
         chunks=done * 30,
-        failed=failed,
+        skipped=skipped,
         seconds=seconds,
         committed_files=0,
     )
 
 
 def test_job_progress_says_files_chunks_rate_and_time_left() -> None:
-    assert job_status(_progress(100, 150.0, failed=2)) == (
-        "100/400 files, 3000 chunks, 20.0 chunks/s, 2 failed, about 7 min 30 s left"
+    assert job_status(_progress(100, 150.0, skipped=2)) == (
+        "100/400 files, 3000 chunks, 20.0 chunks/s, 2 skipped, about 7 min 30 s left"
     )
     assert job_status(_progress(400, 600.0)) == "400/400 files, 12000 chunks, 20.0 chunks/s"
     assert _progress(0, 5.0).eta_seconds is None

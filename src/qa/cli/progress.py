@@ -100,8 +100,8 @@ def job_status(progress: JobProgress) -> str:
         f"{progress.chunks} chunks",
         f"{progress.chunks_per_second:.1f} chunks/s",
     ]
-    if progress.failed:
-        parts.append(f"{progress.failed} failed")
+    if progress.skipped:
+        parts.append(f"{progress.skipped} skipped")
     eta = progress.eta_seconds
     if eta is not None and progress.files_done < progress.files_total:
         parts.append(f"about {elapsed(eta)} left")

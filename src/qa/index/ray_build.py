@@ -68,7 +68,8 @@ COMMIT_SECONDS = 300.0
 # long batch (26 files in batches of 16 and 10 took twice a plain build's time).
 FILES_PER_BATCH = 16
 _BATCHES_PER_ACTOR = 4
-# Ray Data blocks of the file list: a handful of batches each.
+# Ray Data blocks of the file list: one file each, up to this many (a block is the
+# unit Ray hands out, so a small job's few files still reach every actor).
 _MOST_BLOCKS = 4096
 
 
@@ -79,7 +80,7 @@ class JobProgress:
     files_done: int
     files_total: int
     chunks: int
-    failed: int
+    skipped: int  # files left out, each with its reason in the report
     seconds: float
     committed_files: int  # this job's files that a commit holds
 
@@ -377,7 +378,7 @@ class _Job:
                 files_done=self.files_done,
                 files_total=self.files_total,
                 chunks=self.report.new_chunks,
-                failed=len(self.report.skipped),
+                skipped=len(self.report.skipped),
                 seconds=time.perf_counter() - self.started,
                 committed_files=self.committed_files,
             )
@@ -538,11 +539,12 @@ def _run(
                 job.commit(final=False)
             job.tell()
     except runtime.ray.exceptions.RayError as exc:
-        raise QaError(f"the Ray job failed: {_first_line(exc)}") from None
+        raise QaError(f"the Ray job failed: {_last_line(exc)}") from None
     finally:
         runtime.close()
 
 
-def _first_line(exc: BaseException) -> str:
+def _last_line(exc: BaseException) -> str:
+    """A Ray error's last line: the worker's own exception, after Ray's traceback."""
     lines = [line for line in str(exc).splitlines() if line.strip()]
     return lines[-1].strip() if lines else exc.__class__.__name__
