@@ -12,6 +12,11 @@ class QaError(Exception):
     """An expected failure with a one-line message for the user."""
 
 
+class MissingLibrary(QaError):
+    """A library a format's extractor needs does not import: the installation is
+    incomplete (not any file's fault). `qa` exits with status 2."""
+
+
 class IndexUnusable(QaError):
     """The index folder is damaged, or was built by another model or chunker."""
 

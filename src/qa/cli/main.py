@@ -39,6 +39,12 @@ class UserError(click.ClickException):
         click.echo(f"qa: error: {self.format_message()}", err=True)
 
 
+class SetupError(UserError):
+    """A one-line error about qa's installation (a library missing); exit status 2."""
+
+    exit_code = EXIT_USAGE
+
+
 def _friendly(func: Callable[..., Any]) -> Callable[..., Any]:
     """Turn the core's expected failures into one-line errors, never tracebacks."""
     import functools
@@ -47,10 +53,12 @@ def _friendly(func: Callable[..., Any]) -> Callable[..., Any]:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         import sqlite3
 
-        from qa.errors import QaError
+        from qa.errors import MissingLibrary, QaError
 
         try:
             return func(*args, **kwargs)
+        except MissingLibrary as exc:  # the installation, not the input: status 2
+            raise SetupError(str(exc)) from None
         except QaError as exc:  # every error the core means a user to read
             raise UserError(str(exc)) from None
         except sqlite3.DatabaseError as exc:
@@ -256,7 +264,7 @@ index_option = click.option(
 
 
 @click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="qa")
+@click.version_option(package_name="qa", prog_name="qa")
 @click.pass_context
 def main(ctx: click.Context) -> None:
     """Ask questions about your documents; get the exact passages that answer, cited.

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from qa.files import not_regular
 from qa.ingest.extract import SUPPORTED_SUFFIXES
+from qa.ingest.extract.libraries import require_libraries
 
 
 @dataclass(frozen=True)
@@ -83,7 +84,8 @@ def discover(paths: Iterable[Path]) -> tuple[list[SourceFile], list[tuple[str, s
     Symlinked folders are reported and never followed, so a link loop cannot trap the
     walk; an unreadable folder is reported rather than silently missing. Only regular
     files are returned, so indexing never opens a named pipe or a device (which would
-    block or never end).
+    block or never end). Raises MissingLibrary when a format among the files found
+    cannot be read in this installation (``qa.ingest.extract.libraries``).
     """
     files: list[SourceFile] = []
     skipped: list[tuple[str, str]] = []
@@ -107,4 +109,5 @@ def discover(paths: Iterable[Path]) -> tuple[list[SourceFile], list[tuple[str, s
             _walk(given, source_root, consider, skipped)
         else:
             consider(source_root, given)
+    require_libraries({f.path.suffix for f in files})
     return files, skipped

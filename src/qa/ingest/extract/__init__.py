@@ -11,13 +11,12 @@ from pathlib import Path
 
 from qa.errors import ExtractionError
 from qa.files import not_regular
+from qa.ingest.extract.libraries import SUFFIX_FORMATS
 from qa.ingest.extract.types import ExtractedText
 
 __all__ = ["SUPPORTED_SUFFIXES", "ExtractedText", "ExtractionError", "extract"]
 
-SUPPORTED_SUFFIXES: frozenset[str] = frozenset(
-    {".txt", ".md", ".markdown", ".html", ".htm", ".pdf", ".docx"}
-)
+SUPPORTED_SUFFIXES: frozenset[str] = frozenset(SUFFIX_FORMATS)
 
 
 def extract(path: Path) -> ExtractedText:

@@ -24,6 +24,7 @@ from qa.ingest.extract.html_page import (
     page_headline,
     prune_boilerplate,
 )
+from qa.ingest.extract.libraries import require_libraries
 from qa.ingest.extract.plaintext import decode_bytes, read_bytes
 from qa.ingest.extract.types import ExtractedText
 
@@ -201,6 +202,9 @@ def extract_html(path: Path) -> ExtractedText:
             include_links=False,
             include_formatting=False,
         )
+    except ImportError:  # the installation's fault, not the page's: said as such
+        require_libraries([".html"])
+        raise
     except Exception:  # lxml/trafilatura internals: any failure means unreadable HTML
         raise ExtractionError("cannot parse the HTML") from None
     body = getattr(doc, "body", None) if doc is not None else None
