@@ -36,10 +36,10 @@ from helpers.s3_server import SeaweedS3
 # The fast tier (`./dev quick`, `pytest -m "not slow"`) is every test that needs none of
 # the real model (and what is built with it), spaCy's parser on the sample, or a `qa`
 # process. It follows the folders where a folder says it all: integration/ is the real
-# model throughout, tui/ the chat driven on it. Elsewhere (unit/, robustness/) a test is
-# slow by the fixtures it needs, by its module when every test there starts processes,
-# or by its own `slow` mark when it alone does.
-SLOW_FOLDERS = frozenset({"integration", "tui"})
+# model throughout, tui/ the chat driven on it, install/ a wheel installed and run.
+# Elsewhere (unit/, robustness/) a test is slow by the fixtures it needs, by its module
+# when every test there starts processes, or by its own `slow` mark when it alone does.
+SLOW_FOLDERS = frozenset({"integration", "tui", "install"})
 SLOW_FIXTURES = frozenset(
     {
         "embedder",
