@@ -323,6 +323,9 @@ def _file_batches(
 ) -> Iterator[Any]:
     """The workers' results (Arrow tables), a batch at a time, as they finish."""
     actors, gpu = runtime.workers()
+    # No more actors than files: each would load the model for nothing (and Ray Data
+    # warns on the terminal about an actor pool larger than its input).
+    actors = max(1, min(actors, len(files)))
     items = [{"path": str(c.source.path), "source": c.source.source} for c in files]
     # Small blocks, so that even a few files are shared among all the actors.
     blocks = max(1, min(_MOST_BLOCKS, len(items)))
