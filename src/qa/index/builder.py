@@ -523,18 +523,12 @@ def build_index(
     (``qa.index.lance_writer``); an existing index keeps the storage it has, and an
     ``s3://`` index is always on Lance tables."""
     from qa.index.lance_tables import STORAGE, is_lance_index
-    from qa.index.manifest import MANIFEST_NAME
 
     if storage == "sqlite" and is_lance_index(index_dir):
         raise QaError(
             f"the index at {index_dir} is stored in Lance tables; give --store sqlite a new folder"
         )
     if is_lance_index(index_dir) or storage == STORAGE:
-        if (index_dir / MANIFEST_NAME).exists():
-            raise QaError(
-                f"the index at {index_dir} is stored in SQLite; "
-                "give --store lance a new folder (or an s3:// prefix)"
-            )
         from qa.index.lance_writer import build_lance_index
 
         return build_lance_index(

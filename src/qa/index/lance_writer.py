@@ -22,6 +22,7 @@ import os
 import time
 from collections import Counter
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -49,11 +50,11 @@ from qa.index.lance_tables import (
     write_commit,
 )
 from qa.index.location import remote_uri
-from qa.index.manifest import Manifest, new_manifest
+from qa.index.manifest import MANIFEST_NAME, Manifest, new_manifest
 from qa.index.store import StoredDocument, lexical_body, paragraphs_json
 from qa.index.vectors import EXACT_MAX
 from qa.ingest.chunking import Layout
-from qa.ingest.discover import discover
+from qa.ingest.discover import SourceFile, discover
 from qa.quotes import Quote
 from qa.text.terms import stems
 from qa.text.terms import words as words_of
@@ -500,6 +501,62 @@ def commit_tables(
     return manifest
 
 
+@dataclass(frozen=True)
+class LanceRun:
+    """What a run on Lance tables starts from (``lance_run``): the connection, the
+    committed manifest it builds on (None: a fresh build), the generation it writes and
+    its tables, and the files found under its paths."""
+
+    db: Any
+    base: Manifest | None
+    generation: str
+    tables: dict[str, Any]
+    files: list[SourceFile]
+    roots: list[str]
+
+
+@contextlib.contextmanager
+def lance_run(
+    index_dir: Path,
+    paths: list[Path],
+    *,
+    rebuild: bool,
+    target_chars: int,
+    dimensions: int,
+    report: IndexReport,
+    asked_by: str,
+) -> Iterator[LanceRun]:
+    """The start every write to Lance tables shares (a plain build, a Ray job): refuse
+    a SQLite index's folder (``asked_by`` names the option that asked for Lance), then
+    hold the writer's lock and turn storage errors into one line for the block, with
+    the tables open for writing (``open_for_writing``) and the paths discovered (the
+    report gets what was skipped)."""
+    if (index_dir / MANIFEST_NAME).exists():
+        raise QaError(
+            f"the index at {index_dir} is stored in SQLite; "
+            f"give {asked_by} a new folder (or an s3:// prefix)"
+        )
+    if remote_uri(index_dir) is None:
+        index_dir.mkdir(parents=True, exist_ok=True)
+    checkpoint("start")
+    with writer_lock(index_dir), store_errors(index_dir):
+        db = connect(index_dir)
+        base, generation, tables = open_for_writing(
+            db,
+            index_dir,
+            rebuild=rebuild,
+            target_chars=target_chars,
+            dimensions=dimensions,
+            report=report,
+        )
+        checkpoint("swept")
+        files, skipped = discover(paths)
+        report.skipped.extend(skipped)
+        roots = [os.path.normpath(str(p)) for p in paths]
+        checkpoint("discovered")
+        yield LanceRun(db, base, generation, tables, files, roots)
+
+
 def build_lance_index(
     paths: list[Path],
     index_dir: Path,
@@ -511,32 +568,24 @@ def build_lance_index(
 ) -> IndexReport:
     """``qa.index.builder.build_index`` for an index on Lance tables (see the module
     docstring); returns its IndexReport."""
-    if remote_uri(index_dir) is None:
-        index_dir.mkdir(parents=True, exist_ok=True)
-    checkpoint("start")
-    with writer_lock(index_dir), store_errors(index_dir):
-        started = time.perf_counter()
-        report = IndexReport()
-        db = connect(index_dir)
-        base, generation, tables = open_for_writing(
-            db,
-            index_dir,
-            rebuild=rebuild,
-            target_chars=target_chars,
-            dimensions=encoder.dimensions,
-            report=report,
-        )
-        checkpoint("swept")
-        files, skipped = discover(paths)
-        report.skipped.extend(skipped)
-        roots = [os.path.normpath(str(p)) for p in paths]
-        checkpoint("discovered")
+    started = time.perf_counter()
+    report = IndexReport()
+    with lance_run(
+        index_dir,
+        paths,
+        rebuild=rebuild,
+        target_chars=target_chars,
+        dimensions=encoder.dimensions,
+        report=report,
+        asked_by="--store lance",
+    ) as run:
+        db, base, generation, tables = run.db, run.base, run.generation, run.tables
         writer = LanceWriter(db, tables, encoder.dimensions)
         process = FilePipeline(encoder, progress, target_chars, report)
         committed = False
         try:
             try:
-                process.apply(writer, LanceVectorSink(writer), files, roots)
+                process.apply(writer, LanceVectorSink(writer), run.files, run.roots)
             finally:
                 process.close()
             report.documents, report.chunks = writer.counts()

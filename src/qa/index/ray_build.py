@@ -41,20 +41,16 @@ from qa.errors import InterruptedPartway, QaError
 from qa.index.builder import ChangedFile, FilePipeline, IndexReport, PendingDocument
 from qa.index.checkpoints import checkpoint
 from qa.index.lance_store import LANCE_IVF
-from qa.index.lance_tables import connect, store_errors
 from qa.index.lance_writer import (
     KEEP_VERSIONS,
     LanceVectorSink,
     LanceWriter,
     commit_tables,
-    open_for_writing,
-    writer_lock,
+    lance_run,
 )
-from qa.index.location import remote_uri
 from qa.index.manifest import Manifest
 from qa.index.store import paragraphs_from_json, paragraphs_json
 from qa.ingest.chunking import DEFAULT_TARGET_CHARS, Chunk, Layout
-from qa.ingest.discover import discover
 from qa.ingest.extract.types import ExtractedText
 from qa.quotes import Quote
 
@@ -426,9 +422,9 @@ class _Job:
         committed before folds the rows added since into the tables' indexes first, and
         trains the vector index again when it was fitted to a quarter of the rows or
         fewer (an early commit's, or an earlier, smaller archive's)."""
-        self.writer.flush()
+        self.report.documents, self.report.chunks = self.writer.counts()  # flushes
         self.writer.write_terms()
-        chunks = self.writer.counts()[1]
+        chunks = self.report.chunks
         retrain = final and self.ivf_rows is not None and chunks >= 4 * self.ivf_rows
         vector_kind = self.writer.ensure_indexes(retrain_vectors=retrain)
         if vector_kind == LANCE_IVF and (self.ivf_rows is None or retrain):
@@ -436,7 +432,6 @@ class _Job:
         if final and self.commits:
             for table in self.tables.values():
                 table.optimize(cleanup_older_than=KEEP_VERSIONS)
-        self.report.documents, self.report.chunks = self.writer.counts()
         commit_tables(
             self.db,
             self.tables,
@@ -471,33 +466,20 @@ def build_index_on_ray(
     Ctrl-C stops the job at once; the index keeps its last commit, and when this job
     had committed already, ``InterruptedPartway`` says how many of its files are saved.
     """
-    from qa.index.lance_tables import is_lance_index
-    from qa.index.manifest import MANIFEST_NAME
-
     _import_ray()  # before anything is written: a missing Ray is said at once
-    if not is_lance_index(index_dir) and (index_dir / MANIFEST_NAME).exists():
-        raise QaError(
-            f"the index at {index_dir} is stored in SQLite; --ray writes Lance tables: "
-            "give it a new folder (or an s3:// prefix)"
-        )
-    if remote_uri(index_dir) is None:
-        index_dir.mkdir(parents=True, exist_ok=True)
     tell = progress or (lambda _: None)
-    with writer_lock(index_dir), store_errors(index_dir):
-        report = IndexReport()
-        db = connect(index_dir)
-        base, generation, tables = open_for_writing(
-            db,
-            index_dir,
-            rebuild=rebuild,
-            target_chars=target_chars,
-            dimensions=DIMENSIONS,
-            report=report,
-        )
-        files, skipped = discover(paths)
-        report.skipped.extend(skipped)
-        roots = [os.path.normpath(str(p)) for p in paths]
-        job = _Job(db, tables, base, generation, target_chars, report, tell)
+    report = IndexReport()
+    with lance_run(
+        index_dir,
+        paths,
+        rebuild=rebuild,
+        target_chars=target_chars,
+        dimensions=DIMENSIONS,
+        report=report,
+        asked_by="--ray",
+    ) as run:
+        files, roots = run.files, run.roots
+        job = _Job(run.db, run.tables, run.base, run.generation, target_chars, report, tell)
         stored = job.writer.documents()
         changed = {}
         for sf in files:
@@ -510,7 +492,7 @@ def build_index_on_ray(
         try:
             if changed:
                 _run(job, list(changed.values()), address, target_chars, commit_seconds)
-            if base is None or report.changed:
+            if run.base is None or report.changed:
                 job.commit(final=True)
             else:
                 report.documents, report.chunks = job.writer.counts()
